@@ -1,0 +1,60 @@
+import type { DockerfileModel } from '../dockerfile/types'
+import type { Measurement } from '../docker/types'
+import type { Finding } from '../findings'
+import type { Principle } from '../principles'
+import type { RuntimeProfile } from '../profile/types'
+
+export type Verdict = 'pass' | 'fail' | 'warn' | 'not-measured'
+
+/** One row of the five-principle table. */
+export interface PrincipleRow {
+  principle: Principle
+  /** Short cell texts; plain (unescaped) text, reporters escape. */
+  dockerfile: string
+  deployment: string
+  measured: string
+  verdict: Verdict
+  /** Why `not-measured`, or which finding decided a fail/warn. */
+  reason?: string
+}
+
+/** An operational problem: reported as a SARIF toolExecutionNotification, never as a fake result. */
+export interface Notification {
+  level: 'error' | 'warning' | 'note'
+  kind:
+    | 'daemon-unreachable'
+    | 'build-failed'
+    | 'probe-failed'
+    | 'probe-timeout'
+    | 'static-only'
+    | 'input-error'
+    | 'parse-error'
+    | 'cleanup-failed'
+    | 'workload-failed'
+  message: string
+  file?: string
+  line?: number
+}
+
+/** Everything learned about one Dockerfile. */
+export interface ScanResult {
+  /** Repo-relative path with forward slashes. */
+  file: string
+  model?: DockerfileModel
+  profile: RuntimeProfile
+  /** All findings, suppressed ones included (they carry `suppression`). */
+  findings: Finding[]
+  measurement?: Measurement
+  /** Why there is no measurement, when there is none. */
+  notMeasuredReason?: string
+  rows: PrincipleRow[]
+  notifications: Notification[]
+}
+
+export interface ScanReport {
+  results: ScanResult[]
+  /** Problems not tied to one file (daemon unreachable, bad input). */
+  notifications: Notification[]
+  startedAt: string
+  finishedAt: string
+}
