@@ -1,0 +1,50 @@
+import type { FailOn } from './findings'
+
+export type ProbeMode = 'auto' | 'true' | 'false'
+export type OutputFormat = 'text' | 'json' | 'markdown'
+
+/** The one typed, validated settings object. Built from CLI flags (src/cli/) or action inputs (src/action/). */
+export interface Settings {
+  /** Dockerfiles or folders to search, absolute or relative to `cwd`. */
+  paths: string[]
+  /** Working directory paths are resolved against. */
+  cwd: string
+  /** Repository root: SARIF URIs and report links are relative to it. */
+  repoRoot: string
+  /** Build context; default is each Dockerfile's own folder. */
+  context?: string
+  /** Build target stage; default is the last stage. */
+  target?: string
+  buildArgs: Record<string, string>
+  /** Probe this existing image instead of building (skips the build). */
+  image?: string
+  /** Build images (false = static only, the CLI's --no-build). */
+  build: boolean
+  /** Probe built images: auto = when a daemon answers. */
+  probe: ProbeMode
+  /** `docker run` flags of the deployment, as one string. */
+  runOptions: string
+  /** Where to write SARIF ('' = do not write). */
+  sarifFile: string
+  failOn: FailOn
+  format: OutputFormat
+  /** Keep built images after the scan. */
+  keepImage: boolean
+  /** Upper bound for one probe container, in milliseconds. */
+  probeTimeoutMs: number
+  /** How long the image's own entrypoint runs before its processes are read, in milliseconds. */
+  workloadWindowMs: number
+}
+
+export const DEFAULT_SETTINGS: Omit<Settings, 'paths' | 'cwd' | 'repoRoot'> = {
+  buildArgs: {},
+  build: true,
+  probe: 'auto',
+  runOptions: '',
+  sarifFile: '',
+  failOn: 'error',
+  format: 'text',
+  keepImage: false,
+  probeTimeoutMs: 30_000,
+  workloadWindowMs: 2_000
+}
