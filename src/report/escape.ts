@@ -1,0 +1,132 @@
+// Escaping for untrusted text (Dockerfile text, file names, probe values) on its way into Markdown, HTML and
+// terminals. See reference/github-platform.md §6: normalise, strip controls, HTML-escape, backslash-escape
+// Markdown punctuation, break @mentions and #refs, truncate before escaping.
+
+/** Default cap for one escaped value; long values are cut with an ellipsis before escaping. */
+export const DEFAULT_MAX_LENGTH = 500
+
+const ZWSP = '&#8203;'
+
+const HTML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;'
+}
+
+// Every character CommonMark/GFM could read as syntax in inline text. `$` because GitHub renders `$...$` as
+// math; `|` because GFM splits table cells on it even inside code spans.
+const MARKDOWN_PUNCTUATION = new Set('\\`*_[](){}#+-!|~$:'.split(''))
+
+// C0/C1 controls, DEL, and bidi overrides/isolates ("Trojan Source"): never shown as-is.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+
+/** Cuts `text` to at most `max` code points (never inside a surrogate pair), ending with `…` when cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text
+  const points = Array.from(text)
+  if (points.length <= max) return text
+  return points.slice(0, Math.max(0, max - 1)).join('') + '…'
+}
+
+/** Newlines and tabs become one space; other control characters are removed. */
+export function stripControl(text: string, newline = ' '): string {
+  return text.replace(/\r\n|\r|\n/g, newline).replace(/\t/g, ' ').replace(CONTROL, '')
+}
+
+export interface EscapeOptions {
+  /** Code points kept before escaping; default 500. */
+  maxLength?: number
+  /** How a newline is rendered: one space (default, safe in table cells) or `<br>`. */
+  newline?: 'space' | 'br'
+}
+
+/**
+ * Untrusted text for Markdown paragraphs, list items and GFM table cells. The result is one line, renders as
+ * the literal text, creates no links, images, HTML, mentions or issue references.
+ */
+export function escapeMarkdown(text: string, options: EscapeOptions = {}): string {
+  const marker = '\n'
+  const clean = stripControl(truncate(String(text), options.maxLength ?? DEFAULT_MAX_LENGTH), marker)
+  let out = ''
+  for (const ch of clean) {
+    if (ch === marker) out += options.newline === 'br' ? '<br>' : ' '
+    else if (ch in HTML_ENTITIES) out += HTML_ENTITIES[ch]
+    else if (ch === '@') out += '@' + ZWSP
+    else if (ch === '#') out += '\\#' + ZWSP
+    else if (MARKDOWN_PUNCTUATION.has(ch)) out += '\\' + ch
+    else out += ch
+  }
+  // `1. x` at the start of a list item would open a nested ordered list.
+  return out.replace(/^(\d+)\./, '$1\\.')
+}
+
+/**
+ * Untrusted text inside HTML (e.g. `<summary>`, attribute values), where backslash escapes would show
+ * literally. Mentions and refs are still broken because GitHub links them in HTML text too.
+ */
+export function escapeHtml(text: string, options: { maxLength?: number } = {}): string {
+  const clean = stripControl(truncate(String(text), options.maxLength ?? DEFAULT_MAX_LENGTH))
+  let out = ''
+  for (const ch of clean) {
+    if (ch in HTML_ENTITIES) out += HTML_ENTITIES[ch]
+    else if (ch === '@' || ch === '#') out += ch + ZWSP
+    else out += ch
+  }
+  return out
+}
+
+/**
+ * Untrusted text shown as code, safe inside GFM table cells: an HTML `<code>` element whose content is all
+ * entities for punctuation. Content between inline HTML tags is still parsed as Markdown, so a backtick span
+ * would not do (`|` splits cells, a backtick run ends the span). GitHub does not link mentions inside `code`.
+ */
+export function codeSpan(text: string, options: { maxLength?: number } = {}): string {
+  const clean = stripControl(truncate(String(text), options.maxLength ?? DEFAULT_MAX_LENGTH))
+  let out = ''
+  for (const ch of clean) {
+    const code = ch.codePointAt(0) as number
+    const punctuation = code < 128 && /[^A-Za-z0-9 ]/.test(ch)
+    out += punctuation ? `&#${code};` : ch
+  }
+  return `<code>${out}</code>`
+}
+
+/** A backtick fence longer than any backtick run in `content` (at least three). */
+export function fenceFor(content: string): string {
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map(run => run.length))
+  return '`'.repeat(Math.max(3, longest + 1))
+}
+
+/** A fenced code block that `content` cannot close early. */
+export function codeBlock(content: string, language = ''): string {
+  const fence = fenceFor(content)
+  return `${fence}${language}\n${content}\n${fence}`
+}
+
+/**
+ * A URL for a Markdown link destination built from trusted parts and an untrusted path: each path segment
+ * percent-encoded, so spaces, parentheses, `#`, `?` and quotes cannot end or redirect the link.
+ */
+export function encodePath(path: string): string {
+  return path
+    .split('/')
+    .map(segment => encodeURIComponent(segment).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/')
+}
+
+/**
+ * Untrusted text for a terminal: escape sequences and other control characters are shown as visible `\xNN`
+ * so they cannot move the cursor, recolour, retitle the window or hide text.
+ */
+export function terminalSafe(text: string, options: { maxLength?: number } = {}): string {
+  const clean = truncate(String(text), options.maxLength ?? DEFAULT_MAX_LENGTH)
+    .replace(/\r\n|\r|\n/g, ' ')
+    .replace(/\t/g, ' ')
+  return clean.replace(CONTROL, ch => {
+    const code = ch.codePointAt(0) as number
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+  })
+}
