@@ -1,0 +1,124 @@
+// The CLI entry: `least-privilege scan [options] PATH...`. Exit 0 / 1 (findings) / 2 (usage or operational).
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createDockerClient } from '../docker/client'
+import { sweepLabelled } from '../docker/resources'
+import { UsageError, describeError } from '../errors'
+import { TOOL_VERSION } from '../meta'
+import { renderJson } from '../report/json'
+import { renderMarkdown } from '../report/markdown'
+import { buildSarif, writeSarif } from '../report/sarif'
+import { renderText } from '../report/text'
+import { ruleMetas } from '../rules/registry'
+import { gate } from '../scan/gate'
+import { runScan } from '../scan/scan'
+import type { ScanReport } from '../scan/types'
+import type { Settings } from '../settings'
+import { USAGE, parseCli } from './args'
+import { consoleLogger } from './console-logger'
+
+async function main(argv: string[]): Promise<number> {
+  let command
+  try {
+    command = parseCli(argv, process.cwd())
+  } catch (error) {
+    process.stderr.write(`least-privilege: ${describeError(error)}\n`)
+    return 2
+  }
+  if (command.kind === 'help') {
+    process.stdout.write(`${USAGE}\n`)
+    return 0
+  }
+  if (command.kind === 'version') {
+    process.stdout.write(`least-privilege ${TOOL_VERSION}\n`)
+    return 0
+  }
+  const { settings } = command
+  const color = command.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR)
+  const logger = consoleLogger(process.env.LEAST_PRIVILEGE_DEBUG === '1')
+  const runId = `cli-${randomBytes(6).toString('hex')}`
+  const abort = new AbortController()
+  const stopSignals = handleSignals(runId, abort, logger.warning)
+
+  let report: ScanReport
+  try {
+    report = await runScan(settings, { logger, runId, signal: abort.signal })
+  } catch (error) {
+    process.stderr.write(`least-privilege: ${describeError(error)}\n`)
+    return 2
+  } finally {
+    stopSignals()
+  }
+  const rules = ruleMetas()
+  if (settings.sarifFile) {
+    try {
+      writeSarif(settings.sarifFile, buildSarif(report, rules, { repoRoot: settings.repoRoot, readFile: reader(settings) }))
+    } catch (error) {
+      process.stderr.write(`least-privilege: cannot write SARIF to ${settings.sarifFile}: ${describeError(error)}\n`)
+      return 2
+    }
+  }
+  const outcome = gate(report, settings.failOn)
+  process.stdout.write(render(report, settings, color))
+  for (const note of allNotifications(report)) {
+    if (note.kind === 'static-only' || note.kind === 'daemon-unreachable') process.stderr.write(`notice: ${note.message}\n`)
+  }
+  if (outcome.operationalErrors > 0) return 2
+  return outcome.failed ? 1 : 0
+}
+
+function render(report: ScanReport, settings: Settings, color: boolean): string {
+  const rules = ruleMetas()
+  if (settings.format === 'json') return `${JSON.stringify(renderJson(report, rules), null, 2)}\n`
+  if (settings.format === 'markdown') return `${renderMarkdown(report, rules, { failOn: settings.failOn })}\n`
+  return renderText(report, rules, { color, failOn: settings.failOn })
+}
+
+function allNotifications(report: ScanReport) {
+  return [...report.notifications, ...report.results.flatMap(r => r.notifications)]
+}
+
+/** Reads repo files for SARIF fingerprints; undefined when unreadable. */
+function reader(settings: Settings) {
+  return (relativePath: string): string | undefined => {
+    try {
+      return readFileSync(join(settings.repoRoot, relativePath), 'utf8')
+    } catch {
+      return undefined
+    }
+  }
+}
+
+/** On SIGINT/SIGTERM: stop, remove every container and image this run created, exit 130/143. */
+function handleSignals(runId: string, abort: AbortController, warn: (m: string) => void): () => void {
+  let stopping = false
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) return
+    stopping = true
+    abort.abort()
+    warn(`${signal} received: removing containers and images of this run`)
+    sweepLabelled(createDockerClient(), runId)
+      .catch(error => warn(`cleanup after ${signal} failed: ${describeError(error)}`))
+      .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return () => {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
+
+main(process.argv.slice(2)).then(
+  code => {
+    process.exitCode = code
+  },
+  error => {
+    // A bug, not a user error: still one line, never a stack trace (set LEAST_PRIVILEGE_DEBUG=1 for it).
+    if (process.env.LEAST_PRIVILEGE_DEBUG === '1') process.stderr.write(`${(error as Error)?.stack}\n`)
+    const prefix = error instanceof UsageError ? '' : 'internal error: '
+    process.stderr.write(`least-privilege: ${prefix}${describeError(error)}\n`)
+    process.exitCode = 2
+  }
+)

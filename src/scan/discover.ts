@@ -1,0 +1,76 @@
+// Finds the Dockerfiles to scan: each PATH is a Dockerfile or a folder searched recursively.
+import { readdirSync, statSync } from 'node:fs'
+import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { UsageError } from '../errors'
+
+/** One Dockerfile to scan. */
+export interface ScanTarget {
+  /** Absolute path on disk. */
+  path: string
+  /** Repo-relative path with forward slashes (what reports show). */
+  file: string
+}
+
+const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.hg', '.svn'])
+
+/** Dockerfile, Dockerfile.prod, app.Dockerfile, Containerfile ... */
+export function looksLikeDockerfile(name: string): boolean {
+  const lower = name.toLowerCase()
+  return (
+    lower === 'dockerfile' ||
+    lower === 'containerfile' ||
+    lower.startsWith('dockerfile.') ||
+    lower.endsWith('.dockerfile') ||
+    lower.startsWith('containerfile.')
+  )
+}
+
+export function repoRelative(absPath: string, repoRoot: string): string {
+  const rel = relative(repoRoot, absPath)
+  // Outside the repository there is no stable relative path; fall back to the absolute one.
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return absPath.split(sep).join('/')
+  return rel.split(sep).join('/')
+}
+
+export function discoverDockerfiles(paths: string[], cwd: string, repoRoot: string): ScanTarget[] {
+  if (paths.length === 0) throw new UsageError('no PATH given: name a Dockerfile or a folder to search')
+  const found = new Map<string, ScanTarget>()
+  for (const given of paths) {
+    const abs = resolve(cwd, given)
+    let stats
+    try {
+      stats = statSync(abs)
+    } catch {
+      throw new UsageError(`${given}: no such file or directory`)
+    }
+    const hits = stats.isDirectory() ? searchFolder(abs) : [abs]
+    if (hits.length === 0) {
+      throw new UsageError(`${given}: no Dockerfile found (looked for Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile)`)
+    }
+    for (const hit of hits) found.set(hit, { path: hit, file: repoRelative(hit, repoRoot) })
+  }
+  return [...found.values()]
+}
+
+function searchFolder(folder: string): string[] {
+  const hits: string[] = []
+  const pending = [folder]
+  while (pending.length > 0) {
+    const current = pending.pop() as string
+    let entries
+    try {
+      entries = readdirSync(current, { withFileTypes: true })
+    } catch {
+      continue // unreadable folders are skipped, as `docker build` would never see them either
+    }
+    for (const entry of entries) {
+      const full = join(current, entry.name)
+      if (entry.isDirectory()) {
+        if (!SKIPPED_FOLDERS.has(entry.name)) pending.push(full)
+      } else if (entry.isFile() && looksLikeDockerfile(entry.name)) {
+        hits.push(full)
+      }
+    }
+  }
+  return hits.sort()
+}

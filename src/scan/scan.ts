@@ -1,0 +1,235 @@
+// The pipeline for every Dockerfile: model -> profile -> [build -> measure] -> rules -> rows.
+// Never throws for operational problems (they become notifications, and whatever completed is reported);
+// throws UsageError for bad input.
+import { dirname, resolve } from 'node:path'
+import type Docker from 'dockerode'
+import { buildImage } from '../docker/build'
+import { connectDocker } from '../docker/client'
+import { measureImage } from '../docker/measure'
+import { ResourceTracker } from '../docker/resources'
+import type { DaemonFacts, Measurement } from '../docker/types'
+import { buildModel } from '../dockerfile/model'
+import type { DockerfileModel } from '../dockerfile/types'
+import { OperationalError, UsageError, describeError } from '../errors'
+import type { Logger } from '../logger'
+import { RESOURCE_LABEL } from '../meta'
+import { parseRunOptions } from '../profile/parse'
+import type { RuntimeProfile } from '../profile/types'
+import { evaluateRules } from '../rules/engine'
+import { ALL_RULES, ruleMetas } from '../rules/registry'
+import { applySuppressions } from '../rules/suppress'
+import type { Settings } from '../settings'
+import { type ScanTarget, discoverDockerfiles } from './discover'
+import { readDockerfileText } from './read-dockerfile'
+import { reconcileWithMeasurement } from './reconcile'
+import { principleRows } from './rows'
+import type { Notification, ScanReport, ScanResult } from './types'
+
+export interface ScanDeps {
+  logger: Logger
+  /** Unique per invocation; labels every container and image created. */
+  runId: string
+  /** Records created resources; the caller may persist it (action post step) or clean on signals. */
+  tracker?: ResourceTracker
+  /** Stop early (SIGINT): remaining Dockerfiles are reported as not measured. */
+  signal?: AbortSignal
+}
+
+interface DockerSession {
+  docker: Docker
+  daemon: DaemonFacts
+}
+
+export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanReport> {
+  const startedAt = new Date().toISOString()
+  const profile = parseRunOptions(settings.runOptions)
+  const targets = discoverDockerfiles(settings.paths, settings.cwd, settings.repoRoot)
+  if (settings.image && targets.length > 1) {
+    throw new UsageError(`--image applies to one Dockerfile, but ${targets.length} were found; name one Dockerfile`)
+  }
+  const notifications: Notification[] = []
+  const tracker = deps.tracker ?? new ResourceTracker()
+  const session = await openDockerSession(settings, deps.logger, notifications)
+  const results: ScanResult[] = []
+  try {
+    for (const [index, target] of targets.entries()) {
+      results.push(await scanOne(target, index, settings, profile, session, tracker, deps))
+    }
+  } finally {
+    if (session) await releaseResources(session.docker, tracker, settings.keepImage, deps.logger, notifications)
+  }
+  return { results, notifications, startedAt, finishedAt: new Date().toISOString() }
+}
+
+function dockerWanted(settings: Settings): boolean {
+  return (settings.build || settings.image !== undefined) && settings.probe !== 'false'
+}
+
+async function openDockerSession(
+  settings: Settings,
+  logger: Logger,
+  notifications: Notification[]
+): Promise<DockerSession | undefined> {
+  if (!dockerWanted(settings)) return undefined
+  try {
+    return await connectDocker(logger)
+  } catch (error) {
+    const requested = settings.probe === 'true' || settings.image !== undefined
+    notifications.push({
+      level: requested ? 'error' : 'warning',
+      kind: 'daemon-unreachable',
+      message: requested
+        ? `${describeError(error)}. Probing was requested, so the scan is incomplete.`
+        : `${describeError(error)}. Running static checks only; build and probe need a Docker daemon.`
+    })
+    return undefined
+  }
+}
+
+async function scanOne(
+  target: ScanTarget,
+  index: number,
+  settings: Settings,
+  profile: RuntimeProfile,
+  session: DockerSession | undefined,
+  tracker: ResourceTracker,
+  deps: ScanDeps
+): Promise<ScanResult> {
+  const notifications: Notification[] = []
+  const read = readDockerfileText(target.path, target.file)
+  if (!read.ok) {
+    notifications.push({ level: 'error', kind: 'input-error', message: read.reason, file: target.file })
+    return emptyResult(target, profile, notifications, 'the file is not a Dockerfile')
+  }
+  let model: DockerfileModel
+  try {
+    model = buildModel(read.text, target.file, { target: settings.target, buildArgs: settings.buildArgs })
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    notifications.push({ level: 'error', kind: 'parse-error', message: describeError(error), file: target.file })
+    return emptyResult(target, profile, notifications, 'the Dockerfile could not be modelled')
+  }
+  for (const problem of model.problems) {
+    notifications.push({ level: 'warning', kind: 'parse-error', message: `${target.file}:${problem.line}: ${problem.message}`, file: target.file, line: problem.line })
+  }
+
+  let measurement: Measurement | undefined
+  let notMeasuredReason: string | undefined = staticOnlyReason(settings, session)
+  if (session && !deps.signal?.aborted) {
+    const measured = await buildAndMeasure(target, index, settings, profile, session, tracker, deps, notifications)
+    measurement = measured.measurement
+    notMeasuredReason = measured.notMeasuredReason
+  } else if (deps.signal?.aborted) {
+    notMeasuredReason = 'the scan was interrupted'
+  }
+
+  const ctx = { model, profile, image: measurement?.image, daemon: measurement?.daemon, probe: measurement?.probe, workload: measurement?.workload }
+  const raw = reconcileWithMeasurement(evaluateRules(ALL_RULES, ctx), measurement)
+  const findings = applySuppressions(raw, model, ruleMetas())
+  return {
+    file: target.file,
+    model,
+    profile,
+    findings,
+    ...(measurement ? { measurement } : {}),
+    ...(notMeasuredReason ? { notMeasuredReason } : {}),
+    rows: principleRows({ model, profile, measurement, notMeasuredReason, findings }),
+    notifications
+  }
+}
+
+function staticOnlyReason(settings: Settings, session: DockerSession | undefined): string | undefined {
+  if (settings.probe === 'false') return 'probing is disabled'
+  if (!settings.build && settings.image === undefined) return 'static only (--no-build)'
+  if (!session) return 'no Docker daemon answered'
+  return undefined
+}
+
+async function buildAndMeasure(
+  target: ScanTarget,
+  index: number,
+  settings: Settings,
+  profile: RuntimeProfile,
+  session: DockerSession,
+  tracker: ResourceTracker,
+  deps: ScanDeps,
+  notifications: Notification[]
+): Promise<{ measurement?: Measurement; notMeasuredReason?: string }> {
+  const { logger } = deps
+  let image = settings.image
+  if (!image) {
+    try {
+      const built = await logger.group(`Build ${target.file}`, () =>
+        buildImage(session.docker, {
+          dockerfile: target.path,
+          context: settings.context ? resolve(settings.cwd, settings.context) : dirname(target.path),
+          buildArgs: settings.buildArgs,
+          target: settings.target,
+          tag: `least-privilege-scan:${deps.runId}-${index}`,
+          labels: { [RESOURCE_LABEL]: deps.runId },
+          logger,
+          tracker
+        })
+      )
+      image = built.tag
+    } catch (error) {
+      notifications.push(operationalNotification(error, target.file, 'build-failed'))
+      return { notMeasuredReason: 'the build failed' }
+    }
+  }
+  try {
+    const measurement = await logger.group(`Probe ${target.file}`, () =>
+      measureImage(session.docker, session.daemon, {
+        image: image as string,
+        profile,
+        runId: deps.runId,
+        probeTimeoutMs: settings.probeTimeoutMs,
+        workloadWindowMs: settings.workloadWindowMs,
+        logger,
+        tracker
+      })
+    )
+    if (measurement.workload?.status === 'failed') {
+      notifications.push({ level: 'warning', kind: 'workload-failed', message: `${target.file}: the image's own entrypoint could not be observed: ${measurement.workload.detail ?? 'unknown reason'}`, file: target.file })
+    }
+    return { measurement }
+  } catch (error) {
+    const kind = error instanceof OperationalError && error.kind === 'probe-timeout' ? 'probe-timeout' : 'probe-failed'
+    notifications.push(operationalNotification(error, target.file, kind))
+    return { notMeasuredReason: kind === 'probe-timeout' ? 'the probe timed out' : 'the probe failed' }
+  }
+}
+
+function operationalNotification(error: unknown, file: string, fallback: Notification['kind']): Notification {
+  if (!(error instanceof OperationalError)) {
+    return { level: 'error', kind: fallback, message: `${file}: ${describeError(error)}`, file }
+  }
+  return { level: 'error', kind: error.kind, message: `${file}: ${describeError(error)}`, file }
+}
+
+function emptyResult(target: ScanTarget, profile: RuntimeProfile, notifications: Notification[], why: string): ScanResult {
+  return {
+    file: target.file,
+    profile,
+    findings: [],
+    notMeasuredReason: why,
+    rows: principleRows({ profile, findings: [], notMeasuredReason: why }),
+    notifications
+  }
+}
+
+async function releaseResources(
+  docker: Docker,
+  tracker: ResourceTracker,
+  keepImages: boolean,
+  logger: Logger,
+  notifications: Notification[]
+): Promise<void> {
+  try {
+    await tracker.cleanup(docker, { keepImages })
+  } catch (error) {
+    const message = `cleanup failed: ${describeError(error)}`
+    logger.warning(message)
+    notifications.push({ level: 'warning', kind: 'cleanup-failed', message })
+  }
+}
