@@ -33,7 +33,10 @@ export function truncate(text: string, max: number): string {
 
 /** Newlines and tabs become one space; other control characters are removed. */
 export function stripControl(text: string, newline = ' '): string {
-  return text.replace(/\r\n|\r|\n/g, newline).replace(/\t/g, ' ').replace(CONTROL, '')
+  return text
+    .replace(/\r\n|\r|\n/g, newline)
+    .replace(/\t/g, ' ')
+    .replace(CONTROL, '')
 }
 
 export interface EscapeOptions {
@@ -113,7 +116,9 @@ export function codeBlock(content: string, language = ''): string {
 export function encodePath(path: string): string {
   return path
     .split('/')
-    .map(segment => encodeURIComponent(segment).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .map(segment =>
+      encodeURIComponent(segment).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    )
     .join('/')
 }
 
@@ -127,6 +132,8 @@ export function terminalSafe(text: string, options: { maxLength?: number } = {})
     .replace(/\t/g, ' ')
   return clean.replace(CONTROL, ch => {
     const code = ch.codePointAt(0) as number
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`
   })
 }

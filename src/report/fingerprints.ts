@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto'
 const BLOCK_SIZE = 100
 const BASE = 37n
 const MASK = (1n << 64n) - 1n
-const FIRST_MOD = BASE ** BigInt(BLOCK_SIZE) & MASK
+const FIRST_MOD = (BASE ** BigInt(BLOCK_SIZE)) & MASK
 const TAB = 9
 const LF = 10
 const CR = 13
@@ -108,7 +108,15 @@ export function instructionText(text: string, start: number, end = start): strin
  * its identity when unrelated lines are inserted or removed above it. `occurrence` (1-based) tells apart
  * several findings of one rule on identical instruction text in one file.
  */
-export function stableFingerprint(ruleId: string, file: string, normalizedText: string, occurrence = 1): string {
-  const digest = createHash('sha256').update(`${ruleId}\0${file}\0${normalizedText}`).digest('hex').slice(0, 32)
+export function stableFingerprint(
+  ruleId: string,
+  file: string,
+  normalizedText: string,
+  occurrence = 1
+): string {
+  const digest = createHash('sha256')
+    .update(`${ruleId}\0${file}\0${normalizedText}`)
+    .digest('hex')
+    .slice(0, 32)
   return `${digest}:${occurrence}`
 }

@@ -1,0 +1,296 @@
+// SARIF 2.1.0 for GitHub code scanning (DESIGN.md "SARIF 2.1.0", reference/github-platform.md §1).
+// One run; every rule described; findings as results (suppressed ones kept, with `suppressions`);
+// operational problems as toolExecutionNotifications, never as fake results.
+
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import type * as sarif from 'sarif'
+import type { Finding } from '../findings'
+import { REPO_URL, TOOL_NAME, TOOL_VERSION } from '../meta'
+import type { RuleMeta } from '../rules/types'
+import type { Notification, ScanReport } from '../scan/types'
+import { stripControl } from './escape'
+import { STABLE_FINGERPRINT_KEY, instructionText, lineHashes, stableFingerprint } from './fingerprints'
+import { LEVEL_RANK } from '../findings'
+import { allNotifications, ruleDocsUrl } from './summary'
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json'
+/** GitHub rejects runs with more results than this. */
+export const MAX_RESULTS_PER_RUN = 25_000
+/** GitHub's limit on `shortDescription`/`fullDescription` text. */
+const MAX_DESCRIPTION = 1024
+const DEFAULT_CATEGORY = `${TOOL_NAME}/`
+
+export interface SarifOptions {
+  /** Absolute path of the repository root: results are reported relative to it. */
+  repoRoot: string
+  /** Returns a file's text by repo-relative path, for line-hash fingerprints; default reads under repoRoot. */
+  readFile?: (repoRelativePath: string) => string | undefined
+  /**
+   * `runs[0].automationDetails.id`, i.e. the code-scanning category (plus run id). Callers scanning several
+   * Dockerfile sets or jobs pass a distinct category so uploads do not replace each other. A trailing `/` is
+   * added when missing, because GitHub takes everything before the last `/` as the category.
+   */
+  automationId?: string
+  /** Cap on results (GitHub's 25,000 per run by default); the most severe are kept. */
+  maxResults?: number
+}
+
+type Precision = 'very-high' | 'high' | 'medium' | 'low'
+
+// Measured facts are the most certain; static reading of a Dockerfile or flags comes next.
+const PRECISION: Record<RuleMeta['evidence'], Precision> = {
+  measured: 'very-high',
+  deployment: 'high',
+  dockerfile: 'high'
+}
+
+/** `"8.0"`: GitHub wants a numeric string in (0, 10]. */
+export function securitySeverity(score: number): string {
+  const clamped = Number.isFinite(score) ? Math.min(10, Math.max(0.1, score)) : 5
+  return clamped.toFixed(1)
+}
+
+function cap(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max - 1) + '…'
+}
+
+export function ruleDescriptor(rule: RuleMeta): sarif.ReportingDescriptor {
+  const helpUri = ruleDocsUrl(rule.id)
+  return {
+    id: rule.id,
+    name: rule.name,
+    shortDescription: { text: cap(rule.title, MAX_DESCRIPTION) },
+    fullDescription: { text: cap(rule.description, MAX_DESCRIPTION) },
+    // GitHub shows help.markdown instead of help.text and ignores helpUri, so the link goes inside too.
+    help: {
+      text: `${rule.description}\n\nFix: ${rule.fix}\n\nDocumentation: ${helpUri}`,
+      markdown: `${rule.description}\n\n**Fix:** ${rule.fix}\n\n[Rule ${rule.id} documentation](${helpUri})`
+    },
+    helpUri,
+    defaultConfiguration: { level: rule.level },
+    properties: {
+      tags: ['security', rule.principle],
+      precision: PRECISION[rule.evidence],
+      'security-severity': securitySeverity(rule.securitySeverity)
+    }
+  }
+}
+
+/**
+ * A repo-relative URI with forward slashes, or undefined when the file lies outside the repository (GitHub
+ * could not show it, and `..` or a scheme would be rejected or resolved elsewhere).
+ */
+export function repoRelativeUri(file: string, repoRoot: string): string | undefined {
+  let p = file.replace(/\\/g, '/')
+  if (p.startsWith('file://')) p = decodeURIComponent(p.slice('file://'.length))
+  if (path.posix.isAbsolute(p) || /^[A-Za-z]:\//.test(p)) {
+    p = path.posix.relative(path.resolve(repoRoot).replace(/\\/g, '/'), p)
+  }
+  p = path.posix.normalize(p).replace(/^(\.\/)+/, '')
+  if (p === '' || p === '.' || p === '..' || p.startsWith('../') || path.posix.isAbsolute(p)) return undefined
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(p)) return undefined
+  // A valid URI reference: encode what URIs forbid, plus `#`/`?` which would start a fragment or query.
+  return encodeURI(p).replace(/[#?]/g, c => encodeURIComponent(c))
+}
+
+/** `message.text` is plain text, except that `[text](n)` links to related locations: escape those. */
+function plainMessage(text: string): string {
+  const clean = stripControl(text, '\n').trim()
+  return clean.replace(/\[([^\]]*)\]\((\d+)\)/g, '\\[$1\\]($2)')
+}
+
+function region(finding: Finding): { startLine: number; endLine: number } {
+  const startLine = Math.max(1, Math.floor(finding.line) || 1)
+  const endLine = Math.max(startLine, Math.floor(finding.endLine ?? startLine) || startLine)
+  return { startLine, endLine }
+}
+
+function notificationToSarif(n: Notification, repoRoot: string): sarif.Notification {
+  const out: sarif.Notification = {
+    level: n.level,
+    message: { text: plainMessage(n.message) || n.kind },
+    descriptor: { id: n.kind }
+  }
+  const uri = n.file ? repoRelativeUri(n.file, repoRoot) : undefined
+  if (uri) {
+    const loc: sarif.PhysicalLocation = { artifactLocation: { uri, uriBaseId: '%SRCROOT%' } }
+    if (n.line && n.line >= 1) loc.region = { startLine: Math.floor(n.line) }
+    out.locations = [{ physicalLocation: loc }]
+  }
+  return out
+}
+
+function defaultReader(repoRoot: string): (rel: string) => string | undefined {
+  return rel => {
+    try {
+      return readFileSync(path.join(repoRoot, rel), 'utf8')
+    } catch {
+      return undefined
+    }
+  }
+}
+
+function isoTime(value: string): string | undefined {
+  const t = Date.parse(value)
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString()
+}
+
+interface Pending {
+  finding: Finding
+  uri: string
+  /** Path as used for reading and fingerprinting (decoded). */
+  file: string
+}
+
+export function buildSarif(report: ScanReport, rules: RuleMeta[], options: SarifOptions): sarif.Log {
+  const read = options.readFile ?? defaultReader(options.repoRoot)
+  const maxResults = options.maxResults ?? MAX_RESULTS_PER_RUN
+  const ruleIndexById = new Map(rules.map((r, i) => [r.id, i]))
+  const extra: sarif.Notification[] = []
+
+  const pending: Pending[] = []
+  const outside = new Set<string>()
+  const unknownRules = new Set<string>()
+  for (const result of report.results) {
+    const ordered = [...result.findings].sort((a, b) => a.line - b.line)
+    for (const finding of ordered) {
+      const uri = repoRelativeUri(finding.file || result.file, options.repoRoot)
+      if (!uri) {
+        outside.add(finding.file || result.file)
+        continue
+      }
+      if (!ruleIndexById.has(finding.ruleId)) unknownRules.add(finding.ruleId)
+      pending.push({ finding, uri, file: decodeURIComponent(uri) })
+    }
+  }
+  for (const file of outside) {
+    extra.push({
+      level: 'warning',
+      message: { text: `${file} is outside the repository root; its findings are not in this SARIF file.` },
+      descriptor: { id: 'outside-repository' }
+    })
+  }
+  for (const id of unknownRules) {
+    extra.push({
+      level: 'warning',
+      message: { text: `Findings of rule ${id} have no rule metadata.` },
+      descriptor: { id: 'unknown-rule' }
+    })
+  }
+
+  let kept = pending
+  if (pending.length > maxResults) {
+    // Keep the most severe; GitHub would show at most its top results by severity anyway.
+    kept = [...pending]
+      .map((p, order) => ({ p, order }))
+      .sort((a, b) => LEVEL_RANK[b.p.finding.level] - LEVEL_RANK[a.p.finding.level] || a.order - b.order)
+      .slice(0, maxResults)
+      .sort((a, b) => a.order - b.order)
+      .map(x => x.p)
+    extra.push({
+      level: 'warning',
+      message: {
+        text: `${pending.length - maxResults} of ${pending.length} results were left out to stay within GitHub's limit of ${maxResults} results per run.`
+      },
+      descriptor: { id: 'results-truncated' }
+    })
+  }
+
+  const texts = new Map<string, string | undefined>()
+  const hashes = new Map<string, string[] | undefined>()
+  const textOf = (file: string): string | undefined => {
+    if (!texts.has(file)) texts.set(file, read(file))
+    return texts.get(file)
+  }
+  const hashesOf = (file: string): string[] | undefined => {
+    if (!hashes.has(file)) {
+      const text = textOf(file)
+      hashes.set(file, text === undefined ? undefined : lineHashes(text))
+    }
+    return hashes.get(file)
+  }
+  const occurrences = new Map<string, number>()
+
+  const results: sarif.Result[] = kept.map(({ finding, uri, file }) => {
+    const where = region(finding)
+    const text = textOf(file)
+    const normalized =
+      text === undefined
+        ? `message:${finding.message}`
+        : instructionText(text, where.startLine, where.endLine)
+    const key = `${finding.ruleId}\0${file}\0${normalized}`
+    const occurrence = (occurrences.get(key) ?? 0) + 1
+    occurrences.set(key, occurrence)
+
+    const partialFingerprints: Record<string, string> = {
+      [STABLE_FINGERPRINT_KEY]: stableFingerprint(finding.ruleId, file, normalized, occurrence)
+    }
+    const lineHash = hashesOf(file)?.[where.startLine - 1]
+    if (lineHash) partialFingerprints.primaryLocationLineHash = lineHash
+
+    const out: sarif.Result = {
+      ruleId: finding.ruleId,
+      level: finding.level,
+      message: { text: plainMessage(finding.message) || finding.ruleId },
+      locations: [{ physicalLocation: { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region: where } }],
+      partialFingerprints,
+      properties: { ...(finding.properties ?? {}), evidence: finding.evidence, principle: finding.principle }
+    }
+    const index = ruleIndexById.get(finding.ruleId)
+    if (index !== undefined) out.ruleIndex = index
+    if (finding.suppression) {
+      out.suppressions = [
+        {
+          kind: 'inSource',
+          justification: finding.suppression.justification || `${finding.suppression.kind} pragma`,
+          properties: { pragma: finding.suppression.kind, line: finding.suppression.line }
+        }
+      ]
+    }
+    return out
+  })
+
+  const notifications = [
+    ...allNotifications(report).map(n => notificationToSarif(n, options.repoRoot)),
+    ...extra
+  ]
+  const invocation: sarif.Invocation = {
+    executionSuccessful: !notifications.some(n => n.level === 'error'),
+    toolExecutionNotifications: notifications
+  }
+  const start = isoTime(report.startedAt)
+  const end = isoTime(report.finishedAt)
+  if (start) invocation.startTimeUtc = start
+  if (end) invocation.endTimeUtc = end
+
+  let automationId = options.automationId?.trim() || DEFAULT_CATEGORY
+  if (!automationId.endsWith('/')) automationId += '/'
+
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: TOOL_NAME,
+            version: TOOL_VERSION,
+            semanticVersion: TOOL_VERSION,
+            informationUri: REPO_URL,
+            rules: rules.map(ruleDescriptor)
+          }
+        },
+        automationDetails: { id: automationId },
+        invocations: [invocation],
+        results
+      }
+    ]
+  }
+}
+
+/** Writes the log as pretty JSON, creating the folder when needed. */
+export function writeSarif(file: string, log: sarif.Log): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+  writeFileSync(file, JSON.stringify(log, null, 2) + '\n', 'utf8')
+}

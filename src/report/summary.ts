@@ -1,0 +1,138 @@
+// Counts and the one-sentence verdict every report format shares, so the terminal, the job summary, the PR
+// comment and the JSON report never disagree. This reads findings; it does not decide them.
+
+import { LEVEL_RANK, meetsThreshold, type FailOn, type Finding, type Level } from '../findings'
+import type { RuleMeta } from '../rules/types'
+import type { Notification, ScanReport, ScanResult } from '../scan/types'
+import { TOOL_NAME, RULE_DOCS_BASE } from '../meta'
+import { encodePath } from './escape'
+
+export interface LevelCounts {
+  error: number
+  warning: number
+  note: number
+}
+
+export interface ReportCounts {
+  /** Unsuppressed findings by level. */
+  byLevel: LevelCounts
+  /** Unsuppressed findings in total. */
+  findings: number
+  suppressed: number
+  /** Unsuppressed findings at or above the threshold. */
+  failing: number
+  files: number
+  /** Files with at least one failing finding. */
+  failingFiles: number
+  /** Error-level notifications: the scan itself did not complete. */
+  scanErrors: Notification[]
+}
+
+export interface Outcome extends ReportCounts {
+  failOn: FailOn
+  verdict: 'pass' | 'fail'
+  /** One plain-text sentence saying why (no emoji, no markup). */
+  sentence: string
+}
+
+export function activeFindings(result: ScanResult): Finding[] {
+  return result.findings.filter(f => !f.suppression)
+}
+
+export function allNotifications(report: ScanReport): Notification[] {
+  return [...report.notifications, ...report.results.flatMap(r => r.notifications)]
+}
+
+export function countLevels(findings: Finding[]): LevelCounts {
+  const counts: LevelCounts = { error: 0, warning: 0, note: 0 }
+  for (const f of findings) counts[f.level]++
+  return counts
+}
+
+export function countReport(report: ScanReport, failOn: FailOn): ReportCounts {
+  const active = report.results.flatMap(activeFindings)
+  const failingFiles = report.results.filter(r =>
+    activeFindings(r).some(f => meetsThreshold(f.level, failOn))
+  )
+  return {
+    byLevel: countLevels(active),
+    findings: active.length,
+    suppressed: report.results.reduce((n, r) => n + r.findings.length - activeFindings(r).length, 0),
+    failing: active.filter(f => meetsThreshold(f.level, failOn)).length,
+    files: report.results.length,
+    failingFiles: failingFiles.length,
+    scanErrors: allNotifications(report).filter(n => n.level === 'error')
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+/** `2 errors, 1 warning, 0 notes` */
+export function levelSummary(counts: LevelCounts): string {
+  return `${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}`
+}
+
+/**
+ * The verdict: fail when a finding is at or above `failOn`, or when the scan itself failed (an error-level
+ * notification); the sentence says which. Plain text: callers escape or decorate it.
+ */
+export function outcome(report: ScanReport, failOn: FailOn): Outcome {
+  const counts = countReport(report, failOn)
+  const files = plural(counts.files, 'Dockerfile')
+  const parts: string[] = []
+  if (counts.failing > 0) {
+    parts.push(
+      `${plural(counts.failing, 'finding')} at or above ${failOn} in ${plural(counts.failingFiles, 'Dockerfile')}`
+    )
+  }
+  if (counts.scanErrors.length > 0) {
+    const first = counts.scanErrors[0]
+    const where = first.file ? `${first.file}: ` : ''
+    const more = counts.scanErrors.length > 1 ? ` (and ${counts.scanErrors.length - 1} more)` : ''
+    parts.push(`the scan failed: ${where}${first.message}${more}`)
+  }
+  let sentence: string
+  if (parts.length > 0) {
+    sentence = parts.join('; ')
+  } else if (failOn === 'never') {
+    sentence = `${plural(counts.findings, 'finding')} in ${files} (fail-on is never)`
+  } else if (counts.findings > 0) {
+    sentence = `no findings at or above ${failOn} in ${files} (${levelSummary(counts.byLevel)})`
+  } else {
+    sentence = `no findings in ${files}`
+  }
+  if (counts.suppressed > 0) sentence += `, ${counts.suppressed} suppressed`
+  return {
+    ...counts,
+    failOn,
+    verdict: parts.length > 0 ? 'fail' : 'pass',
+    sentence: `${TOOL_NAME}: ${sentence}`
+  }
+}
+
+/** Most severe first, then by file and line: the order for "top findings". */
+export function bySeverity(a: Finding, b: Finding, rules?: Map<string, RuleMeta>): number {
+  const level = LEVEL_RANK[b.level] - LEVEL_RANK[a.level]
+  if (level !== 0) return level
+  const severity =
+    (rules?.get(b.ruleId)?.securitySeverity ?? 0) - (rules?.get(a.ruleId)?.securitySeverity ?? 0)
+  if (severity !== 0) return severity
+  return a.file.localeCompare(b.file) || a.line - b.line || a.ruleId.localeCompare(b.ruleId)
+}
+
+export function byLine(a: Finding, b: Finding): number {
+  return a.line - b.line || LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || a.ruleId.localeCompare(b.ruleId)
+}
+
+export function ruleIndex(rules: RuleMeta[]): Map<string, RuleMeta> {
+  return new Map(rules.map(r => [r.id, r]))
+}
+
+/** The docs page of a rule. */
+export function ruleDocsUrl(ruleId: string): string {
+  return `${RULE_DOCS_BASE}/${encodePath(ruleId)}.md`
+}
+
+export const LEVELS: Level[] = ['error', 'warning', 'note']
