@@ -1,0 +1,42 @@
+// The tool's own limits, put on top of the deployment profile's HostConfig for every container it starts:
+// no network unless the profile names one, memory and pids limits, the run label, and no auto-remove (the
+// logs are read after exit; removal is ours, in finally).
+import type { RuntimeProfile } from '../profile/types'
+import { toHostConfig } from '../profile/host-config'
+import { resourceLabels } from './resources'
+
+export const PROBE_MEMORY_BYTES = 64 * 1024 * 1024
+export const PROBE_PIDS_LIMIT = 64
+
+export interface ContainerSpec {
+  image: string
+  entrypoint?: string[]
+  cmd?: string[]
+  runId: string
+  /** Extra mounts (the probe binary). */
+  mounts?: Array<Record<string, unknown>>
+}
+
+/** Create options for `POST /containers/create`: the profile's flags plus the tool's safety settings. */
+export function containerCreateOptions(profile: RuntimeProfile, spec: ContainerSpec): Record<string, unknown> {
+  const { User, HostConfig } = toHostConfig(profile)
+  const mounts = [...((HostConfig.Mounts as unknown[] | undefined) ?? []), ...(spec.mounts ?? [])]
+  return {
+    Image: spec.image,
+    ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+    ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+    ...(User !== undefined ? { User } : {}),
+    Labels: resourceLabels(spec.runId),
+    Tty: false,
+    AttachStdin: false,
+    OpenStdin: false,
+    HostConfig: {
+      ...HostConfig,
+      NetworkMode: profile.network ? HostConfig.NetworkMode ?? profile.network : 'none',
+      Memory: PROBE_MEMORY_BYTES,
+      PidsLimit: PROBE_PIDS_LIMIT,
+      AutoRemove: false,
+      ...(mounts.length > 0 ? { Mounts: mounts } : {})
+    }
+  }
+}

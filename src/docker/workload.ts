@@ -1,0 +1,109 @@
+// Runs the image's own entrypoint/cmd under the profile for a short window, then reads who it really runs
+// as: the Engine API `top` (numeric) and a probe sidecar in its PID namespace reading pid 1. This is what
+// sees a gosu/su-exec style privilege drop that the image config cannot show.
+import type Docker from 'dockerode'
+import { OperationalError } from '../errors'
+import type { Logger } from '../logger'
+import { defaultProfile } from '../profile/parse'
+import type { RuntimeProfile } from '../profile/types'
+import { createTracked, daemonMessage, readLogs, waitFor } from './container-run'
+import { chooseInjection, type Injection } from './injection'
+import { collectProbeReport, createProbeContainer, DEFAULT_PROBE_TIMEOUT_MS } from './probe-run'
+import type { ProbeReport } from './probe-report'
+import type { ResourceTracker } from './resources'
+import { containerCreateOptions } from './safety'
+import { parseTop, TOP_PS_ARGS } from './top'
+import type { DaemonFacts, WorkloadProcess, WorkloadReport } from './types'
+
+export const DEFAULT_WORKLOAD_WINDOW_MS = 2_000
+
+export interface WorkloadOptions {
+  image: string
+  profile: RuntimeProfile
+  daemon: DaemonFacts
+  runId: string
+  /** How long the workload runs before it is read. */
+  windowMs?: number
+  /** Deadline for the sidecar probe. */
+  probeTimeoutMs?: number
+  logger: Logger
+  tracker: ResourceTracker
+  injection?: Injection
+  probePath?: string
+}
+
+function lastLine(text: string): string {
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? ''
+}
+
+/** Why the sidecar cannot tell us about the workload, or undefined when it can. */
+function sidecarUnsuitable(profile: RuntimeProfile): string | undefined {
+  if (profile.pid === 'host') return 'the workload shares the host PID namespace, so pid 1 is the host init'
+  if (profile.init) return 'with --init, pid 1 is docker-init, not the workload'
+  return undefined
+}
+
+async function probeSidecar(docker: Docker, workloadId: string, opts: WorkloadOptions): Promise<ProbeReport> {
+  // Not the deployment profile: the sidecar only reads. Root with CAP_SYS_PTRACE may read another uid's
+  // ptrace-guarded /proc files (attr/current, root/etc/passwd); /proc/1/status itself is 0444.
+  const neutral = { ...defaultProfile(), ...(opts.profile.userns ? { userns: opts.profile.userns } : {}) }
+  const sidecar = await createProbeContainer(docker, {
+    ...opts,
+    profile: neutral,
+    args: ['--pid', '1', '--no-walk'],
+    user: '0',
+    injection: opts.injection ?? chooseInjection(opts.daemon),
+    extraHostConfig: { PidMode: `container:${workloadId}`, CapAdd: ['CAP_SYS_PTRACE'] }
+  })
+  try {
+    return await collectProbeReport(sidecar, opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS, 'workload sidecar probe')
+  } finally {
+    await opts.tracker.removeContainer(docker, sidecar.id).catch(() => undefined)
+  }
+}
+
+export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promise<WorkloadReport> {
+  const windowMs = opts.windowMs ?? DEFAULT_WORKLOAD_WINDOW_MS
+  let container: Docker.Container | undefined
+  try {
+    try {
+      container = await createTracked(docker, containerCreateOptions(opts.profile, { image: opts.image, runId: opts.runId }), opts.tracker)
+      await container.start()
+    } catch (error) {
+      throw new OperationalError(`cannot start the image's entrypoint: ${daemonMessage(error)}`, 'workload-failed')
+    }
+    const early = await waitFor(container, windowMs)
+    if (early !== 'timeout') {
+      const { stdout, stderr } = await readLogs(container)
+      const said = lastLine(stderr) || lastLine(stdout)
+      return {
+        status: 'exited',
+        detail: `exited with code ${early.statusCode} within ${windowMs / 1000} s${said ? `: ${said}` : ''}`,
+        processes: []
+      }
+    }
+    const running = container
+    const unsuitable = sidecarUnsuitable(opts.profile)
+    const [top, sidecar] = await Promise.allSettled([
+      running.top({ ps_args: TOP_PS_ARGS }) as Promise<{ Titles?: string[]; Processes?: string[][] }>,
+      unsuitable ? Promise.reject(new Error(unsuitable)) : probeSidecar(docker, running.id, opts)
+    ])
+    const processes: WorkloadProcess[] = top.status === 'fulfilled' ? parseTop(top.value) : []
+    const problems: string[] = []
+    if (top.status === 'rejected') problems.push(`top failed: ${daemonMessage(top.reason)}`)
+    if (sidecar.status === 'rejected') problems.push(`sidecar probe: ${daemonMessage(sidecar.reason)}`)
+    if (top.status === 'rejected' && sidecar.status === 'rejected') {
+      return { status: 'failed', detail: problems.join('; '), processes: [] }
+    }
+    return {
+      status: 'measured',
+      ...(problems.length ? { detail: problems.join('; ') } : {}),
+      processes,
+      ...(sidecar.status === 'fulfilled' ? { probe: sidecar.value } : {})
+    }
+  } finally {
+    if (container) await opts.tracker.removeContainer(docker, container.id).catch((error) => {
+      opts.logger.warning(`could not remove workload container: ${daemonMessage(error)}`)
+    })
+  }
+}
