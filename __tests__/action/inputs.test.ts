@@ -1,0 +1,174 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { UsageError } from '../../src/errors'
+import { parseBuildArgs, readSettings, selectDockerfiles } from '../../src/action/inputs'
+import { globToRegExp } from '../../src/action/glob'
+
+let ws: string
+let outside: string
+
+beforeAll(() => {
+  ws = mkdtempSync(join(tmpdir(), 'lp-inputs-'))
+  outside = mkdtempSync(join(tmpdir(), 'lp-outside-'))
+  for (const file of [
+    'Dockerfile',
+    'svc/a/Dockerfile',
+    'svc/b/Dockerfile',
+    'svc/b/Dockerfile.dev',
+    'docs/x.md',
+    '.hidden/Dockerfile'
+  ]) {
+    mkdirSync(join(ws, file, '..'), { recursive: true })
+    writeFileSync(join(ws, file), 'FROM scratch\n')
+  }
+  writeFileSync(join(outside, 'Dockerfile'), 'FROM scratch\n')
+  symlinkSync(join(outside, 'Dockerfile'), join(ws, 'escape.Dockerfile'))
+})
+afterAll(() => {
+  rmSync(ws, { recursive: true, force: true })
+  rmSync(outside, { recursive: true, force: true })
+})
+
+const env = (inputs: Record<string, string>, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+  GITHUB_WORKSPACE: ws,
+  ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+  ...extra
+})
+
+function usageError(fn: () => unknown): string {
+  try {
+    fn()
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError)
+    return (error as Error).message
+  }
+  throw new Error('expected a UsageError')
+}
+
+describe('readSettings', () => {
+  it('fills the action.yml defaults and makes the workspace the repo root', () => {
+    const s = readSettings(env({}))
+    expect(s.paths).toEqual([join(ws, 'Dockerfile')])
+    expect(s.dockerfiles).toEqual(['Dockerfile'])
+    expect(s.repoRoot).toBe(ws)
+    expect(s.cwd).toBe(ws)
+    expect(s).toMatchObject({
+      build: true,
+      probe: 'auto',
+      failOn: 'error',
+      summary: true,
+      comment: true,
+      uploadSarif: false
+    })
+    expect(s.sarifFile).toBe(join(ws, 'least-privilege.sarif'))
+  })
+
+  it('names the input in every error', () => {
+    expect(usageError(() => readSettings(env({ 'fail-on': 'bad' })))).toBe(
+      'Input fail-on: expected error, warning, note or never, got "bad"'
+    )
+    expect(usageError(() => readSettings(env({ probe: 'maybe' })))).toBe(
+      'Input probe: expected auto, true or false, got "maybe"'
+    )
+    expect(usageError(() => readSettings(env({ build: 'yes' })))).toBe(
+      'Input build: expected true or false, got "yes"'
+    )
+    expect(usageError(() => readSettings(env({ 'upload-sarif': '1' })))).toMatch(/^Input upload-sarif:/)
+    expect(usageError(() => readSettings(env({ dockerfile: 'nope/Dockerfile' })))).toMatch(
+      /^Input dockerfile: "nope\/Dockerfile" does not exist/
+    )
+    expect(usageError(() => readSettings(env({ context: 'Dockerfile' })))).toBe(
+      'Input context: "Dockerfile" is not a folder'
+    )
+    expect(usageError(() => readSettings(env({ 'sarif-file': '../x.sarif' })))).toMatch(/^Input sarif-file:/)
+  })
+
+  it('accepts YAML booleans the way the runner passes them', () => {
+    const s = readSettings(
+      env({ build: 'FALSE', summary: 'False', comment: 'false', 'upload-sarif': 'True' })
+    )
+    expect(s).toMatchObject({ build: false, summary: false, comment: false, uploadSarif: true })
+  })
+
+  it('maps probe false and build false to a static scan', () => {
+    expect(readSettings(env({ probe: 'false', build: 'false' }))).toMatchObject({
+      probe: 'false',
+      build: false
+    })
+  })
+
+  it('keeps paths inside the workspace, symlinks included', () => {
+    expect(usageError(() => readSettings(env({ dockerfile: '../x/Dockerfile' })))).toMatch(
+      /outside the workspace/
+    )
+    expect(usageError(() => readSettings(env({ dockerfile: 'escape.Dockerfile' })))).toMatch(
+      /through a symlink/
+    )
+    expect(usageError(() => readSettings(env({ dockerfile: '../**/Dockerfile' })))).toMatch(/without "\.\."/)
+    expect(usageError(() => readSettings(env({ context: '/etc' })))).toMatch(
+      /^Input context: .* outside the workspace/
+    )
+  })
+
+  it('refuses to build or run pull request code under pull_request_target', () => {
+    const target = { GITHUB_EVENT_NAME: 'pull_request_target' }
+    expect(usageError(() => readSettings(env({}, target)))).toMatch(
+      /^Input build: refusing to build under pull_request_target/
+    )
+    expect(usageError(() => readSettings(env({ build: 'false', probe: 'true' }, target)))).toMatch(
+      /^Input probe: refusing/
+    )
+    expect(usageError(() => readSettings(env({ build: 'false', image: 'x:1' }, target)))).toMatch(
+      /^Input probe: refusing/
+    )
+    expect(readSettings(env({ build: 'false' }, target))).toMatchObject({ build: false, probe: 'auto' })
+    expect(readSettings(env({ build: 'false', probe: 'false' }, target)).probe).toBe('false')
+  })
+})
+
+describe('dockerfile selection', () => {
+  it('expands globs relative to the workspace, in order, without duplicates', () => {
+    const picked = selectDockerfiles(ws, 'svc/**/Dockerfile\nDockerfile\nsvc/a/Dockerfile')
+    expect(picked).toEqual([
+      join(ws, 'svc/a/Dockerfile'),
+      join(ws, 'svc/b/Dockerfile'),
+      join(ws, 'Dockerfile')
+    ])
+  })
+
+  it('supports ** at the start, alternation and ! exclusions, and skips dot folders', () => {
+    expect(selectDockerfiles(ws, '**/Dockerfile*\n!svc/b/*.dev').map(p => p.slice(ws.length + 1))).toEqual([
+      'Dockerfile',
+      'svc/a/Dockerfile',
+      'svc/b/Dockerfile'
+    ])
+    expect(selectDockerfiles(ws, 'svc/{a,b}/Dockerfile').length).toBe(2)
+  })
+
+  it('fails when a pattern matches nothing', () => {
+    expect(usageError(() => selectDockerfiles(ws, 'nothing/**/Dockerfile'))).toBe(
+      'Input dockerfile: pattern "nothing/**/Dockerfile" matched no files'
+    )
+  })
+
+  it('globToRegExp keeps * inside one folder', () => {
+    expect(globToRegExp('svc/*/Dockerfile').test('svc/a/Dockerfile')).toBe(true)
+    expect(globToRegExp('svc/*/Dockerfile').test('svc/a/b/Dockerfile')).toBe(false)
+    expect(globToRegExp('**/Dockerfile').test('Dockerfile')).toBe(true)
+    expect(globToRegExp('a?c.[ch]').test('abc.h')).toBe(true)
+    expect(globToRegExp('a.b').test('axb')).toBe(false)
+  })
+})
+
+describe('build-args', () => {
+  it('parses KEY=VALUE lines, values may hold =', () => {
+    expect(parseBuildArgs('A=1\n\n B = x=y \n# note\nEMPTY=')).toEqual({ A: '1', B: ' x=y', EMPTY: '' })
+  })
+  it('names the input for a line without =', () => {
+    expect(usageError(() => parseBuildArgs('JUSTKEY'))).toBe(
+      'Input build-args: expected KEY=VALUE, got "JUSTKEY"'
+    )
+  })
+})

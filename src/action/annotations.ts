@@ -1,0 +1,65 @@
+// Findings as workflow-command annotations on the right file and line. GitHub shows at most 10
+// annotations of each kind per step and drops the rest silently, so the most severe 10 of each kind
+// are emitted and the summary and SARIF carry everything.
+import * as core from '@actions/core'
+import type { Level } from '../findings'
+import { PRINCIPLE_NAMES } from '../principles'
+import type { ScanReport } from '../scan/types'
+
+export type AnnotationKind = 'error' | 'warning' | 'notice'
+
+export interface Annotation {
+  kind: AnnotationKind
+  message: string
+  title: string
+  file?: string
+  startLine?: number
+  endLine?: number
+}
+
+export const ANNOTATIONS_PER_KIND = 10
+
+const KIND: Record<Level, AnnotationKind> = { error: 'error', warning: 'warning', note: 'notice' }
+const ORDER: Record<AnnotationKind, number> = { error: 0, warning: 1, notice: 2 }
+
+/** Unsuppressed findings and operational problems, most severe first, at most `limit` per kind. */
+export function selectAnnotations(report: ScanReport, limit = ANNOTATIONS_PER_KIND): Annotation[] {
+  const all: Annotation[] = []
+  // Operational problems first: they explain why a principle was not measured.
+  for (const n of [...report.notifications, ...report.results.flatMap(r => r.notifications)]) {
+    all.push({
+      kind: KIND[n.level],
+      title: `least-privilege: ${n.kind}`,
+      message: n.message,
+      file: n.file,
+      startLine: n.file ? (n.line ?? 1) : undefined
+    })
+  }
+  const findings = report.results
+    .flatMap(r => r.findings)
+    .filter(f => !f.suppression)
+    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)
+  for (const f of findings) {
+    all.push({
+      kind: KIND[f.level],
+      title: `${f.ruleId} (${PRINCIPLE_NAMES[f.principle]})`,
+      message: f.message,
+      file: f.file,
+      startLine: f.line,
+      endLine: f.endLine && f.endLine > f.line ? f.endLine : undefined
+    })
+  }
+  // A stable sort keeps the order above within each kind.
+  all.sort((a, b) => ORDER[a.kind] - ORDER[b.kind])
+  const taken: Record<AnnotationKind, number> = { error: 0, warning: 0, notice: 0 }
+  return all.filter(a => taken[a.kind]++ < limit)
+}
+
+type Sink = Pick<typeof core, 'error' | 'warning' | 'notice'>
+
+/** Emits annotations; @actions/core escapes `%`, CR, LF, and in properties also `:` and `,`. */
+export function emitAnnotations(annotations: Annotation[], sink: Sink = core): void {
+  for (const a of annotations) {
+    sink[a.kind](a.message, { title: a.title, file: a.file, startLine: a.startLine, endLine: a.endLine })
+  }
+}

@@ -1,0 +1,133 @@
+// The sticky PR comment: one comment per pull request and scan, found by a hidden marker AND by
+// being written by the token's own account, so a marker planted in someone else's comment is ignored.
+import { createHash } from 'node:crypto'
+import type { Logger } from '../logger'
+import { apiMessage, httpStatus, type GitHubClient } from './github-client'
+
+/** GitHub rejects longer bodies with 422 "Body is too long (maximum is 65536 characters)". */
+export const COMMENT_LIMIT = 65_536
+
+/** The login that comments made with the workflow token (GITHUB_TOKEN) carry. */
+export const WORKFLOW_TOKEN_LOGIN = 'github-actions[bot]'
+
+/** One marker per workflow, job and Dockerfile set, so several scans on one PR keep separate comments. */
+export function commentMarker(workflow: string, job: string, dockerfiles: string[]): string {
+  const key = [workflow, job, ...[...dockerfiles].sort()].join('\n')
+  return `<!-- least-privilege:v1:${createHash('sha256').update(key).digest('hex').slice(0, 16)} -->`
+}
+
+/**
+ * The token's own login. GET /user answers for personal access tokens; for installation tokens
+ * (the workflow token) it answers 403 "Resource not accessible by integration", and those comments
+ * are written by github-actions[bot].
+ */
+export async function resolveAuthor(client: GitHubClient, logger: Logger): Promise<string> {
+  try {
+    const { data } = await client.rest.users.getAuthenticated()
+    return data.login
+  } catch (error) {
+    if (httpStatus(error) !== 403)
+      logger.debug(`GET /user failed (${apiMessage(error)}); assuming the workflow token`)
+    return WORKFLOW_TOKEN_LOGIN
+  }
+}
+
+export interface IssueTarget {
+  owner: string
+  repo: string
+  issueNumber: number
+}
+
+/** Searches every page of comments for ours: the marker and our own authorship. */
+export async function findStickyComment(
+  client: GitHubClient,
+  target: IssueTarget,
+  marker: string,
+  author: string
+): Promise<{ id: number; body: string } | undefined> {
+  const pages = client.paginate.iterator(client.rest.issues.listComments, {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.issueNumber,
+    per_page: 100
+  })
+  for await (const page of pages) {
+    const mine = page.data.find(
+      c => c.user?.login?.toLowerCase() === author.toLowerCase() && (c.body ?? '').includes(marker)
+    )
+    if (mine) return { id: mine.id, body: mine.body ?? '' }
+  }
+  return undefined
+}
+
+/**
+ * Fits a body into the limit: cuts at a line break, closes an open code fence and `<details>`, says
+ * where the rest is, and keeps the marker (always last, exactly once).
+ */
+export function fitComment(body: string, marker: string, summaryUrl: string, limit = COMMENT_LIMIT): string {
+  const text = body.split(marker).join('').trim()
+  const whole = `${text}\n\n${marker}`
+  if (whole.length <= limit) return whole
+  const note = `\n\n---\n… the comment was cut to fit GitHub's limit; the full report is in the [job summary](${summaryUrl}).`
+  // Room for the closers too; a margin keeps us clear of counting edge cases.
+  const budget = limit - note.length - marker.length - 200
+  let cut = text.slice(0, Math.max(0, budget))
+  const lastBreak = cut.lastIndexOf('\n')
+  if (lastBreak > 0) cut = cut.slice(0, lastBreak)
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1)
+  let closers = ''
+  if ((cut.match(/^\s*```/gm) ?? []).length % 2 === 1) closers += '\n```'
+  const open = (cut.match(/<details[\s>]/g) ?? []).length - (cut.match(/<\/details>/g) ?? []).length
+  closers += '\n</details>'.repeat(Math.max(0, open))
+  return `${cut}${closers}${note}\n\n${marker}`
+}
+
+export type CommentOutcome = 'created' | 'updated' | 'failed'
+
+/** Updates our comment or creates one. API problems become warnings; this never throws. */
+export async function upsertStickyComment(
+  client: GitHubClient,
+  target: IssueTarget,
+  marker: string,
+  body: string,
+  logger: Logger
+): Promise<CommentOutcome> {
+  try {
+    const author = await resolveAuthor(client, logger)
+    const existing = await findStickyComment(client, target, marker, author)
+    if (existing) {
+      await client.rest.issues.updateComment({
+        owner: target.owner,
+        repo: target.repo,
+        comment_id: existing.id,
+        body
+      })
+      logger.info(`Updated the pull request comment ${existing.id}`)
+      return 'updated'
+    }
+    const { data } = await client.rest.issues.createComment({
+      owner: target.owner,
+      repo: target.repo,
+      issue_number: target.issueNumber,
+      body
+    })
+    logger.info(`Created the pull request comment ${data.id}`)
+    return 'created'
+  } catch (error) {
+    logger.warning(commentHint(error))
+    return 'failed'
+  }
+}
+
+function commentHint(error: unknown): string {
+  const status = httpStatus(error)
+  const reason = apiMessage(error)
+  if (status === 403 || status === 404) {
+    return (
+      `Could not write the pull request comment (HTTP ${status}: ${reason}). The token needs ` +
+      '`permissions: pull-requests: write`; pull requests from forks get a read-only token, so there ' +
+      'the job summary is the report. The result of this step does not depend on it.'
+    )
+  }
+  return `Could not write the pull request comment (${status ? `HTTP ${status}: ` : ''}${reason}); the job summary has the report.`
+}

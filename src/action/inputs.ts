@@ -1,0 +1,208 @@
+// Action inputs -> one typed, validated settings object. Every error names the input it is about.
+import { existsSync, realpathSync, statSync } from 'node:fs'
+import { isAbsolute, relative, resolve, sep } from 'node:path'
+import { UsageError } from '../errors'
+import type { FailOn } from '../findings'
+import { DEFAULT_SETTINGS, type ProbeMode, type Settings } from '../settings'
+import { isGlob, listFiles, matchFiles } from './glob'
+
+/** The scan settings plus what only the action needs. */
+export interface ActionSettings extends Settings {
+  /** Write the job summary. */
+  summary: boolean
+  /** Keep a sticky PR comment. */
+  comment: boolean
+  /** Upload SARIF through the REST API. */
+  uploadSarif: boolean
+  /** Token for the comment and the upload; '' when none was given. */
+  githubToken: string
+  /** The `dockerfile` input exactly as given (trimmed): part of the comment marker and SARIF category. */
+  dockerfileInput: string
+  /** The Dockerfiles selected, repo-relative with forward slashes, sorted. */
+  dockerfiles: string[]
+}
+
+/** Reads the raw value of an input the way the runner passes it (`INPUT_<NAME>`), trimmed. */
+export function inputFromEnv(env: NodeJS.ProcessEnv, name: string): string {
+  return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
+}
+
+const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'note', 'never']
+const PROBE: readonly ProbeMode[] = ['auto', 'true', 'false']
+
+/** Builds the settings from `INPUT_*` and `GITHUB_*` variables. Throws UsageError naming the input. */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettings {
+  const input = (name: string): string => inputFromEnv(env, name)
+  const workspace = resolve(env.GITHUB_WORKSPACE || process.cwd())
+  if (!existsSync(workspace)) throw new UsageError(`GITHUB_WORKSPACE ${workspace} does not exist`)
+
+  const failOn = oneOf('fail-on', input('fail-on') || 'error', FAIL_ON)
+  const probe = oneOf('probe', input('probe') || 'auto', PROBE)
+  const build = bool('build', input('build'), true)
+  const image = input('image') || undefined
+  const dockerfileInput = input('dockerfile') || 'Dockerfile'
+  const paths = selectDockerfiles(workspace, dockerfileInput)
+  const context = input('context')
+    ? insideWorkspace(workspace, 'context', input('context'), 'dir')
+    : undefined
+
+  refuseUntrustedExecution(env.GITHUB_EVENT_NAME ?? '', build, probe, image)
+
+  return {
+    ...DEFAULT_SETTINGS,
+    paths,
+    cwd: workspace,
+    repoRoot: workspace,
+    context,
+    target: input('target') || undefined,
+    buildArgs: parseBuildArgs(input('build-args')),
+    image,
+    build,
+    probe,
+    runOptions: input('run-options'),
+    sarifFile: sarifPath(workspace, env.RUNNER_TEMP, input('sarif-file') || 'least-privilege.sarif'),
+    failOn,
+    summary: bool('summary', input('summary'), true),
+    comment: bool('comment', input('comment'), true),
+    uploadSarif: bool('upload-sarif', input('upload-sarif'), false),
+    githubToken: input('github-token'),
+    dockerfileInput,
+    dockerfiles: paths.map(p => toRepoPath(workspace, p)).sort()
+  }
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  const list = `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`
+  throw new UsageError(`Input ${name}: expected ${list}, got ${JSON.stringify(value)}`)
+}
+
+/** YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them. */
+function bool(name: string, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new UsageError(`Input ${name}: expected true or false, got ${JSON.stringify(value)}`)
+}
+
+/** `KEY=VALUE` per line; the value may contain `=` and may be empty. */
+export function parseBuildArgs(text: string): Record<string, string> {
+  const args: Record<string, string> = {}
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim()
+    if (!line || line.startsWith('#')) continue
+    const eq = line.indexOf('=')
+    const key = eq === -1 ? '' : line.slice(0, eq).trim()
+    if (!key || /\s/.test(key)) {
+      throw new UsageError(`Input build-args: expected KEY=VALUE, got ${JSON.stringify(line)}`)
+    }
+    args[key] = line.slice(eq + 1)
+  }
+  return args
+}
+
+/**
+ * Paths, globs and `!exclusions`, one per line, relative to the workspace. Literal paths must exist;
+ * a glob must match something. Returns absolute paths (files, or folders to search), in input order.
+ */
+export function selectDockerfiles(workspace: string, text: string): string[] {
+  const lines = text
+    .split(/\r?\n/)
+    .map(l => l.trim())
+    .filter(l => l && !l.startsWith('#'))
+  const include = lines.filter(l => !l.startsWith('!'))
+  const exclude = lines.filter(l => l.startsWith('!')).map(l => l.slice(1).trim())
+  if (include.length === 0) throw new UsageError('Input dockerfile: no path or pattern given')
+
+  let files: string[] | undefined
+  const selected: string[] = []
+  for (const entry of include) {
+    if (isGlob(entry)) {
+      rejectEscapingPattern(entry)
+      files ??= listFiles(workspace)
+      const matches = safeMatch('dockerfile', workspace, entry, files)
+      if (matches.length === 0) throw new UsageError(`Input dockerfile: pattern "${entry}" matched no files`)
+      selected.push(...matches.map(m => resolve(workspace, m)))
+    } else {
+      selected.push(insideWorkspace(workspace, 'dockerfile', entry, 'any'))
+    }
+  }
+  const excluded = new Set<string>()
+  for (const pattern of exclude) {
+    rejectEscapingPattern(pattern)
+    const candidates = selected.map(p => toRepoPath(workspace, p))
+    for (const match of safeMatch('dockerfile', workspace, pattern, candidates)) excluded.add(match)
+  }
+  const result = [...new Set(selected)].filter(p => !excluded.has(toRepoPath(workspace, p)))
+  if (result.length === 0) throw new UsageError('Input dockerfile: every match was excluded by a "!" pattern')
+  return result
+}
+
+function safeMatch(name: string, workspace: string, pattern: string, files: string[]): string[] {
+  try {
+    return matchFiles(workspace, pattern, files)
+  } catch (error) {
+    throw new UsageError(`Input ${name}: ${(error as Error).message}`)
+  }
+}
+
+function rejectEscapingPattern(pattern: string): void {
+  if (isAbsolute(pattern) || pattern.split('/').includes('..')) {
+    throw new UsageError(
+      `Input dockerfile: pattern "${pattern}" must be relative to the workspace, without ".."`
+    )
+  }
+}
+
+/** Resolves `value` against the workspace and insists it exists and stays inside, symlinks included. */
+function insideWorkspace(workspace: string, name: string, value: string, kind: 'dir' | 'any'): string {
+  const full = resolve(workspace, value)
+  if (!isInside(workspace, full)) {
+    throw new UsageError(`Input ${name}: "${value}" is outside the workspace ${workspace}`)
+  }
+  if (!existsSync(full)) throw new UsageError(`Input ${name}: "${value}" does not exist in the workspace`)
+  if (!isInside(realpathSync(workspace), realpathSync(full))) {
+    throw new UsageError(`Input ${name}: "${value}" leads outside the workspace through a symlink`)
+  }
+  if (kind === 'dir' && !statSync(full).isDirectory()) {
+    throw new UsageError(`Input ${name}: "${value}" is not a folder`)
+  }
+  return full
+}
+
+/** The SARIF file goes inside the workspace (or RUNNER_TEMP), so a later upload step can find it. */
+function sarifPath(workspace: string, runnerTemp: string | undefined, value: string): string {
+  const full = resolve(workspace, value)
+  if (isInside(workspace, full) || (runnerTemp && isInside(resolve(runnerTemp), full))) return full
+  throw new UsageError(`Input sarif-file: "${value}" must be inside the workspace or RUNNER_TEMP`)
+}
+
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path)
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))
+}
+
+export function toRepoPath(workspace: string, path: string): string {
+  return relative(workspace, path).split(sep).join('/') || '.'
+}
+
+/**
+ * `pull_request_target` runs with a write token and secrets. Building a pull request's Dockerfile runs
+ * its RUN instructions, and probing runs its image: both execute code from the PR author. So under
+ * that event the action refuses to build or run anything; a static scan is still allowed.
+ */
+function refuseUntrustedExecution(event: string, build: boolean, probe: ProbeMode, image?: string): void {
+  if (event !== 'pull_request_target') return
+  const why =
+    'pull_request_target runs with a write token and secrets, and building or running pull request code there lets its author take them'
+  if (build && !image) {
+    throw new UsageError(
+      `Input build: refusing to build under ${why}; set build: false (static scan) or use the pull_request event`
+    )
+  }
+  if (probe === 'true' || (probe === 'auto' && (build || image))) {
+    throw new UsageError(
+      `Input probe: refusing to run a container under ${why}; set build: false and probe: false`
+    )
+  }
+}

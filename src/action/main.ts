@@ -1,0 +1,196 @@
+// The action's main step: scan, then report everywhere (SARIF, JSON, outputs, annotations, summary,
+// PR comment, upload), then set the step status from the gate, and from nothing else.
+import { createHash } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import * as core from '@actions/core'
+import { newRunId, ResourceTracker } from '../docker/resources'
+import { describeError } from '../errors'
+import type { Logger } from '../logger'
+import { TOOL_NAME } from '../meta'
+import { renderJson } from '../report/json'
+import { renderCommentBody, renderMarkdown } from '../report/markdown'
+import { buildSarif, writeSarif } from '../report/sarif'
+import { ruleMetas } from '../rules/registry'
+import { gate, type GateResult } from '../scan/gate'
+import { runScan } from '../scan/scan'
+import type { ScanReport } from '../scan/types'
+import { emitAnnotations, selectAnnotations } from './annotations'
+import { COMMENT_LIMIT, commentMarker, fitComment, upsertStickyComment } from './comment'
+import { createGitHubClient } from './github-client'
+import { readSettings, type ActionSettings } from './inputs'
+import { createActionLogger } from './logger'
+import { outputsFrom, setOutputs } from './outputs'
+import { blobBase, PULL_REQUEST_EVENTS, readRunContext, runUrl, type RunContext } from './run-context'
+import { saveResources, saveRunId } from './state'
+import { composeSummary, SUMMARY_LIMIT_BYTES, writeSummary } from './summary'
+import { DEFAULT_POLL_DELAYS_MS, uploadSarif } from './upload'
+
+export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const logger = createActionLogger()
+  const settings = readSettings(env)
+  if (settings.githubToken) core.setSecret(settings.githubToken)
+  const ctx = readRunContext(env)
+  core.debug(`Dockerfiles: ${settings.dockerfiles.join(', ')}`)
+
+  const runId = newRunId(`gh-${ctx.runId || 'local'}`)
+  saveRunId(runId)
+  // Every container and image is saved to state as soon as it exists, so the post step can remove it
+  // even when this step is cancelled or killed.
+  const tracker = new ResourceTracker(resources => saveResources(resources))
+  const report = await runScan(settings, { logger, runId, tracker })
+  const verdict = gate(report, settings.failOn)
+  const rules = ruleMetas()
+
+  const category = sarifCategory(ctx, settings)
+  await logger.group('SARIF and JSON report', async () => {
+    writeSarif(
+      settings.sarifFile,
+      buildSarif(report, rules, { repoRoot: settings.repoRoot, automationId: category })
+    )
+    logger.info(`SARIF written to ${settings.sarifFile} (category ${category})`)
+  })
+  const reportFile = join(
+    env.RUNNER_TEMP || settings.repoRoot,
+    `least-privilege-report-${shortHash(category)}.json`
+  )
+  mkdirSync(dirname(reportFile), { recursive: true })
+  writeFileSync(reportFile, renderJson(report, rules))
+  setOutputs(outputsFrom(verdict, settings.sarifFile, reportFile))
+
+  emitAnnotations(selectAnnotations(report))
+
+  if (settings.summary) {
+    await attempt(logger, 'job summary', () => writeJobSummary(report, verdict, settings, ctx, env))
+  }
+  if (settings.comment && PULL_REQUEST_EVENTS.includes(ctx.eventName)) {
+    await logger.group('Pull request comment', () =>
+      attempt(logger, 'pull request comment', () => postComment(report, settings, ctx, logger))
+    )
+  }
+  if (settings.uploadSarif) {
+    await logger.group('SARIF upload', () =>
+      attempt(logger, 'SARIF upload', () => upload(report, settings, ctx, env, logger))
+    )
+  }
+
+  if (verdict.failed) core.setFailed(verdict.reason)
+  else core.info(verdict.reason)
+}
+
+/**
+ * The code-scanning category: workflow, job and the `dockerfile` input, so several Dockerfile sets or
+ * jobs keep separate analyses instead of replacing each other's alerts.
+ */
+export function sarifCategory(
+  ctx: Pick<RunContext, 'workflow' | 'job'>,
+  settings: Pick<ActionSettings, 'dockerfileInput'>
+): string {
+  const slug = (text: string): string =>
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40)
+  const parts = [
+    slug(ctx.workflow) || 'workflow',
+    slug(ctx.job) || 'job',
+    shortHash(settings.dockerfileInput)
+  ]
+  return `${TOOL_NAME}/${parts.join('/')}/`
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8)
+}
+
+async function writeJobSummary(
+  report: ScanReport,
+  verdict: GateResult,
+  settings: ActionSettings,
+  ctx: RunContext,
+  env: NodeJS.ProcessEnv
+): Promise<void> {
+  const body = renderMarkdown(report, ruleMetas(), {
+    linkBase: blobBase(ctx),
+    maxBytes: SUMMARY_LIMIT_BYTES - 16 * 1024,
+    failOn: settings.failOn
+  })
+  await writeSummary(composeSummary(verdict, report, body), env)
+}
+
+async function postComment(
+  report: ScanReport,
+  settings: ActionSettings,
+  ctx: RunContext,
+  logger: Logger
+): Promise<void> {
+  if (ctx.pullNumber === undefined) {
+    logger.warning('No pull request number in the event payload; skipping the comment')
+    return
+  }
+  if (!settings.githubToken) {
+    logger.warning('Input github-token is empty; skipping the pull request comment')
+    return
+  }
+  const marker = commentMarker(ctx.workflow, ctx.job, settings.dockerfiles)
+  const summaryUrl = runUrl(ctx)
+  const body = renderCommentBody(report, ruleMetas(), {
+    marker,
+    summaryUrl,
+    maxChars: COMMENT_LIMIT,
+    linkBase: blobBase(ctx),
+    failOn: settings.failOn
+  })
+  const client = createGitHubClient(settings.githubToken)
+  const target = { owner: ctx.owner, repo: ctx.repo, issueNumber: ctx.pullNumber }
+  await upsertStickyComment(client, target, marker, fitComment(body, marker, summaryUrl), logger)
+}
+
+async function upload(
+  report: ScanReport,
+  settings: ActionSettings,
+  ctx: RunContext,
+  env: NodeJS.ProcessEnv,
+  logger: Logger
+): Promise<void> {
+  if (ctx.fromFork) {
+    logger.warning(
+      'SARIF upload skipped: this pull request comes from a fork, and its token cannot write code scanning results. ' +
+        'The SARIF file is written; see docs/action.md for the two-workflow pattern.'
+    )
+    return
+  }
+  if (!settings.githubToken) {
+    logger.warning('Input github-token is empty; skipping the SARIF upload')
+    return
+  }
+  // Tests shorten the wait; codeql-action's schedule otherwise.
+  const first = Number(env.LEAST_PRIVILEGE_UPLOAD_POLL_MS)
+  const delaysMs = first > 0 ? DEFAULT_POLL_DELAYS_MS.map((_, i) => first * 2 ** i) : DEFAULT_POLL_DELAYS_MS
+  await uploadSarif(
+    createGitHubClient(settings.githubToken),
+    {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      sarif: readFileSync(settings.sarifFile, 'utf8'),
+      commitSha: ctx.sha,
+      ref: ctx.ref,
+      checkoutUri: pathToFileURL(settings.repoRoot).href,
+      startedAt: report.startedAt,
+      toolName: TOOL_NAME
+    },
+    logger,
+    { delaysMs }
+  )
+}
+
+/** Reporting extras must not change the step's result: their failures are warnings. */
+async function attempt(logger: Logger, what: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn()
+  } catch (error) {
+    logger.warning(`Could not write the ${what}: ${describeError(error)}`)
+  }
+}
