@@ -43,6 +43,15 @@ export function isBuildkitOnlyFailure(message: string): boolean {
   return /docker\/dockerfile|frontend|failed to resolve source metadata|session/i.test(message)
 }
 
+/**
+ * A failed classic build leaves the images of its finished steps behind, untagged. Removing the newest one
+ * prunes its untagged parents; one that another image builds on is kept (409) and that is fine.
+ */
+async function removeIntermediate(docker: Docker, layers: string[]): Promise<void> {
+  const newest = layers[layers.length - 1]
+  if (newest) await docker.getImage(newest).remove().catch(() => undefined)
+}
+
 async function runBuild(docker: Docker, opts: BuildOptions, version: '1' | '2'): Promise<void> {
   const { tar, dockerfile } = await createBuildContext(opts.context, opts.dockerfile)
   const timeoutMs = opts.timeoutMs ?? 15 * 60_000
@@ -79,6 +88,7 @@ async function runBuild(docker: Docker, opts: BuildOptions, version: '1' | '2'):
     clearTimeout(timer)
   }
   const failure = progress.failure()
+  if (failure) await removeIntermediate(docker, progress.layers)
   if (failure) throw new OperationalError(`build of ${opts.dockerfile} failed: ${failure}`, 'build-failed')
 }
 
