@@ -103,7 +103,7 @@ export function outcome(report: ScanReport, failOn: FailOn): Outcome {
   } else {
     sentence = `no findings in ${files}`
   }
-  if (counts.suppressed > 0) sentence += `, ${counts.suppressed} suppressed`
+  if (counts.suppressed > 0 && parts.length === 0) sentence += `, ${counts.suppressed} suppressed`
   return {
     ...counts,
     failOn,

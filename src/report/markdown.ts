@@ -1,0 +1,387 @@
+// GitHub-flavoured Markdown for the job summary and the sticky PR comment: a verdict sentence, the
+// five-principle table per Dockerfile, findings by principle, suppressed findings, notifications and the
+// probe report. Every untrusted value goes through ./escape; size limits are met by dropping whole items.
+
+import { LEVEL_RANK, type FailOn, type Finding, type Level } from '../findings'
+import { PRINCIPLES, PRINCIPLE_NAMES } from '../principles'
+import type { RuleMeta } from '../rules/types'
+import type { Notification, PrincipleRow, ScanReport, ScanResult, Verdict } from '../scan/types'
+import { BlockWriter, fitItems, utf16Units, utf8Bytes, type Measure } from './budget'
+import { codeBlock, codeSpan, encodePath, escapeHtml, escapeMarkdown, stripControl } from './escape'
+import { activeFindings, byLine, bySeverity, outcome, ruleDocsUrl, ruleIndex } from './summary'
+
+export interface MarkdownOptions {
+  /** Threshold the verdict sentence is judged against; default `error`. */
+  failOn?: FailOn
+  /** Base for line links, e.g. `https://github.com/o/r/blob/<sha>/`; lines are plain text without it. */
+  linkBase?: string
+  /** Upper bound in UTF-8 bytes (the job summary allows 1 MiB per step). */
+  maxBytes?: number
+  /** Include the probe report as a collapsible JSON block; default true. */
+  detailsProbe?: boolean
+  /** Label that replaces the tool name at the start of the verdict line (e.g. a job or category). */
+  heading?: string
+  /** Where the full results can be read when this body is cut short (the job summary, a run page). */
+  summaryLink?: string
+}
+
+export interface CommentOptions extends Omit<MarkdownOptions, 'maxBytes' | 'detailsProbe'> {
+  /** Hidden marker that finds this comment again: `<!-- ... -->` or the text to put inside one. */
+  marker: string
+  /** Link to the job summary, offered when the comment leaves something out. */
+  summaryUrl?: string
+  /** Upper bound in UTF-16 units as GitHub counts them; default 60,000, never above 65,536. */
+  maxChars?: number
+  /** Findings listed in the comment, most severe first; default 10. */
+  maxFindings?: number
+}
+
+export const COMMENT_BODY_LIMIT = 65_536
+const DEFAULT_COMMENT_CHARS = 60_000
+const CELL_MAX = 200
+
+const VERDICT_ICON: Record<Verdict, string> = { pass: '✅', fail: '❌', warn: '⚠️', 'not-measured': '➖' }
+const VERDICT_WORD: Record<Verdict, string> = {
+  pass: 'pass',
+  fail: 'fail',
+  warn: 'warn',
+  'not-measured': 'not measured'
+}
+const LEVEL_ICON: Record<Level, string> = { error: '❌', warning: '⚠️', note: 'ℹ️' }
+
+interface Context {
+  rules: Map<string, RuleMeta>
+  linkBase?: string
+  see: string
+}
+
+/**
+ * Link targets come from the workflow environment, not from Dockerfiles, but a space or parenthesis would
+ * still end a Markdown link early: percent-encode those, and refuse anything but http(s).
+ */
+export function safeUrl(url: string): string | undefined {
+  if (!/^https?:\/\//i.test(url.trim())) return undefined
+  return url
+    .trim()
+    .replace(/[\s()<>"'`\\\[\]]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+}
+
+function context(rules: RuleMeta[], options: MarkdownOptions, see?: string): Context {
+  let linkBase = options.linkBase ? safeUrl(options.linkBase) : undefined
+  if (linkBase && !linkBase.endsWith('/')) linkBase += '/'
+  const raw = see ?? options.summaryLink
+  const target = raw ? safeUrl(raw) : undefined
+  return {
+    rules: ruleIndex(rules),
+    linkBase,
+    see: target ? `see [the full report](${target})` : 'see the SARIF file'
+  }
+}
+
+/** First line: the verdict and why. */
+export function verdictLine(report: ScanReport, failOn: FailOn, heading?: string): string {
+  const result = outcome(report, failOn)
+  const sentence = heading ? result.sentence.replace(/^[^:]*:/, `${heading}:`) : result.sentence
+  return `### ${result.verdict === 'pass' ? '✅' : '❌'} ${escapeMarkdown(sentence, { maxLength: 400 })}`
+}
+
+function fileLink(file: string, ctx: Context, line?: number): string | undefined {
+  if (!ctx.linkBase) return undefined
+  return `${ctx.linkBase}${encodePath(file)}${line ? `#L${line}` : ''}`
+}
+
+function cell(text: string | undefined): string {
+  return text && text.trim() ? escapeMarkdown(text, { maxLength: CELL_MAX }) : '—'
+}
+
+function ruleLink(ruleId: string, ctx: Context): string {
+  return ctx.rules.has(ruleId)
+    ? `[${escapeMarkdown(ruleId)}](${ruleDocsUrl(ruleId)})`
+    : escapeMarkdown(ruleId)
+}
+
+function verdictCell(row: PrincipleRow, ctx: Context): string {
+  const head = `${VERDICT_ICON[row.verdict]} ${VERDICT_WORD[row.verdict]}`
+  if (!row.reason?.trim() || row.verdict === 'pass') return head
+  // A reason that is a rule id links to the rule's docs.
+  const reason = /^LP\d+$/.test(row.reason) ? ruleLink(row.reason, ctx) : cell(row.reason)
+  return `${head}: ${reason}`
+}
+
+/** The five rows in principle order; a missing row is shown as not measured rather than left out. */
+export function principleRows(result: ScanResult): PrincipleRow[] {
+  return PRINCIPLES.map(
+    principle =>
+      result.rows.find(r => r.principle === principle) ?? {
+        principle,
+        dockerfile: '',
+        deployment: '',
+        measured: '',
+        verdict: 'not-measured',
+        reason: result.notMeasuredReason ?? 'no result'
+      }
+  )
+}
+
+function table(result: ScanResult, ctx: Context): string {
+  const lines = [
+    '| Principle | Dockerfile | Deployment flags | Measured | Verdict |',
+    '| --- | --- | --- | --- | --- |'
+  ]
+  for (const row of principleRows(result)) {
+    const measured = row.measured?.trim() ? cell(row.measured) : result.measurement ? '—' : 'not measured'
+    lines.push(
+      `| ${PRINCIPLE_NAMES[row.principle]} | ${cell(row.dockerfile)} | ${cell(row.deployment)} | ${measured} | ${verdictCell(row, ctx)} |`
+    )
+  }
+  return lines.join('\n')
+}
+
+/** Flags as one shell-like line; arguments with spaces are quoted so the split stays visible. */
+export function flagsText(args: string[]): string {
+  return args.map(a => (/\s|^$/.test(a) ? JSON.stringify(a) : a)).join(' ')
+}
+
+function profileLine(result: ScanResult): string {
+  const flags =
+    result.profile.declared && result.profile.args.length > 0
+      ? codeSpan(flagsText(result.profile.args))
+      : 'Docker defaults (no run options given)'
+  if (result.measurement) {
+    const image = result.measurement.image.id
+      ? ` · image ${codeSpan(result.measurement.image.id, { maxLength: 80 })}`
+      : ''
+    return `**Measured under:** ${flags}${image}`
+  }
+  const why = result.notMeasuredReason ? ` · not measured: ${escapeMarkdown(result.notMeasuredReason)}` : ''
+  return `**Deployment profile:** ${flags}${why}`
+}
+
+function fileHeading(file: string, ctx: Context): string {
+  const link = fileLink(file, ctx)
+  return `#### ${link ? `[${codeSpan(file)}](${link})` : codeSpan(file)}`
+}
+
+/** Header, table and profile: the part of a file's section that is never dropped for size. */
+function essentials(result: ScanResult, ctx: Context): string {
+  return [fileHeading(result.file, ctx), table(result, ctx), profileLine(result)].join('\n\n')
+}
+
+function where(finding: Finding, ctx: Context, withFile: boolean): string {
+  const file = withFile ? `${codeSpan(finding.file, { maxLength: CELL_MAX })} ` : ''
+  const link = fileLink(finding.file, ctx, finding.line)
+  return `${file}${link ? `[line ${finding.line}](${link})` : `line ${finding.line}`}`
+}
+
+/** One finding as a list item, with its fix (and suppression, when suppressed) as a nested item. */
+export function findingItem(finding: Finding, ctx: Context, withFile = false): string {
+  const lines = [
+    `- ${LEVEL_ICON[finding.level]} **${finding.level}** ${ruleLink(finding.ruleId, ctx)} at ${where(finding, ctx, withFile)}: ${escapeMarkdown(finding.message)}`
+  ]
+  // The fix is the rule's own static Markdown (like SARIF help.markdown), not input: its code spans stay.
+  const fix = ctx.rules.get(finding.ruleId)?.fix
+  if (fix) lines.push(`  - Fix: ${stripControl(fix)}`)
+  if (finding.suppression) {
+    const s = finding.suppression
+    lines.push(
+      `  - Suppressed by ${s.kind} pragma on line ${s.line}: ${escapeMarkdown(s.justification || 'no reason given')}`
+    )
+  }
+  return lines.join('\n')
+}
+
+function notificationItem(n: Notification, ctx: Context): string {
+  const icon = n.level === 'error' ? '⛔' : LEVEL_ICON[n.level]
+  const place = n.file
+    ? ` in ${codeSpan(n.file, { maxLength: CELL_MAX })}${n.line && n.line >= 1 ? ` line ${n.line}` : ''}`
+    : ''
+  return `- ${icon} **${n.level}** (${escapeMarkdown(n.kind)})${place}: ${escapeMarkdown(n.message)}`
+}
+
+function bySeverityThenLine(a: Finding, b: Finding): number {
+  return LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || byLine(a, b)
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+/** Findings grouped by principle, as many as fit. */
+function findingsBlock(result: ScanResult, ctx: Context, budget: number, measure: Measure): string {
+  const active = activeFindings(result)
+  if (active.length === 0) return ''
+  // Each entry is a list item; the first of a principle carries the group's heading.
+  const entries: string[] = []
+  for (const principle of PRINCIPLES) {
+    // Most severe first, so a cut for size drops notes before errors.
+    const group = active.filter(f => f.principle === principle).sort(bySeverityThenLine)
+    group.forEach((f, i) => {
+      const item = findingItem(f, ctx)
+      entries.push(i === 0 ? `**${PRINCIPLE_NAMES[principle]}** (${group.length})\n\n${item}` : item)
+    })
+  }
+  // Entries that open a group are separated from the previous group by a blank line.
+  const joined = entries.map((e, i) => (i > 0 && e.startsWith('**') ? `\n${e}` : e))
+  return fitItems(joined, budget, measure, n => `\n… ${plural(n, 'more finding')}, ${ctx.see}.`).text
+}
+
+function suppressedBlock(result: ScanResult, ctx: Context, budget: number, measure: Measure): string {
+  const suppressed = result.findings.filter(f => f.suppression).sort(byLine)
+  if (suppressed.length === 0) return ''
+  const open = `<details><summary>${escapeHtml(plural(suppressed.length, 'suppressed finding'))}</summary>\n\n`
+  const close = '\n\n</details>'
+  const inner = budget - measure(open) - measure(close)
+  const list = fitItems(
+    suppressed.map(f => findingItem(f, ctx)),
+    inner,
+    measure,
+    n => `\n… ${plural(n, 'more suppressed finding')}, ${ctx.see}.`
+  )
+  if (list.shown > 0) return `${open}${list.text}${close}`
+  const note = `${plural(suppressed.length, 'suppressed finding')} not shown, ${ctx.see}.`
+  return measure(note) <= budget ? note : ''
+}
+
+function notificationsBlock(
+  notifications: Notification[],
+  ctx: Context,
+  budget: number,
+  measure: Measure
+): string {
+  if (notifications.length === 0) return ''
+  const head = '**Notifications**\n\n'
+  const list = fitItems(
+    notifications.map(n => notificationItem(n, ctx)),
+    budget - measure(head),
+    measure,
+    n => `\n… ${plural(n, 'more notification')}, ${ctx.see}.`
+  ).text
+  return list ? head + list : ''
+}
+
+function probeBlocks(result: ScanResult): string[] {
+  const m = result.measurement
+  if (!m) return []
+  const blocks: string[] = []
+  if (m.probe) {
+    blocks.push(
+      `<details><summary>Probe report</summary>\n\n${codeBlock(JSON.stringify(m.probe, null, 2), 'json')}\n\n</details>`
+    )
+  }
+  if (m.workload?.probe) {
+    const json = JSON.stringify(m.workload.probe, null, 2)
+    blocks.push(
+      `<details><summary>Probe report of the running workload</summary>\n\n${codeBlock(json, 'json')}\n\n</details>`
+    )
+  }
+  return blocks
+}
+
+/** The details of one file (findings, suppressed, notifications, probe) within `budget`. */
+function details(
+  result: ScanResult,
+  ctx: Context,
+  budget: number,
+  measure: Measure,
+  withProbe: boolean
+): BlockWriter {
+  const out = new BlockWriter(budget, measure)
+  out.tryAdd(findingsBlock(result, ctx, out.remaining - 2, measure))
+  out.tryAdd(suppressedBlock(result, ctx, out.remaining - 2, measure))
+  out.tryAdd(notificationsBlock(result.notifications, ctx, out.remaining - 2, measure))
+  if (withProbe) {
+    for (const block of probeBlocks(result)) {
+      if (!out.tryAdd(block)) out.tryAdd(`Probe report left out to stay within the size limit, ${ctx.see}.`)
+    }
+  }
+  return out
+}
+
+/**
+ * The full Markdown report (job summary, `--format markdown`). The first line is the verdict and says why;
+ * every Dockerfile gets its five-principle table before any details are spent from `maxBytes`.
+ */
+export function renderMarkdown(report: ScanReport, rules: RuleMeta[], options: MarkdownOptions = {}): string {
+  const failOn = options.failOn ?? 'error'
+  const ctx = context(rules, options)
+  const measure = utf8Bytes
+  const doc = new BlockWriter(options.maxBytes ?? Number.POSITIVE_INFINITY, measure)
+  doc.tryAdd(verdictLine(report, failOn, options.heading))
+  const tables = report.results.map(r => essentials(r, ctx))
+  const moreFiles = (n: number): string => `… ${plural(n, 'more Dockerfile')}, ${ctx.see}.`
+  const notes = notificationsBlock(report.notifications, ctx, Math.floor(doc.remaining / 4), measure)
+  doc.tryAdd(notes)
+
+  let shown = 0
+  for (const [i, result] of report.results.entries()) {
+    // Room still needed for the tables of the files after this one, so details never crowd them out.
+    const later = tables.slice(i + 1).reduce((n, t) => n + measure(t) + 2, 0)
+    const reserve = measure(moreFiles(report.results.length - i)) + 2
+    if (!doc.tryAdd(tables[i], reserve)) break
+    shown++
+    // Share what is left evenly among this file and the ones after it; unused room rolls over.
+    const budget = Math.floor((doc.remaining - later - reserve - 2) / (report.results.length - i))
+    doc.tryAdd(details(result, ctx, budget, measure, options.detailsProbe !== false).toString())
+  }
+  if (shown < report.results.length) doc.tryAdd(moreFiles(report.results.length - shown))
+  return doc.toString() + '\n'
+}
+
+function markerLine(marker: string): string {
+  const trimmed = marker.trim()
+  if (trimmed.startsWith('<!--') && trimmed.endsWith('-->')) return trimmed
+  // Keep the comment well-formed whatever the caller passes.
+  return `<!-- ${trimmed.replace(/--+>?/g, '-')} -->`
+}
+
+/**
+ * The sticky PR comment: the verdict, each Dockerfile's table and profile, the most severe findings, and the
+ * hidden marker as the last line; within `maxChars` (default 60,000, at most GitHub's 65,536).
+ */
+export function renderCommentBody(report: ScanReport, rules: RuleMeta[], options: CommentOptions): string {
+  const failOn = options.failOn ?? 'error'
+  const ctx = context(rules, options, options.summaryUrl ?? options.summaryLink)
+  const measure = utf16Units
+  const marker = markerLine(options.marker)
+  const limit = Math.min(options.maxChars ?? DEFAULT_COMMENT_CHARS, COMMENT_BODY_LIMIT) - measure(marker) - 3
+  const summaryUrl = options.summaryUrl ? safeUrl(options.summaryUrl) : undefined
+  const link = summaryUrl ? `[Full report in the job summary](${summaryUrl})` : ''
+  const doc = new BlockWriter(limit - (link ? measure(link) + 2 : 0), measure)
+  doc.tryAdd(verdictLine(report, failOn, options.heading))
+  doc.tryAdd(notificationsBlock(report.notifications, ctx, Math.floor(doc.remaining / 8), measure))
+
+  const findings = report.results
+    .flatMap(activeFindings)
+    .sort((a, b) => bySeverity(a, b, ctx.rules))
+    .slice(0, options.maxFindings ?? 10)
+  const total = report.results.reduce((n, r) => n + activeFindings(r).length, 0)
+  const findingsTitle = `**Top findings** (most severe first)`
+  const firstFinding =
+    findings.length > 0 ? measure(findingsTitle) + measure(findingItem(findings[0], ctx, true)) + 4 : 0
+
+  const moreFiles = (n: number): string => `… ${plural(n, 'more Dockerfile')}, ${ctx.see}.`
+  let shown = 0
+  for (const result of report.results) {
+    const left = report.results.length - shown
+    if (!doc.tryAdd(essentials(result, ctx), measure(moreFiles(left)) + 2 + firstFinding)) break
+    doc.tryAdd(notificationsBlock(result.notifications, ctx, Math.floor(doc.remaining / 8), measure))
+    shown++
+  }
+  if (shown < report.results.length) doc.tryAdd(moreFiles(report.results.length - shown))
+
+  if (findings.length > 0) {
+    const items = findings.map(f => findingItem(f, ctx, true))
+    const omitted = total - findings.length
+    const tail = omitted > 0 ? `\n… ${plural(omitted, 'more finding')}, ${ctx.see}.` : ''
+    const fitted = fitItems(
+      items,
+      doc.remaining - measure(findingsTitle) - 4 - measure(tail),
+      measure,
+      n => `\n… ${plural(n + omitted, 'more finding')}, ${ctx.see}.`
+    )
+    if (fitted.text)
+      doc.tryAdd(`${findingsTitle}\n\n${fitted.text}${fitted.shown === items.length ? tail : ''}`)
+  }
+  const body = link ? `${doc.toString()}\n\n${link}` : doc.toString()
+  return `${body}\n\n${marker}\n`
+}
