@@ -1,0 +1,99 @@
+// The image's own entrypoint under the profile: `top` and the PID-namespace sidecar see who the workload
+// really runs as, including a privilege drop in the entrypoint that the image config does not show.
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { measureImage } from '../../src/docker/measure'
+import { ResourceTracker } from '../../src/docker/resources'
+import { runWorkload } from '../../src/docker/workload'
+import { silentLogger } from '../../src/logger'
+import { RESOURCE_LABEL } from '../../src/meta'
+import { parseRunOptions } from '../../src/profile/parse'
+import { dockerOrSkip, testRunId, type DockerSession } from './helpers'
+import { TestImages } from './images'
+
+const session: DockerSession | undefined = await dockerOrSkip('workload tests')
+const describeDocker = session ? describe : describe.skip
+
+describeDocker('the real workload on the real daemon', () => {
+  const { docker, daemon } = session!
+  const runId = testRunId()
+  const tracker = new ResourceTracker()
+  const images = new TestImages(docker, runId, tracker)
+  const base = { daemon, runId, logger: silentLogger, tracker, windowMs: 1500 }
+
+  afterAll(async () => {
+    await tracker.cleanup(docker)
+    images.removeContexts()
+  })
+
+  it('sees an entrypoint that drops from root to uid 1001 (busybox su, like gosu)', async () => {
+    const image = await images.get('dropper')
+    const report = await runWorkload(docker, { ...base, image, profile: parseRunOptions('') })
+    expect(report.status).toBe('measured')
+    expect(report.processes.length).toBeGreaterThan(0)
+    expect(report.processes.every((p) => p.uid === 1001 && p.euid === 1001)).toBe(true)
+    expect(report.processes.map((p) => p.args).join(' ')).toContain('sleep 30')
+    expect(report.probe?.target.mode).toBe('pid')
+    expect(report.probe?.identity.uid.effective).toBe(1001)
+    expect(report.probe?.capabilities.sets.effective.names).toEqual([])
+  })
+
+  it('measures the image and the workload together, and the image config still says root', async () => {
+    const image = await images.get('dropper')
+    const m = await measureImage(docker, daemon, {
+      image,
+      profile: parseRunOptions('--cap-drop ALL --cap-add SETUID --cap-add SETGID'),
+      runId,
+      probeTimeoutMs: 30_000,
+      workloadWindowMs: 1500,
+      logger: silentLogger,
+      tracker
+    })
+    expect(m.image.user).toBe('')
+    expect(m.injection).toBe('bind-mount')
+    expect(m.probe?.identity.uid.effective).toBe(0)
+    expect([...(m.probe?.capabilities.sets.effective.names ?? [])].sort()).toEqual(['SETGID', 'SETUID'])
+    expect(m.workload?.status).toBe('measured')
+    expect(m.workload?.probe?.identity.uid.effective).toBe(1001)
+  })
+
+  it('reports a workload that exits inside the window as exited, with its code and last line', async () => {
+    const report = await runWorkload(docker, { ...base, image: await images.get('exits'), profile: parseRunOptions('') })
+    expect(report).toEqual({ status: 'exited', detail: 'exited with code 7 within 1.5 s: finished early', processes: [] })
+  })
+
+  it('a workload that cannot start is failed with the daemon message, and the probe result survives', async () => {
+    // base-user sets no ENTRYPOINT or CMD: the probe runs (it brings its own), the workload cannot.
+    const m = await measureImage(docker, daemon, {
+      image: await images.get('base-user'),
+      profile: parseRunOptions(''),
+      runId,
+      probeTimeoutMs: 30_000,
+      workloadWindowMs: 1500,
+      logger: silentLogger,
+      tracker
+    })
+    expect(m.probe?.identity.uid.effective).toBe(1001)
+    expect(m.workload?.status).toBe('failed')
+    expect(m.workload?.detail).toMatch(/^cannot start the image's entrypoint: .*no command specified/i)
+  })
+
+  it('a probe that cannot start (unknown user name) fails the measurement with the daemon message', async () => {
+    // The image has no /etc/passwd, so a user *name* cannot be resolved: the daemon refuses to start it.
+    const m = measureImage(docker, daemon, {
+      image: await images.get('nonroot'),
+      profile: parseRunOptions('--user nobody'),
+      runId,
+      probeTimeoutMs: 30_000,
+      workloadWindowMs: 1500,
+      logger: silentLogger,
+      tracker
+    })
+    await expect(m).rejects.toThrow(/cannot start the probe container: .*nobody/)
+  })
+
+  it('runs nothing longer than needed and leaves no labelled container behind', async () => {
+    const filters = JSON.stringify({ label: [`${RESOURCE_LABEL}=${runId}`] })
+    expect(await docker.listContainers({ all: true, filters })).toEqual([])
+    expect(tracker.snapshot().containers).toEqual([])
+  })
+})
