@@ -9,6 +9,8 @@ export interface MountSpec {
   readOnly: boolean
   /** The flag text this came from, for messages. */
   flag: string
+  /** Extra options as given: `--tmpfs` options (`rw,size=64m`), `-v` modes other than ro/rw (`z`, `rshared`). */
+  options?: string
 }
 
 export interface SecurityOpts {
@@ -20,6 +22,8 @@ export interface SecurityOpts {
   apparmor?: string
   /** `label=` values as given (`disable`, `type:container_t` ...). */
   labels: string[]
+  /** `systempaths=unconfined`: /proc and /sys paths are no longer masked or read-only. */
+  systemPaths?: string
 }
 
 export interface RuntimeProfile {
@@ -41,8 +45,12 @@ export interface RuntimeProfile {
   ipc?: string
   uts?: string
   network?: string
+  /** `--cgroupns` (`host`, `private`). */
+  cgroupns?: string
   readOnly: boolean
   devices: string[]
+  /** `--device-cgroup-rule` values as given (`c 1:3 mr`, `a *:* rwm`). */
+  deviceCgroupRules?: string[]
   mounts: MountSpec[]
   sysctls: Record<string, string>
   /** `--init`. */
