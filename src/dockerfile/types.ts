@@ -13,7 +13,8 @@ export interface EffectiveUser {
   /** Numeric uid when the user part is a number. */
   uid?: number
   /** How it was determined. */
-  source: 'user-instruction' | 'inherited-stage' | 'known-base-image' | 'base-image-default' | 'scratch-default'
+  source:
+    'user-instruction' | 'inherited-stage' | 'known-base-image' | 'base-image-default' | 'scratch-default'
   /** 1-based line of the USER instruction that decided it (this file), when one did. */
   line?: number
   /** Human explanation, e.g. why it is unknown or which known image set it. */
@@ -34,6 +35,69 @@ export interface Stage {
   user: EffectiveUser
   /** Stage environment at its end (ENV plus inherited), for reports and rules. */
   env: Record<string, string>
+  /** Last 1-based line of the stage (the line before the next FROM, or the file's last instruction). */
+  endLine?: number
+  /** What the stage's own instructions do, for the rules (see StageFacts). Inherited stages are not copied in. */
+  facts?: StageFacts
+}
+
+/** One USER instruction, expanded and classified. */
+export interface UserFact {
+  line: number
+  /** Argument as written. */
+  raw: string
+  /** After ARG/ENV expansion; unresolved variables are left as written. */
+  value: string
+  kind: UserKind
+  /** Names of variables that could not be resolved statically. */
+  unresolved?: string[]
+}
+
+/** One RUN instruction. */
+export interface RunFact {
+  line: number
+  endLine: number
+  form: 'shell' | 'exec'
+  /**
+   * Shell text with continuations joined (shell form, heredoc bodies included since RUN executes them), or
+   * the exec-form argv joined with spaces. Not variable-expanded: the shell expands at run time.
+   */
+  text: string
+  /** Exec-form argv. */
+  argv?: string[]
+  heredoc: boolean
+}
+
+/** One COPY or ADD instruction; flag values are expanded. */
+export interface CopyFact {
+  instruction: 'COPY' | 'ADD'
+  line: number
+  endLine: number
+  from?: string
+  /** Stage index when `--from` names (or numbers) an earlier stage. */
+  fromStageIndex?: number
+  chmod?: string
+  chown?: string
+  sources: string[]
+  dest?: string
+}
+
+/** One port of an EXPOSE instruction (`80`, `80/udp`, `8000-8010`). */
+export interface ExposeFact {
+  line: number
+  raw: string
+  /** First port of the range; undefined when not a number after expansion. */
+  port?: number
+  endPort?: number
+  protocol: string
+}
+
+/** Per-stage instruction facts the rules read; lines are 1-based. */
+export interface StageFacts {
+  users: UserFact[]
+  runs: RunFact[]
+  copies: CopyFact[]
+  exposes: ExposeFact[]
 }
 
 /** A `# least-privilege ignore=` or `# hadolint ignore=` pragma. */
@@ -46,6 +110,8 @@ export interface Pragma {
   line: number
   /** 1-based first line of the instruction it applies to; undefined for file-level pragmas. */
   appliesToLine?: number
+  /** 1-based last line of that instruction (continuations, heredocs). */
+  appliesToEndLine?: number
   scope: 'instruction' | 'file'
 }
 
@@ -63,4 +129,6 @@ export interface DockerfileModel {
   pragmas: Pragma[]
   /** Problems that did not stop modelling (unknown target, empty instruction ...). */
   problems: ModelProblem[]
+  /** Parser directives at the top of the file. */
+  directives?: { escape: string; syntax?: string }
 }

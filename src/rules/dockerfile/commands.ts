@@ -1,0 +1,45 @@
+// The commands of each RUN in the stages that reach the final image, read once and shared by the rules.
+import { factsOf, finalLineage } from '../../dockerfile/lineage'
+import type { CopyFact, DockerfileModel, RunFact, Stage } from '../../dockerfile/types'
+import { execCommands, simpleCommands, type SimpleCommand } from './shell'
+
+const cache = new WeakMap<RunFact, SimpleCommand[]>()
+
+export function commandsOf(run: RunFact): SimpleCommand[] {
+  let commands = cache.get(run)
+  if (!commands) {
+    commands = run.form === 'exec' && run.argv ? execCommands(run.argv) : simpleCommands(run.text)
+    cache.set(run, commands)
+  }
+  return commands
+}
+
+export interface LocatedRun {
+  stage: Stage
+  run: RunFact
+}
+
+/** RUN instructions of the final stage and its ancestors, in file order. */
+export function imageRuns(model: DockerfileModel): LocatedRun[] {
+  return finalLineage(model)
+    .reverse()
+    .flatMap(stage => factsOf(stage).runs.map(run => ({ stage, run })))
+}
+
+export interface LocatedCopy {
+  stage: Stage
+  copy: CopyFact
+}
+
+/** COPY/ADD instructions of the final stage and its ancestors, in file order. */
+export function imageCopies(model: DockerfileModel): LocatedCopy[] {
+  return finalLineage(model)
+    .reverse()
+    .flatMap(stage => factsOf(stage).copies.map(copy => ({ stage, copy })))
+}
+
+/** The command as a short quote for messages. */
+export function quote(command: SimpleCommand, max = 80): string {
+  const text = [command.name, ...command.args].join(' ')
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+}
