@@ -1,0 +1,62 @@
+// Deployment flags that turn the kernel's confinement (seccomp, AppArmor, SELinux) off.
+import { labelDisablesSelinux } from '../../profile/security-opt'
+import type { Rule, RuleHit } from '../types'
+
+export const seccompUnconfined: Rule = {
+  meta: {
+    id: 'LP320',
+    name: 'seccomp-unconfined',
+    principle: 'kernel-isolation',
+    evidence: 'deployment',
+    level: 'error',
+    securitySeverity: 8.0,
+    title: 'Seccomp is turned off with --security-opt seccomp=unconfined',
+    description:
+      "Docker's default seccomp profile blocks about 50 system calls that containers do not need and that are the " +
+      'usual way into kernel bugs (keyctl, bpf, userfaultfd, unshare of new namespaces, mount, kexec ...). ' +
+      '`seccomp=unconfined` removes that filter, leaving the whole kernel attack surface open.',
+    fix: 'Remove `--security-opt seccomp=unconfined`; if one syscall is missing, use a custom profile that allows just it.'
+  },
+  check({ profile }) {
+    if (profile.securityOpt.seccomp !== 'unconfined') return []
+    return [
+      {
+        message: '--security-opt seccomp=unconfined turns the system-call filter off.',
+        properties: { flag: '--security-opt seccomp=unconfined' }
+      }
+    ]
+  }
+}
+
+export const lsmUnconfined: Rule = {
+  meta: {
+    id: 'LP321',
+    name: 'lsm-unconfined',
+    principle: 'kernel-isolation',
+    evidence: 'deployment',
+    level: 'error',
+    securitySeverity: 7.5,
+    title: 'AppArmor or SELinux confinement is turned off',
+    description:
+      'On hosts with AppArmor (Ubuntu, Debian) Docker confines containers with the `docker-default` profile; on SELinux ' +
+      'hosts (Fedora, RHEL) with the `container_t` type. `apparmor=unconfined`, `label=disable` and `label=type:spc_t` ' +
+      'remove that layer, which blocks writes to /proc and /sys and mounts that lead out of the container.',
+    fix: 'Remove `--security-opt apparmor=unconfined` / `label=disable`; write a narrower profile if the default blocks something.'
+  },
+  check({ profile }) {
+    const hits: RuleHit[] = []
+    if (profile.securityOpt.apparmor === 'unconfined') {
+      hits.push({
+        message: '--security-opt apparmor=unconfined turns AppArmor confinement off.',
+        properties: { flag: '--security-opt apparmor=unconfined' }
+      })
+    }
+    for (const label of profile.securityOpt.labels.filter(labelDisablesSelinux)) {
+      hits.push({
+        message: `--security-opt label=${label} turns SELinux confinement off.`,
+        properties: { flag: `--security-opt label=${label}` }
+      })
+    }
+    return hits
+  }
+}

@@ -1,0 +1,143 @@
+// Deployment flags that decide which capabilities and devices the container gets.
+import {
+  DANGEROUS_CAPS,
+  DOCKER_DEFAULT_CAPS,
+  dockerCapabilitySet,
+  isDangerousCap
+} from '../../profile/capabilities'
+import { parseDevice } from '../../profile/devices'
+import type { Rule } from '../types'
+
+export const privilegedContainer: Rule = {
+  meta: {
+    id: 'LP220',
+    name: 'privileged-container',
+    principle: 'runtime-hardening',
+    evidence: 'deployment',
+    level: 'error',
+    securitySeverity: 9.5,
+    title: 'The container runs with --privileged',
+    description:
+      '`--privileged` gives the container every capability, all host devices, and turns seccomp and AppArmor/SELinux ' +
+      'off. `--cap-drop` and `--security-opt` are ignored. A root process in a privileged container is root on the ' +
+      'host in all but name; escaping takes one mount.',
+    fix: 'Remove `--privileged`; add back only the capability or `--device` the workload needs.'
+  },
+  check({ profile }) {
+    if (!profile.privileged) return []
+    const ignored = profile.capDrop.length > 0 ? ' Its --cap-drop flags are ignored.' : ''
+    return [
+      {
+        message: `--privileged gives the container every capability and host device and turns seccomp and the LSM off.${ignored}`,
+        properties: { flag: '--privileged' }
+      }
+    ]
+  }
+}
+
+export const capabilitiesNotDropped: Rule = {
+  meta: {
+    id: 'LP221',
+    name: 'capabilities-not-dropped',
+    principle: 'runtime-hardening',
+    evidence: 'deployment',
+    level: 'warning',
+    securitySeverity: 5.0,
+    title: 'The container keeps capabilities it did not ask for (no --cap-drop=ALL)',
+    description:
+      `Docker gives every container ${DOCKER_DEFAULT_CAPS.length} capabilities by default (${DOCKER_DEFAULT_CAPS.join(', ')}). ` +
+      'A root process uses them directly, and a non-root process regains them through any setuid-root or file-capability ' +
+      'binary. Most services need none or only NET_BIND_SERVICE.',
+    fix: 'Add `--cap-drop=ALL`, then `--cap-add` only what the workload needs (often nothing).'
+  },
+  check({ profile }) {
+    // Privileged and --cap-add ALL have their own, stronger findings.
+    if (profile.privileged || profile.capAdd.includes('ALL')) return []
+    const kept = dockerCapabilitySet(profile).filter(cap => !profile.capAdd.includes(cap))
+    if (kept.length === 0) return []
+    const subject = profile.declared ? 'The deployment keeps' : "Docker's defaults keep"
+    return [
+      {
+        message: `${subject} ${kept.length} capabilities it never asked for (${kept.join(', ')}): no --cap-drop=ALL.`,
+        properties: { kept, capDrop: profile.capDrop, ...(profile.declared ? {} : { defaults: true }) }
+      }
+    ]
+  }
+}
+
+export const dangerousCapabilityAdded: Rule = {
+  meta: {
+    id: 'LP222',
+    name: 'dangerous-capability-added',
+    principle: 'runtime-hardening',
+    evidence: 'deployment',
+    level: 'error',
+    securitySeverity: 8.5,
+    title: 'The deployment adds a dangerous capability',
+    description:
+      'Some capabilities reach past the container: SYS_ADMIN (mounts, namespaces), SYS_MODULE (kernel modules), ' +
+      'SYS_PTRACE, SYS_RAWIO, DAC_READ_SEARCH (open_by_handle_at escape), NET_ADMIN, BPF, PERFMON, SYS_BOOT, ' +
+      'MAC_ADMIN, MAC_OVERRIDE, SYS_TIME, SYSLOG and LINUX_IMMUTABLE. `--cap-add ALL` includes all of them.',
+    fix: 'Remove the `--cap-add` of the dangerous capability; find the narrower capability or a helper outside the container.'
+  },
+  check({ profile }) {
+    if (profile.capAdd.includes('ALL')) {
+      return [
+        {
+          message: `--cap-add ALL grants every capability, including ${Object.keys(DANGEROUS_CAPS).join(', ')}.`,
+          properties: { capabilities: ['ALL'] }
+        }
+      ]
+    }
+    const dangerous = profile.capAdd.filter(isDangerousCap)
+    if (dangerous.length === 0) return []
+    const why = dangerous.map(cap => `${cap} (${DANGEROUS_CAPS[cap]})`)
+    return [
+      {
+        message: `--cap-add grants dangerous ${dangerous.length === 1 ? 'capability' : 'capabilities'}: ${why.join('; ')}.`,
+        properties: { capabilities: dangerous }
+      }
+    ]
+  }
+}
+
+export const hostDeviceExposed: Rule = {
+  meta: {
+    id: 'LP223',
+    name: 'host-device-exposed',
+    principle: 'runtime-hardening',
+    evidence: 'deployment',
+    level: 'warning',
+    securitySeverity: 6.5,
+    title: 'A host device is exposed to the container',
+    description:
+      '`--device` gives the container direct access to a host device node, bypassing the device cgroup that normally ' +
+      'blocks it; a block device means the raw host disk, `/dev/mem` or `/dev/kmsg` the kernel. ' +
+      '`--device-cgroup-rule` widens the same allow list for device nodes the container creates.',
+    fix: 'Remove the `--device`/`--device-cgroup-rule`, or narrow it to the one device and `r`/`rw` permissions it needs.'
+  },
+  check({ profile }) {
+    const hits = profile.devices.map(device => {
+      const mapping = parseDevice(device)
+      return {
+        message: `--device ${device} gives the container access to the host device ${mapping.PathOnHost} (${mapping.CgroupPermissions}).`,
+        properties: {
+          flag: `--device ${device}`,
+          device: mapping.PathOnHost,
+          permissions: mapping.CgroupPermissions
+        }
+      }
+    })
+    for (const rule of profile.deviceCgroupRules ?? []) {
+      hits.push({
+        message: `--device-cgroup-rule '${rule}' lets the container use host device nodes it creates.`,
+        properties: {
+          flag: `--device-cgroup-rule ${rule}`,
+          device: rule,
+          permissions: rule.split(' ').pop() ?? ''
+        }
+      })
+    }
+    return hits
+  }
+}
