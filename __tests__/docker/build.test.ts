@@ -1,6 +1,6 @@
 // Builds through our buildImage on the real daemon: both builders, a failing build, .dockerignore as the
 // docker CLI applies it, and a Dockerfile outside its context.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
