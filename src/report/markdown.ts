@@ -8,7 +8,16 @@ import type { RuleMeta } from '../rules/types'
 import type { Notification, PrincipleRow, ScanReport, ScanResult, Verdict } from '../scan/types'
 import { BlockWriter, fitItems, utf16Units, utf8Bytes, type Measure } from './budget'
 import { codeBlock, codeSpan, encodePath, escapeHtml, escapeMarkdown, stripControl } from './escape'
-import { activeFindings, byLine, bySeverity, outcome, ruleDocsUrl, ruleIndex } from './summary'
+import {
+  activeFindings,
+  byLine,
+  bySeverity,
+  flagsText,
+  outcome,
+  principleRows,
+  ruleDocsUrl,
+  ruleIndex
+} from './summary'
 
 export interface MarkdownOptions {
   /** Threshold the verdict sentence is judged against; default `error`. */
@@ -63,7 +72,7 @@ export function safeUrl(url: string): string | undefined {
   if (!/^https?:\/\//i.test(url.trim())) return undefined
   return url
     .trim()
-    .replace(/[\s()<>"'`\\\[\]]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+    .replace(/[\s()<>"'`\\[\]]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
 }
 
 function context(rules: RuleMeta[], options: MarkdownOptions, see?: string): Context {
@@ -108,21 +117,6 @@ function verdictCell(row: PrincipleRow, ctx: Context): string {
   return `${head}: ${reason}`
 }
 
-/** The five rows in principle order; a missing row is shown as not measured rather than left out. */
-export function principleRows(result: ScanResult): PrincipleRow[] {
-  return PRINCIPLES.map(
-    principle =>
-      result.rows.find(r => r.principle === principle) ?? {
-        principle,
-        dockerfile: '',
-        deployment: '',
-        measured: '',
-        verdict: 'not-measured',
-        reason: result.notMeasuredReason ?? 'no result'
-      }
-  )
-}
-
 function table(result: ScanResult, ctx: Context): string {
   const lines = [
     '| Principle | Dockerfile | Deployment flags | Measured | Verdict |',
@@ -135,11 +129,6 @@ function table(result: ScanResult, ctx: Context): string {
     )
   }
   return lines.join('\n')
-}
-
-/** Flags as one shell-like line; arguments with spaces are quoted so the split stays visible. */
-export function flagsText(args: string[]): string {
-  return args.map(a => (/\s|^$/.test(a) ? JSON.stringify(a) : a)).join(' ')
 }
 
 function profileLine(result: ScanResult): string {
@@ -190,7 +179,7 @@ export function findingItem(finding: Finding, ctx: Context, withFile = false): s
   return lines.join('\n')
 }
 
-function notificationItem(n: Notification, ctx: Context): string {
+function notificationItem(n: Notification): string {
   const icon = n.level === 'error' ? '⛔' : LEVEL_ICON[n.level]
   const place = n.file
     ? ` in ${codeSpan(n.file, { maxLength: CELL_MAX })}${n.line && n.line >= 1 ? ` line ${n.line}` : ''}`
@@ -251,7 +240,7 @@ function notificationsBlock(
   if (notifications.length === 0) return ''
   const head = '**Notifications**\n\n'
   const list = fitItems(
-    notifications.map(n => notificationItem(n, ctx)),
+    notifications.map(n => notificationItem(n)),
     budget - measure(head),
     measure,
     n => `\n… ${plural(n, 'more notification')}, ${ctx.see}.`

@@ -3,7 +3,8 @@
 
 import { LEVEL_RANK, meetsThreshold, type FailOn, type Finding, type Level } from '../findings'
 import type { RuleMeta } from '../rules/types'
-import type { Notification, ScanReport, ScanResult } from '../scan/types'
+import type { Notification, PrincipleRow, ScanReport, ScanResult } from '../scan/types'
+import { PRINCIPLES } from '../principles'
 import { TOOL_NAME, RULE_DOCS_BASE } from '../meta'
 import { encodePath } from './escape'
 
@@ -136,3 +137,23 @@ export function ruleDocsUrl(ruleId: string): string {
 }
 
 export const LEVELS: Level[] = ['error', 'warning', 'note']
+
+/** The five rows in principle order; a missing row is shown as not measured rather than left out. */
+export function principleRows(result: ScanResult): PrincipleRow[] {
+  return PRINCIPLES.map(
+    principle =>
+      result.rows.find(r => r.principle === principle) ?? {
+        principle,
+        dockerfile: '',
+        deployment: '',
+        measured: '',
+        verdict: 'not-measured',
+        reason: result.notMeasuredReason ?? 'no result'
+      }
+  )
+}
+
+/** Flags as one shell-like line; arguments with spaces are quoted so the split stays visible. */
+export function flagsText(args: string[]): string {
+  return args.map(a => (/\s|^$/.test(a) ? JSON.stringify(a) : a)).join(' ')
+}

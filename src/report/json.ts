@@ -1,0 +1,192 @@
+// The JSON report (`--format json`, and the action's `report` output file). A stable, versioned shape with
+// snake_case keys; raw values, no escaping (consumers escape for their own medium).
+//
+// schema_version 1:
+// {
+//   schema_version: 1,
+//   tool: { name, version, uri },
+//   started_at, finished_at,            ISO 8601 strings as the scan recorded them
+//   fail_on, verdict: 'pass'|'fail',    judged like every other format (./summary outcome)
+//   summary: string,                    the one-sentence verdict, plain text
+//   totals: { findings, error, warning, note, suppressed, failing, files,
+//             notifications: { error, warning, note } }   findings/levels count unsuppressed findings
+//   results: [{
+//     file,                             repo-relative, forward slashes
+//     profile: { declared, args },      the deployment flags judged and measured (declared=false: Docker defaults)
+//     rows: [{ principle, name, dockerfile, deployment, measured, verdict, reason }]   always five, principle order
+//     findings: [{ rule_id, rule_name, principle, level, evidence, message, file, line, end_line,
+//                  fix, help_uri, properties, suppressed, suppression: { kind, justification, line } | null }]
+//     totals: { error, warning, note, suppressed },
+//     measurement: Measurement | null,  image, daemon, probe (the probe's own snake_case report), workload
+//     not_measured_reason: string | null,
+//     notifications: [{ level, kind, message, file, line }]
+//   }],
+//   notifications: [...]                problems not tied to one file
+// }
+
+import type { FailOn, Finding } from '../findings'
+import { REPO_URL, TOOL_NAME, TOOL_VERSION } from '../meta'
+import { PRINCIPLE_NAMES, type Principle } from '../principles'
+import type { RuleMeta } from '../rules/types'
+import type { Measurement } from '../docker/types'
+import type { Notification, ScanReport, ScanResult, Verdict } from '../scan/types'
+import {
+  activeFindings,
+  allNotifications,
+  byLine,
+  countLevels,
+  outcome,
+  principleRows,
+  ruleDocsUrl,
+  ruleIndex
+} from './summary'
+
+export const JSON_REPORT_SCHEMA_VERSION = 1
+
+export interface JsonNotification {
+  level: Notification['level']
+  kind: Notification['kind']
+  message: string
+  file: string | null
+  line: number | null
+}
+
+export interface JsonFinding {
+  rule_id: string
+  rule_name: string | null
+  principle: Principle
+  level: Finding['level']
+  evidence: Finding['evidence']
+  message: string
+  file: string
+  line: number
+  end_line: number | null
+  fix: string | null
+  help_uri: string | null
+  properties: Record<string, unknown>
+  suppressed: boolean
+  suppression: { kind: string; justification: string; line: number } | null
+}
+
+export interface JsonRow {
+  principle: Principle
+  name: string
+  dockerfile: string
+  deployment: string
+  measured: string
+  verdict: Verdict
+  reason: string | null
+}
+
+export interface JsonResult {
+  file: string
+  profile: { declared: boolean; args: string[] }
+  rows: JsonRow[]
+  findings: JsonFinding[]
+  totals: { error: number; warning: number; note: number; suppressed: number }
+  measurement: Measurement | null
+  not_measured_reason: string | null
+  notifications: JsonNotification[]
+}
+
+export interface JsonReport {
+  schema_version: typeof JSON_REPORT_SCHEMA_VERSION
+  tool: { name: string; version: string; uri: string }
+  started_at: string
+  finished_at: string
+  fail_on: FailOn
+  verdict: 'pass' | 'fail'
+  summary: string
+  totals: {
+    findings: number
+    error: number
+    warning: number
+    note: number
+    suppressed: number
+    failing: number
+    files: number
+    notifications: { error: number; warning: number; note: number }
+  }
+  results: JsonResult[]
+  notifications: JsonNotification[]
+}
+
+function notification(n: Notification): JsonNotification {
+  return { level: n.level, kind: n.kind, message: n.message, file: n.file ?? null, line: n.line ?? null }
+}
+
+function finding(f: Finding, rules: Map<string, RuleMeta>): JsonFinding {
+  const meta = rules.get(f.ruleId)
+  return {
+    rule_id: f.ruleId,
+    rule_name: meta?.name ?? null,
+    principle: f.principle,
+    level: f.level,
+    evidence: f.evidence,
+    message: f.message,
+    file: f.file,
+    line: f.line,
+    end_line: f.endLine ?? null,
+    fix: meta?.fix ?? null,
+    help_uri: meta ? ruleDocsUrl(meta.id) : null,
+    properties: f.properties ?? {},
+    suppressed: Boolean(f.suppression),
+    suppression: f.suppression
+      ? { kind: f.suppression.kind, justification: f.suppression.justification, line: f.suppression.line }
+      : null
+  }
+}
+
+function result(r: ScanResult, rules: Map<string, RuleMeta>): JsonResult {
+  const levels = countLevels(activeFindings(r))
+  return {
+    file: r.file,
+    profile: { declared: r.profile.declared, args: [...r.profile.args] },
+    rows: principleRows(r).map(row => ({
+      principle: row.principle,
+      name: PRINCIPLE_NAMES[row.principle],
+      dockerfile: row.dockerfile,
+      deployment: row.deployment,
+      measured: row.measured,
+      verdict: row.verdict,
+      reason: row.reason ?? null
+    })),
+    findings: [...r.findings].sort(byLine).map(f => finding(f, rules)),
+    totals: { ...levels, suppressed: r.findings.length - activeFindings(r).length },
+    measurement: r.measurement ?? null,
+    not_measured_reason: r.notMeasuredReason ?? null,
+    notifications: r.notifications.map(notification)
+  }
+}
+
+/** The report as a plain JSON-ready object (serialise with JSON.stringify). */
+export function renderJson(
+  report: ScanReport,
+  rules: RuleMeta[],
+  options: { failOn?: FailOn } = {}
+): JsonReport {
+  const failOn = options.failOn ?? 'error'
+  const byId = ruleIndex(rules)
+  const judged = outcome(report, failOn)
+  const notes = allNotifications(report)
+  const countOf = (level: Notification['level']): number => notes.filter(n => n.level === level).length
+  return {
+    schema_version: JSON_REPORT_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION, uri: REPO_URL },
+    started_at: report.startedAt,
+    finished_at: report.finishedAt,
+    fail_on: failOn,
+    verdict: judged.verdict,
+    summary: judged.sentence,
+    totals: {
+      findings: judged.findings,
+      ...judged.byLevel,
+      suppressed: judged.suppressed,
+      failing: judged.failing,
+      files: judged.files,
+      notifications: { error: countOf('error'), warning: countOf('warning'), note: countOf('note') }
+    },
+    results: report.results.map(r => result(r, byId)),
+    notifications: report.notifications.map(notification)
+  }
+}

@@ -1,0 +1,189 @@
+// Terminal output: per Dockerfile the five-principle table, the profile, findings by line with their fix,
+// then one summary line. Colour only when asked (the caller honours NO_COLOR and TTY detection); all
+// untrusted text passes through terminalSafe so a Dockerfile cannot send escape sequences to the terminal.
+
+import type { FailOn, Finding, Level } from '../findings'
+import { PRINCIPLE_NAMES } from '../principles'
+import type { RuleMeta } from '../rules/types'
+import type { Notification, ScanReport, ScanResult, Verdict } from '../scan/types'
+import { terminalSafe } from './escape'
+import {
+  activeFindings,
+  byLine,
+  flagsText,
+  levelSummary,
+  outcome,
+  principleRows,
+  ruleDocsUrl,
+  ruleIndex
+} from './summary'
+
+export interface TextOptions {
+  color: boolean
+  failOn: FailOn
+}
+
+const CELL_MAX = 30
+const REASON_MAX = 40
+
+type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan'
+const SGR: Record<Style, string> = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33', cyan: '36' }
+
+type Paint = (style: Style, text: string) => string
+
+function painter(color: boolean): Paint {
+  return color ? (style, text) => `\u001b[${SGR[style]}m${text}\u001b[0m` : (_style, text) => text
+}
+
+const VERDICT_STYLE: Record<Verdict, Style> = {
+  pass: 'green',
+  fail: 'red',
+  warn: 'yellow',
+  'not-measured': 'dim'
+}
+const VERDICT_WORD: Record<Verdict, string> = {
+  pass: 'pass',
+  fail: 'FAIL',
+  warn: 'warn',
+  'not-measured': 'not measured'
+}
+const LEVEL_STYLE: Record<Level, Style> = { error: 'red', warning: 'yellow', note: 'cyan' }
+
+/** Length as a terminal shows it, near enough: code points, not UTF-16 units. */
+function width(text: string): number {
+  return Array.from(text).length
+}
+
+function pad(text: string, to: number): string {
+  return text + ' '.repeat(Math.max(0, to - width(text)))
+}
+
+function safe(text: string | undefined, max: number): string {
+  return text && text.trim() ? terminalSafe(text, { maxLength: max }) : '-'
+}
+
+function principleTable(result: ScanResult, paint: Paint): string[] {
+  const rows = principleRows(result).map(row => {
+    const reason =
+      row.verdict !== 'pass' && row.reason?.trim()
+        ? ` (${terminalSafe(row.reason, { maxLength: REASON_MAX })})`
+        : ''
+    return {
+      cells: [
+        PRINCIPLE_NAMES[row.principle],
+        safe(row.dockerfile, CELL_MAX),
+        safe(row.deployment, CELL_MAX),
+        row.measured?.trim() ? safe(row.measured, CELL_MAX) : result.measurement ? '-' : 'not measured'
+      ],
+      verdict: VERDICT_WORD[row.verdict],
+      reason,
+      style: VERDICT_STYLE[row.verdict]
+    }
+  })
+  const header = ['Principle', 'Dockerfile', 'Deployment flags', 'Measured']
+  const widths = header.map((h, i) => Math.max(width(h), ...rows.map(r => width(r.cells[i]))))
+  const line = (cells: string[]): string => cells.map((c, i) => pad(c, widths[i])).join('  ')
+  return [
+    `  ${paint('dim', `${line(header)}  Verdict`)}`,
+    ...rows.map(r => `  ${line(r.cells)}  ${paint(r.style, r.verdict)}${r.reason}`)
+  ]
+}
+
+function profileLine(result: ScanResult): string {
+  const flags =
+    result.profile.declared && result.profile.args.length > 0
+      ? terminalSafe(flagsText(result.profile.args))
+      : 'Docker defaults (no run options given)'
+  if (result.measurement) {
+    const image = result.measurement.image.id
+      ? `, image ${terminalSafe(result.measurement.image.id, { maxLength: 80 })}`
+      : ''
+    return `  Measured under: ${flags}${image}`
+  }
+  const why = result.notMeasuredReason ? `; not measured: ${terminalSafe(result.notMeasuredReason)}` : ''
+  return `  Deployment profile: ${flags}${why}`
+}
+
+function findingLines(
+  finding: Finding,
+  rules: Map<string, RuleMeta>,
+  paint: Paint,
+  lineWidth: number
+): string[] {
+  const level = paint(LEVEL_STYLE[finding.level], pad(finding.level, 7))
+  const rule = pad(terminalSafe(finding.ruleId, { maxLength: 12 }), 5)
+  const indent = ' '.repeat(4 + lineWidth + 2 + 7 + 2 + width(rule) + 2)
+  const lines = [
+    `    ${String(finding.line).padStart(lineWidth)}  ${level}  ${paint('bold', rule)}  ${terminalSafe(finding.message)}`
+  ]
+  const meta = rules.get(finding.ruleId)
+  if (meta) {
+    lines.push(`${indent}${paint('dim', 'fix:')} ${terminalSafe(meta.fix)}`)
+    lines.push(`${indent}${paint('dim', ruleDocsUrl(meta.id))}`)
+  }
+  return lines
+}
+
+function notificationLine(n: Notification, paint: Paint): string {
+  const style: Style = n.level === 'error' ? 'red' : n.level === 'warning' ? 'yellow' : 'cyan'
+  const place = n.file
+    ? ` ${terminalSafe(n.file, { maxLength: 200 })}${n.line && n.line >= 1 ? `:${n.line}` : ''}`
+    : ''
+  return `    ${paint(style, n.level)}  ${terminalSafe(n.kind, { maxLength: 40 })}${place}: ${terminalSafe(n.message)}`
+}
+
+function fileSection(result: ScanResult, rules: Map<string, RuleMeta>, paint: Paint): string[] {
+  const lines = [
+    paint('bold', terminalSafe(result.file, { maxLength: 300 })),
+    ...principleTable(result, paint),
+    profileLine(result)
+  ]
+  const active = activeFindings(result).sort(byLine)
+  const suppressed = result.findings.filter(f => f.suppression).sort(byLine)
+  if (active.length > 0) {
+    const lineWidth = Math.max(...active.map(f => String(f.line).length))
+    lines.push('', `  Findings (${active.length})`)
+    for (const f of active) lines.push(...findingLines(f, rules, paint, lineWidth))
+  } else {
+    lines.push('', `  ${paint('green', 'No findings.')}`)
+  }
+  if (suppressed.length > 0) {
+    lines.push('', paint('dim', `  Suppressed (${suppressed.length})`))
+    for (const f of suppressed) {
+      const why = f.suppression?.justification
+        ? `: ${terminalSafe(f.suppression.justification, { maxLength: 120 })}`
+        : ''
+      lines.push(
+        paint(
+          'dim',
+          `    ${f.line}  ${terminalSafe(f.ruleId, { maxLength: 12 })}  ${f.suppression?.kind} pragma${why}`
+        )
+      )
+    }
+  }
+  if (result.notifications.length > 0) {
+    lines.push('', '  Notifications')
+    for (const n of result.notifications) lines.push(notificationLine(n, paint))
+  }
+  return lines
+}
+
+/** The whole report for a terminal, ending with a newline. */
+export function renderText(report: ScanReport, rules: RuleMeta[], options: TextOptions): string {
+  const paint = painter(options.color)
+  const byId = ruleIndex(rules)
+  const out: string[] = []
+  if (report.notifications.length > 0) {
+    out.push('Notifications')
+    for (const n of report.notifications) out.push(notificationLine(n, paint))
+    out.push('')
+  }
+  for (const result of report.results) out.push(...fileSection(result, byId, paint), '')
+  const result = outcome(report, options.failOn)
+  const counts = `${levelSummary(result.byLevel)}${result.suppressed > 0 ? `, ${result.suppressed} suppressed` : ''}`
+  const mark = result.verdict === 'pass' ? paint('green', '✔') : paint('red', '✘')
+  // A passing sentence already carries its counts; a failing one says only what failed.
+  const tail = result.verdict === 'fail' ? ` (${counts})` : ''
+  out.push(`${mark} ${paint('bold', terminalSafe(result.sentence, { maxLength: 400 }))}${tail}`)
+  return out.join('\n') + '\n'
+}
