@@ -11,7 +11,7 @@ import { buildImage } from './build'
 import { connectDocker } from './client'
 import { measureImage } from './measure'
 import { runProbe } from './probe-run'
-import { installSignalCleanup, newRunId, ResourceTracker, resourceLabels } from './resources'
+import { installSignalCleanup, interruptedBy, newRunId, ResourceTracker, resourceLabels } from './resources'
 
 async function main(argv: string[]): Promise<void> {
   const [command, a, b, c] = argv
@@ -82,6 +82,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error) => {
+  // The signal handler is removing our containers and will exit with 128+signal itself.
+  if (interruptedBy()) return
   process.stderr.write(`${describeError(error)}\n`)
   process.exit(2)
 })

@@ -147,6 +147,16 @@ export async function sweepLabelled(
   return { containers, images, failures }
 }
 
+let interrupted: NodeJS.Signals | undefined
+
+/**
+ * The signal being handled, if any. Work torn down by the cleanup fails in odd ways (its container
+ * vanished); callers check this before reporting such a failure as their own.
+ */
+export function interruptedBy(): NodeJS.Signals | undefined {
+  return interrupted
+}
+
 /**
  * On SIGINT/SIGTERM: remove what the tracker holds, then exit with 128+signal. A second signal exits at once.
  * Returns a function that removes the handlers again.
@@ -162,6 +172,7 @@ export function installSignalCleanup(
     const code = 128 + (signal === 'SIGINT' ? 2 : 15)
     if (cleaning) return exit(code)
     cleaning = true
+    interrupted = signal
     logger.warning(`${signal} received: removing containers and images created by this run`)
     tracker
       .cleanup(docker)
