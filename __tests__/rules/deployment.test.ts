@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
 import type { DaemonFacts } from '../../src/docker/types'
 import { PRINCIPLES } from '../../src/principles'
 import { deploymentRules } from '../../src/rules/deployment'
@@ -14,6 +15,16 @@ const run = (id: string, flags?: string, extra?: Parameters<typeof ruleContext>[
   hits(id, ruleContext(flags, extra))
 
 describe('deployment rule metadata', () => {
+  it('has a docs page per rule with its name, fix, before/after and suppression', () => {
+    for (const { meta } of deploymentRules) {
+      const page = readFileSync(new URL(`../../docs/rules/${meta.id}.md`, import.meta.url), 'utf8')
+      expect(page.startsWith(`# ${meta.id} ${meta.name}\n`)).toBe(true)
+      expect(page).toContain(meta.fix)
+      expect(page).toContain('Before:')
+      expect(page).toContain('After:')
+      expect(page).toContain(`ignore-file=${meta.id}`)
+    }
+  })
   it('has the agreed ids, one principle each, matching the id digit, and complete texts', () => {
     expect(deploymentRules.map(r => r.meta.id)).toEqual([
       'LP120',

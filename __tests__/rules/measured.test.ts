@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
 import type { ProbeReport } from '../../src/docker/probe-report'
 import type { WorkloadReport } from '../../src/docker/types'
 import { PRINCIPLES } from '../../src/principles'
@@ -41,6 +42,16 @@ function workload(processes: Array<[pid: number, euid: number]>, probe?: ProbeRe
 }
 
 describe('measured rule metadata', () => {
+  it('has a docs page per rule with its name, fix, before/after and suppression', () => {
+    for (const { meta } of measuredRules) {
+      const page = readFileSync(new URL(`../../docs/rules/${meta.id}.md`, import.meta.url), 'utf8')
+      expect(page.startsWith(`# ${meta.id} ${meta.name}\n`)).toBe(true)
+      expect(page).toContain(meta.fix)
+      expect(page).toContain('Before:')
+      expect(page).toContain('After:')
+      expect(page).toContain(`ignore-file=${meta.id}`)
+    }
+  })
   it('has the agreed ids, one principle each, matching the id digit', () => {
     expect(measuredRules.map(r => r.meta.id)).toEqual([
       'LP140',
