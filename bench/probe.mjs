@@ -15,12 +15,13 @@ const LABEL = 'io.least-privilege.run=bench-setup'
 const arch = process.arch === 'arm64' ? 'arm64' : 'amd64'
 const probe = join(root, 'dist', 'probe', `probe-linux-${arch}`)
 
-const median = (xs) => {
+const median = xs => {
   const s = [...xs].sort((a, b) => a - b)
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
-const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts })
-const timed = (fn) => {
+const run = (cmd, args, opts = {}) =>
+  execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts })
+const timed = fn => {
   const start = performance.now()
   fn()
   return performance.now() - start
@@ -31,20 +32,31 @@ const bundleDir = join(work, 'bundle')
 const busyboxImage = 'least-privilege-bench:busybox'
 try {
   console.log(`bundling src/docker/bench-entry.ts with ncc ...`)
-  run(join(root, 'node_modules', '.bin', 'ncc'), ['build', 'src/docker/bench-entry.ts', '-o', bundleDir, '--quiet', '--transpile-only'], { cwd: root })
+  run(
+    join(root, 'node_modules', '.bin', 'ncc'),
+    ['build', 'src/docker/bench-entry.ts', '-o', bundleDir, '--quiet', '--transpile-only'],
+    { cwd: root }
+  )
   const ours = (...args) => JSON.parse(run('node', [join(bundleDir, 'index.js'), ...args], { cwd: root })).ms
 
   // Setup (not timed): a busybox image from scratch, so `true` exists in it.
   const ctx = join(work, 'busybox')
   run('mkdir', ['-p', ctx])
   copyFileSync('/bin/busybox', join(ctx, 'busybox'))
-  writeFileSync(join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n')
-  run('docker', ['build', '-q', '--label', LABEL, '-t', busyboxImage, ctx], { env: { ...process.env, DOCKER_BUILDKIT: '0' } })
+  writeFileSync(
+    join(ctx, 'Dockerfile'),
+    'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n'
+  )
+  run('docker', ['build', '-q', '--label', LABEL, '-t', busyboxImage, ctx], {
+    env: { ...process.env, DOCKER_BUILDKIT: '0' }
+  })
 
   // 1. Probe step: image ready -> probe report, against `docker run --rm IMAGE true`.
   ours('probe', busyboxImage, '1') // warm-up (first container start pays page-cache misses)
   const probeMs = ours('probe', busyboxImage, String(RUNS))
-  const trueMs = Array.from({ length: RUNS }, () => timed(() => run('docker', ['run', '--rm', busyboxImage, 'true'])))
+  const trueMs = Array.from({ length: RUNS }, () =>
+    timed(() => run('docker', ['run', '--rm', busyboxImage, 'true']))
+  )
 
   // 2. Whole scan of examples/secure: our build + probe + workload window (2 s) + cleanup, against the
   //    docker CLI's build, probe run and image removal.
@@ -54,21 +66,39 @@ try {
   const cliMs = Array.from({ length: RUNS }, (_, i) => {
     const tag = `least-privilege-bench:cli-${i}`
     return timed(() => {
-      run('docker', ['build', '-q', '--label', LABEL, '-t', tag, '-f', dockerfile, context], { env: { ...process.env, DOCKER_BUILDKIT: '0' } })
-      run('docker', ['run', '--rm', '--network', 'none', '--mount', `type=bind,src=${probe},dst=/.least-privilege-probe,readonly`, '--entrypoint', '/.least-privilege-probe', tag])
+      run('docker', ['build', '-q', '--label', LABEL, '-t', tag, '-f', dockerfile, context], {
+        env: { ...process.env, DOCKER_BUILDKIT: '0' }
+      })
+      run('docker', [
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--mount',
+        `type=bind,src=${probe},dst=/.least-privilege-probe,readonly`,
+        '--entrypoint',
+        '/.least-privilege-probe',
+        tag
+      ])
       run('docker', ['rmi', tag])
     })
   })
 
   const row = (name, a, b) => {
     const [ma, mb] = [median(a), median(b)]
-    console.log(`${name.padEnd(46)} ours ${(ma / 1000).toFixed(2).padStart(6)} s   docker CLI ${(mb / 1000).toFixed(2).padStart(6)} s   ratio ${(ma / mb).toFixed(2)}x`)
+    console.log(
+      `${name.padEnd(46)} ours ${(ma / 1000).toFixed(2).padStart(6)} s   docker CLI ${(mb / 1000).toFixed(2).padStart(6)} s   ratio ${(ma / mb).toFixed(2)}x`
+    )
     return ma / mb
   }
-  console.log(`\nmedians of ${RUNS} runs (docker ${run('docker', ['version', '--format', '{{.Server.Version}}']).trim()})`)
+  console.log(
+    `\nmedians of ${RUNS} runs (docker ${run('docker', ['version', '--format', '{{.Server.Version}}']).trim()})`
+  )
   const probeRatio = row('probe step vs docker run --rm IMAGE true', probeMs, trueMs)
   row('scan examples/secure (build+probe+2s workload)', scanMs, cliMs)
-  console.log(`\nprobe step target <= 1.5x: ${probeRatio <= 1.5 ? 'met' : 'NOT met'} (${probeRatio.toFixed(2)}x)`)
+  console.log(
+    `\nprobe step target <= 1.5x: ${probeRatio <= 1.5 ? 'met' : 'NOT met'} (${probeRatio.toFixed(2)}x)`
+  )
   process.exitCode = probeRatio <= 1.5 ? 0 : 1
 } finally {
   try {

@@ -23,12 +23,15 @@ function dockerRun(image: string, ...cmd: string[]): string {
 
 function collectLogger(): Logger & { lines: string[] } {
   const lines: string[] = []
-  return { ...silentLogger, lines, info: (m) => void lines.push(m), warning: (m) => void lines.push(`W ${m}`) }
+  return { ...silentLogger, lines, info: m => void lines.push(m), warning: m => void lines.push(`W ${m}`) }
 }
 
 type Entries = Map<string, { type: string; mode: number; linkname?: string }>
 
-async function tarNames(dir: string, dockerfilePath: string): Promise<{ entries: Entries; dockerfile: string }> {
+async function tarNames(
+  dir: string,
+  dockerfilePath: string
+): Promise<{ entries: Entries; dockerfile: string }> {
   const { tar, dockerfile } = await createBuildContext(dir, dockerfilePath)
   const entries = new Map<string, { type: string; mode: number; linkname?: string }>()
   const ex = extract()
@@ -70,9 +73,19 @@ describe('build context', () => {
     try {
       const files = await listContext(ctx.dir, ['Dockerfile'])
       expect(files).toEqual(
-        expect.arrayContaining(['Dockerfile', '.dockerignore', 'keep.log', 'build/keep', 'docs/README.md', 'sub/a.log', 'link', 'src/main.c'])
+        expect.arrayContaining([
+          'Dockerfile',
+          '.dockerignore',
+          'keep.log',
+          'build/keep',
+          'docs/README.md',
+          'sub/a.log',
+          'link',
+          'src/main.c'
+        ])
       )
-      for (const gone of ['a.log', 'build/x', 'build', 'docs/a.md', 'sub/deep/secret.txt']) expect(files).not.toContain(gone)
+      for (const gone of ['a.log', 'build/x', 'build', 'docs/a.md', 'sub/deep/secret.txt'])
+        expect(files).not.toContain(gone)
     } finally {
       ctx.cleanup()
     }
@@ -93,7 +106,7 @@ describeDocker('buildImage on the real daemon', () => {
 
   afterAll(async () => {
     await tracker.cleanup(docker)
-    cleanups.forEach((c) => c())
+    cleanups.forEach(c => c())
   })
 
   for (const buildkit of [false, true]) {
@@ -138,7 +151,9 @@ describeDocker('buildImage on the real daemon', () => {
       expect(error.kind).toBe('build-failed')
       expect(error.message).not.toContain('\n')
       // The failing step, as each builder names it, then the daemon's message.
-      expect(error.message).toMatch(/(Step 3\/\d+ : |\[2\/2\] )RUN \["\/bin\/busybox", "sh", "-c", "echo about to fail; exit 3"\]: /)
+      expect(error.message).toMatch(
+        /(Step 3\/\d+ : |\[2\/2\] )RUN \["\/bin\/busybox", "sh", "-c", "echo about to fail; exit 3"\]: /
+      )
       expect(error.message).toMatch(/(returned a non-zero code: 3|exit code: 3)/)
     })
   }
@@ -176,10 +191,14 @@ describeDocker('buildImage on the real daemon', () => {
     })
     const cliTag = tag()
     tracker.addImage(cliTag)
-    execFileSync('docker', ['build', '-q', '--label', `io.least-privilege.run=${runId}`, '-t', cliTag, ctx.dir], {
-      env: { ...process.env, DOCKER_BUILDKIT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
+    execFileSync(
+      'docker',
+      ['build', '-q', '--label', `io.least-privilege.run=${runId}`, '-t', cliTag, ctx.dir],
+      {
+        env: { ...process.env, DOCKER_BUILDKIT: '0' },
+        stdio: ['ignore', 'pipe', 'pipe']
+      }
+    )
     const listing = (image: string): string[] => dockerRun(image, 'find', '/ctx').trim().split('\n').sort()
     const ourFiles = listing(ours.tag)
     expect(ourFiles).toEqual(listing(cliTag))

@@ -4,7 +4,12 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { connectDocker, dockerOptionsFromEnv, negotiateApiVersion, apiVersionOf } from '../../src/docker/client'
+import {
+  connectDocker,
+  dockerOptionsFromEnv,
+  negotiateApiVersion,
+  apiVersionOf
+} from '../../src/docker/client'
 import { daemonFactsFrom, probeArch } from '../../src/docker/daemon-facts'
 import { OperationalError } from '../../src/errors'
 import { silentLogger } from '../../src/logger'
@@ -19,15 +24,31 @@ describe('connection settings from the environment', () => {
     const certs = mkdtempSync(join(tmpdir(), 'lp-certs-'))
     try {
       for (const f of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(certs, f), `fake ${f}`)
-      const tls = dockerOptionsFromEnv({ DOCKER_HOST: 'tcp://docker.example:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs })
-      expect(tls).toMatchObject({ protocol: 'https', host: 'docker.example', port: '2376', socketPath: undefined })
+      const tls = dockerOptionsFromEnv({
+        DOCKER_HOST: 'tcp://docker.example:2376',
+        DOCKER_TLS_VERIFY: '1',
+        DOCKER_CERT_PATH: certs
+      })
+      expect(tls).toMatchObject({
+        protocol: 'https',
+        host: 'docker.example',
+        port: '2376',
+        socketPath: undefined
+      })
       expect(String((tls as { ca: Buffer }).ca)).toBe('fake ca.pem')
       expect(String((tls as { key: Buffer }).key)).toBe('fake key.pem')
     } finally {
       rmSync(certs, { recursive: true })
     }
-    expect(dockerOptionsFromEnv({ DOCKER_HOST: 'tcp://10.0.0.5:2375' })).toMatchObject({ protocol: 'http', port: '2375' })
-    expect(dockerOptionsFromEnv({ DOCKER_HOST: 'ssh://me@build-host' })).toMatchObject({ protocol: 'ssh', username: 'me', host: 'build-host' })
+    expect(dockerOptionsFromEnv({ DOCKER_HOST: 'tcp://10.0.0.5:2375' })).toMatchObject({
+      protocol: 'http',
+      port: '2375'
+    })
+    expect(dockerOptionsFromEnv({ DOCKER_HOST: 'ssh://me@build-host' })).toMatchObject({
+      protocol: 'ssh',
+      username: 'me',
+      host: 'build-host'
+    })
   })
 
   it('negotiates the lower of the daemon and client API versions', () => {
@@ -38,11 +59,22 @@ describe('connection settings from the environment', () => {
 
   it('parses SecurityOptions into seccomp profile, userns and rootless flags', () => {
     const facts = daemonFactsFrom(
-      { SecurityOptions: ['name=seccomp,profile=default', 'name=rootless', 'name=cgroupns'], CgroupVersion: '2', Architecture: 'aarch64' },
+      {
+        SecurityOptions: ['name=seccomp,profile=default', 'name=rootless', 'name=cgroupns'],
+        CgroupVersion: '2',
+        Architecture: 'aarch64'
+      },
       { ApiVersion: '1.43', Version: '24.0.7' },
       false
     )
-    expect(facts).toMatchObject({ seccompProfile: 'default', rootless: true, userns: false, apparmor: false, cgroupVersion: '2', serverVersion: '24.0.7' })
+    expect(facts).toMatchObject({
+      seccompProfile: 'default',
+      rootless: true,
+      userns: false,
+      apparmor: false,
+      cgroupVersion: '2',
+      serverVersion: '24.0.7'
+    })
     expect(probeArch(facts.architecture)).toBe('arm64')
     expect(probeArch('x86_64')).toBe('amd64')
     expect(probeArch('s390x')).toBeUndefined()
@@ -64,9 +96,14 @@ describe('an unreachable daemon', () => {
   })
 
   it('fails fast on a closed TCP port too', async () => {
-    const error = (await connectDocker(silentLogger, { env: { DOCKER_HOST: 'tcp://127.0.0.1:1' }, timeoutMs: 2000 }).catch((e: unknown) => e)) as OperationalError
+    const error = (await connectDocker(silentLogger, {
+      env: { DOCKER_HOST: 'tcp://127.0.0.1:1' },
+      timeoutMs: 2000
+    }).catch((e: unknown) => e)) as OperationalError
     expect(error.kind).toBe('daemon-unreachable')
-    expect(error.message).toMatch(/^Docker daemon not reachable at tcp:\/\/127\.0\.0\.1:1: connect ECONNREFUSED;/)
+    expect(error.message).toMatch(
+      /^Docker daemon not reachable at tcp:\/\/127\.0\.0\.1:1: connect ECONNREFUSED;/
+    )
   })
 })
 
@@ -76,7 +113,7 @@ const session = await dockerOrSkip('client tests against the daemon')
     const { docker, daemon } = session!
     expect(daemon.remote).toBe(false)
     expect(daemon.serverVersion).toMatch(/^\d+\.\d+/)
-    expect(daemon.securityOptions.some((o) => o.startsWith('name=seccomp'))).toBe(true)
+    expect(daemon.securityOptions.some(o => o.startsWith('name=seccomp'))).toBe(true)
     expect(daemon.seccompProfile).toMatch(/^(default|builtin)$/)
     expect(probeArch(daemon.architecture)).toBeDefined()
     expect(apiVersionOf(docker)).toBe(negotiateApiVersion(daemon.apiVersion))

@@ -25,7 +25,9 @@ export async function dockerOrSkip(suite: string): Promise<DockerSession | undef
     return await connectDocker(silentLogger, { timeoutMs: 3000 })
   } catch (error) {
     if (process.env.CI === 'true') throw error
-    console.warn(`SKIPPING ${suite}: no Docker daemon answered (${(error as Error).message}). CI=true makes this a failure.`)
+    console.warn(
+      `SKIPPING ${suite}: no Docker daemon answered (${(error as Error).message}). CI=true makes this a failure.`
+    )
     return undefined
   }
 }
@@ -56,8 +58,12 @@ export function fixtureContext(name: string): { dir: string; cleanup: () => void
 /** Containers and images labelled by any test run (ours are `lptest-...`). */
 export async function leftovers(docker: Docker): Promise<string[]> {
   const filters = JSON.stringify({ label: [RESOURCE_LABEL] })
-  const ours = (l: Record<string, string> | undefined): boolean => (l?.[RESOURCE_LABEL] ?? '').startsWith(TEST_RUN_PREFIX)
-  const containers = (await docker.listContainers({ all: true, filters })).filter((c) => ours(c.Labels))
-  const images = (await docker.listImages({ filters })).filter((i) => ours(i.Labels))
-  return [...containers.map((c) => `container ${c.Id.slice(0, 12)} ${c.Image}`), ...images.map((i) => `image ${i.Id}`)]
+  const ours = (l: Record<string, string> | undefined): boolean =>
+    (l?.[RESOURCE_LABEL] ?? '').startsWith(TEST_RUN_PREFIX)
+  const containers = (await docker.listContainers({ all: true, filters })).filter(c => ours(c.Labels))
+  const images = (await docker.listImages({ filters })).filter(i => ours(i.Labels))
+  return [
+    ...containers.map(c => `container ${c.Id.slice(0, 12)} ${c.Image}`),
+    ...images.map(i => `image ${i.Id}`)
+  ]
 }

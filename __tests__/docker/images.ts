@@ -53,6 +53,6 @@ export class TestImages {
   }
 
   removeContexts(): void {
-    this.cleanups.forEach((c) => c())
+    this.cleanups.forEach(c => c())
   }
 }

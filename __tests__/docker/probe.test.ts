@@ -19,8 +19,20 @@ const describeDocker = session ? describe : describe.skip
 
 // Docker's default capability set (moby oci/caps/defaults.go).
 const DOCKER_DEFAULT_CAPS = [
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD',
-  'NET_BIND_SERVICE', 'NET_RAW', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'NET_RAW',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT'
 ].sort()
 
 describeDocker('runProbe on the real daemon', () => {
@@ -29,7 +41,11 @@ describeDocker('runProbe on the real daemon', () => {
   const tracker = new ResourceTracker()
   const images = new TestImages(docker, runId, tracker)
 
-  const probe = async (image: string, flags: string, extra: Partial<Parameters<typeof runProbe>[1]> = {}): Promise<ProbeReport> => {
+  const probe = async (
+    image: string,
+    flags: string,
+    extra: Partial<Parameters<typeof runProbe>[1]> = {}
+  ): Promise<ProbeReport> => {
     const { report } = await runProbe(docker, {
       image: await images.get(image),
       profile: parseRunOptions(flags),
@@ -47,7 +63,8 @@ describeDocker('runProbe on the real daemon', () => {
 
   beforeAll(async () => {
     // Build in parallel-safe order once; each test then only runs containers.
-    for (const name of ['root', 'nonroot', 'child-of-base', 'single-binary', 'setuid-archive']) await images.get(name)
+    for (const name of ['root', 'nonroot', 'child-of-base', 'single-binary', 'setuid-archive'])
+      await images.get(name)
   }, 300_000)
 
   afterAll(async () => {
@@ -101,16 +118,20 @@ describeDocker('runProbe on the real daemon', () => {
     expect(r.seccomp.mode).toBe('disabled')
   })
 
-  it("--privileged with a non-root user gets every capability the host and engine allow, and no seccomp", async () => {
+  it('--privileged with a non-root user gets every capability the host and engine allow, and no seccomp', async () => {
     const r = await probe('nonroot', '--privileged')
     expect(r.identity.uid.effective).toBe(1001)
     // Privileged means every capability the engine knows (20.10 stops at 37) that the daemon itself holds
     // (these VMs' root lacks SYS_RESOURCE): so never more than the host's bounding set, and the full set
     // only when both cover everything the kernel has.
-    const hostBounding = BigInt(`0x${/CapBnd:\s*([0-9a-f]+)/.exec(readFileSync('/proc/1/status', 'utf8'))?.[1]}`)
+    const hostBounding = BigInt(
+      `0x${/CapBnd:\s*([0-9a-f]+)/.exec(readFileSync('/proc/1/status', 'utf8'))?.[1]}`
+    )
     const measured = BigInt(`0x${r.capabilities.sets.bounding.raw}`)
     expect(measured & ~hostBounding).toBe(0n)
-    expect(bounding(r)).toEqual(expect.arrayContaining(['SYS_ADMIN', 'SYS_MODULE', 'NET_ADMIN', 'SYS_PTRACE']))
+    expect(bounding(r)).toEqual(
+      expect.arrayContaining(['SYS_ADMIN', 'SYS_MODULE', 'NET_ADMIN', 'SYS_PTRACE'])
+    )
     const full = 2n ** BigInt((r.kernel.cap_last_cap ?? 0) + 1) - 1n
     expect(r.capabilities.full_bounding).toBe(measured === full)
     expect(r.seccomp.mode).toBe('disabled')
@@ -140,7 +161,7 @@ describeDocker('runProbe on the real daemon', () => {
 
   it('finds a setuid file that arrived inside an archive through ADD', async () => {
     const r = await probe('setuid-archive', '')
-    const helper = r.privileged_files.files.find((f) => f.path === '/opt/tools/helper')
+    const helper = r.privileged_files.files.find(f => f.path === '/opt/tools/helper')
     expect(helper).toMatchObject({ setuid: true, uid: 0 })
   })
 
@@ -186,13 +207,15 @@ describeDocker('runProbe on the real daemon', () => {
   })
 
   it('a probe that prints no report is probe-failed with its first stderr line', async () => {
-    const failed = probe('root', '', { command: { entrypoint: ['/bin/sh'], cmd: ['-c', 'echo broken on purpose >&2; exit 4'] } })
+    const failed = probe('root', '', {
+      command: { entrypoint: ['/bin/sh'], cmd: ['-c', 'echo broken on purpose >&2; exit 4'] }
+    })
     await expect(failed).rejects.toThrow(/printed no report \(exit code 4\): broken on purpose/)
   })
 
   it('leaves no container or image with the run label behind', async () => {
     await tracker.cleanup(docker)
-    const mine = (await leftovers(docker)).filter((l) => l.includes(runId))
+    const mine = (await leftovers(docker)).filter(l => l.includes(runId))
     expect(mine).toEqual([])
     const filters = JSON.stringify({ label: [`${RESOURCE_LABEL}=${runId}`] })
     expect(await docker.listContainers({ all: true, filters })).toEqual([])

@@ -23,7 +23,7 @@ describeDocker('ResourceTracker and sweepLabelled', () => {
   it('reports every change, removes what it holds (already-gone is fine), and can keep images', async () => {
     const image = await images.get('root')
     const changes: TrackedResources[] = []
-    const tracker = new ResourceTracker((r) => changes.push(r))
+    const tracker = new ResourceTracker(r => changes.push(r))
     const a = await docker.createContainer({ Image: image, Cmd: ['true'], Labels: labels(runId) })
     const b = await docker.createContainer({ Image: image, Cmd: ['true'], Labels: labels(runId) })
     tracker.addContainer(a.id)

@@ -28,8 +28,17 @@ describeDocker('installSignalCleanup', () => {
 
   it('removes the probe container when the process gets SIGTERM mid-probe, and exits 143', async () => {
     const image = await images.get('root')
-    execFileSync('node_modules/.bin/ncc', ['build', 'src/docker/bench-entry.ts', '-o', bundle, '--quiet', '--transpile-only'])
-    const child = spawn('node', [join(bundle, 'index.js'), 'hang', image, runId], { stdio: ['ignore', 'pipe', 'pipe'] })
+    execFileSync('node_modules/.bin/ncc', [
+      'build',
+      'src/docker/bench-entry.ts',
+      '-o',
+      bundle,
+      '--quiet',
+      '--transpile-only'
+    ])
+    const child = spawn('node', [join(bundle, 'index.js'), 'hang', image, runId], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const containerId = await new Promise<string>((resolve, reject) => {
@@ -39,14 +48,14 @@ describeDocker('installSignalCleanup', () => {
         const ready = /READY ([0-9a-f]{64})/.exec(out)
         if (ready) resolve(ready[1])
       })
-      child.on('exit', (code) => reject(new Error(`child exited ${code} before the probe started: ${stderr}`)))
+      child.on('exit', code => reject(new Error(`child exited ${code} before the probe started: ${stderr}`)))
     })
     // Wait until the hanging probe is really running, then interrupt.
     for (let i = 0; i < 50 && !(await docker.getContainer(containerId).inspect()).State.Running; i++) {
-      await new Promise((r) => setTimeout(r, 100))
+      await new Promise(r => setTimeout(r, 100))
     }
     expect((await docker.getContainer(containerId).inspect()).State.Running).toBe(true)
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)))
     child.kill('SIGTERM')
     expect(await exited).toBe(143)
     const filters = JSON.stringify({ label: [`${RESOURCE_LABEL}=${runId}`] })

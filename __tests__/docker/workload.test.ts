@@ -30,8 +30,8 @@ describeDocker('the real workload on the real daemon', () => {
     const report = await runWorkload(docker, { ...base, image, profile: parseRunOptions('') })
     expect(report.status).toBe('measured')
     expect(report.processes.length).toBeGreaterThan(0)
-    expect(report.processes.every((p) => p.uid === 1001 && p.euid === 1001)).toBe(true)
-    expect(report.processes.map((p) => p.args).join(' ')).toContain('sleep 30')
+    expect(report.processes.every(p => p.uid === 1001 && p.euid === 1001)).toBe(true)
+    expect(report.processes.map(p => p.args).join(' ')).toContain('sleep 30')
     expect(report.probe?.target.mode).toBe('pid')
     expect(report.probe?.identity.uid.effective).toBe(1001)
     expect(report.probe?.capabilities.sets.effective.names).toEqual([])
@@ -57,8 +57,16 @@ describeDocker('the real workload on the real daemon', () => {
   })
 
   it('reports a workload that exits inside the window as exited, with its code and last line', async () => {
-    const report = await runWorkload(docker, { ...base, image: await images.get('exits'), profile: parseRunOptions('') })
-    expect(report).toEqual({ status: 'exited', detail: 'exited with code 7 within 1.5 s: finished early', processes: [] })
+    const report = await runWorkload(docker, {
+      ...base,
+      image: await images.get('exits'),
+      profile: parseRunOptions('')
+    })
+    expect(report).toEqual({
+      status: 'exited',
+      detail: 'exited with code 7 within 1.5 s: finished early',
+      processes: []
+    })
   })
 
   it('a workload that cannot start is failed with the daemon message, and the probe result survives', async () => {

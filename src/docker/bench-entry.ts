@@ -22,7 +22,14 @@ async function main(argv: string[]): Promise<void> {
     const ms: number[] = []
     for (let i = 0; i < Number(b); i++) {
       const start = performance.now()
-      await runProbe(docker, { image: a, profile, daemon, runId: newRunId('bench'), logger: silentLogger, tracker })
+      await runProbe(docker, {
+        image: a,
+        profile,
+        daemon,
+        runId: newRunId('bench'),
+        logger: silentLogger,
+        tracker
+      })
       ms.push(performance.now() - start)
     }
     process.stdout.write(`${JSON.stringify({ ms })}\n`)
@@ -59,7 +66,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${JSON.stringify({ ms })}\n`)
   } else if (command === 'hang') {
     let announced = false
-    const tracker = new ResourceTracker((r) => {
+    const tracker = new ResourceTracker(r => {
       if (!announced && r.containers.length > 0) {
         announced = true
         process.stdout.write(`READY ${r.containers[0]}\n`)
@@ -81,7 +88,7 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((error) => {
+main(process.argv.slice(2)).catch(error => {
   // The signal handler is removing our containers and will exit with 128+signal itself.
   if (interruptedBy()) return
   process.stderr.write(`${describeError(error)}\n`)

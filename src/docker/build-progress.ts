@@ -41,8 +41,8 @@ export class BuildProgress {
     const text = event.stream ?? event.status ?? ''
     const lines = text
       .split('\n')
-      .map((l) => decodeBuildkitLog(l.trimEnd()))
-      .filter((l) => l.trim() !== '')
+      .map(l => decodeBuildkitLog(l.trimEnd()))
+      .filter(l => l.trim() !== '')
     for (const line of lines) {
       const classic = /^Step \d+\/\d+ : .*/.exec(line)
       // BuildKit vertex names as decoded by dockerode: `[sha256:14fb2] [2/3] RUN false`.
@@ -61,7 +61,11 @@ export class BuildProgress {
   failure(): string | undefined {
     const message = this.error || this.vertexError
     if (!message) return undefined
-    const oneLine = message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')
+    const oneLine = message
+      .split('\n')
+      .map(l => l.trim())
+      .filter(Boolean)
+      .join(' ')
     return this.step ? `${this.step}: ${oneLine}` : oneLine
   }
 }

@@ -31,7 +31,7 @@ export interface BuildOptions {
 /** BuildKit through the API exists from API 1.39 (Engine 18.09) on Linux daemons. */
 export function daemonOffersBuildkit(apiVersion: string | undefined): boolean {
   if (!apiVersion) return false
-  const [major, minor] = apiVersion.split('.').map((n) => Number.parseInt(n, 10))
+  const [major, minor] = apiVersion.split('.').map(n => Number.parseInt(n, 10))
   return major > 1 || (major === 1 && minor >= 39)
 }
 
@@ -49,7 +49,11 @@ export function isBuildkitOnlyFailure(message: string): boolean {
  */
 async function removeIntermediate(docker: Docker, layers: string[]): Promise<void> {
   const newest = layers[layers.length - 1]
-  if (newest) await docker.getImage(newest).remove().catch(() => undefined)
+  if (newest)
+    await docker
+      .getImage(newest)
+      .remove()
+      .catch(() => undefined)
 }
 
 async function runBuild(docker: Docker, opts: BuildOptions, version: '1' | '2'): Promise<void> {
@@ -58,32 +62,42 @@ async function runBuild(docker: Docker, opts: BuildOptions, version: '1' | '2'):
   const abort = new AbortController()
   const timer = setTimeout(() => abort.abort(), timeoutMs)
   const progress = new BuildProgress()
-  const log = (event: BuildEvent): void => progress.add(event).forEach((line) => opts.logger.info(line))
+  const log = (event: BuildEvent): void => progress.add(event).forEach(line => opts.logger.info(line))
   try {
-    const stream = await docker.buildImage(tar as unknown as NodeJS.ReadableStream, {
-      t: opts.tag,
-      dockerfile,
-      buildargs: opts.buildArgs,
-      labels: opts.labels,
-      ...(opts.target ? { target: opts.target } : {}),
-      rm: true,
-      forcerm: true,
-      version,
-      abortSignal: abort.signal
-    } as Docker.ImageBuildOptions)
+    const stream = await docker.buildImage(
+      tar as unknown as NodeJS.ReadableStream,
+      {
+        t: opts.tag,
+        dockerfile,
+        buildargs: opts.buildArgs,
+        labels: opts.labels,
+        ...(opts.target ? { target: opts.target } : {}),
+        rm: true,
+        forcerm: true,
+        version,
+        abortSignal: abort.signal
+      } as Docker.ImageBuildOptions
+    )
     await new Promise<void>((resolve, reject) => {
       const onFinished = (error: Error | null): void => (error ? reject(error) : resolve())
       // dockerode's own followProgress decodes BuildKit's protobuf trace into log lines; it is untyped.
-      const follow = (docker as unknown as { followProgress: Docker['modem']['followProgress'] }).followProgress
+      const follow = (docker as unknown as { followProgress: Docker['modem']['followProgress'] })
+        .followProgress
       if (version === '2') follow.call(docker, stream, onFinished, log)
       else docker.modem.followProgress(stream, onFinished, log)
     })
   } catch (error) {
     if (abort.signal.aborted) {
-      throw new OperationalError(`build of ${opts.dockerfile} timed out after ${timeoutMs / 1000} s`, 'build-failed')
+      throw new OperationalError(
+        `build of ${opts.dockerfile} timed out after ${timeoutMs / 1000} s`,
+        'build-failed'
+      )
     }
     const where = progress.step ? `${progress.step}: ` : ''
-    throw new OperationalError(`build of ${opts.dockerfile} failed: ${where}${describeError(error)}`, 'build-failed')
+    throw new OperationalError(
+      `build of ${opts.dockerfile} failed: ${where}${describeError(error)}`,
+      'build-failed'
+    )
   } finally {
     clearTimeout(timer)
   }
@@ -92,7 +106,10 @@ async function runBuild(docker: Docker, opts: BuildOptions, version: '1' | '2'):
   if (failure) throw new OperationalError(`build of ${opts.dockerfile} failed: ${failure}`, 'build-failed')
 }
 
-export async function buildImage(docker: Docker, opts: BuildOptions): Promise<{ imageId: string; tag: string }> {
+export async function buildImage(
+  docker: Docker,
+  opts: BuildOptions
+): Promise<{ imageId: string; tag: string }> {
   opts.tracker?.addImage(opts.tag)
   const useBuildkit = opts.buildkit ?? daemonOffersBuildkit(apiVersionOf(docker))
   try {

@@ -48,10 +48,16 @@ export function dockerOptionsFromEnv(env: Env = process.env): Docker.DockerOptio
   try {
     url = new URL(endpoint)
   } catch {
-    throw new OperationalError(`DOCKER_HOST '${env.DOCKER_HOST}' is not a valid address (e.g. tcp://host:2376)`, 'daemon-unreachable')
+    throw new OperationalError(
+      `DOCKER_HOST '${env.DOCKER_HOST}' is not a valid address (e.g. tcp://host:2376)`,
+      'daemon-unreachable'
+    )
   }
   const timeout = env.DOCKER_CLIENT_TIMEOUT ? Number.parseInt(env.DOCKER_CLIENT_TIMEOUT, 10) : undefined
-  const extra = { ...(timeout ? { timeout } : {}), ...(env.DOCKER_PATH_PREFIX ? { pathPrefix: env.DOCKER_PATH_PREFIX } : {}) }
+  const extra = {
+    ...(timeout ? { timeout } : {}),
+    ...(env.DOCKER_PATH_PREFIX ? { pathPrefix: env.DOCKER_PATH_PREFIX } : {})
+  }
   if (url.protocol === 'ssh:') {
     return {
       ...base,
@@ -89,7 +95,7 @@ export function createDockerClient(env: Env = process.env): Docker {
 
 /** The lower of the daemon's API version and ours, so neither side is asked for what it does not speak. */
 export function negotiateApiVersion(daemonApiVersion: string, clientMax = MAX_CLIENT_API_VERSION): string {
-  const parse = (v: string): number[] => v.split('.').map((n) => Number.parseInt(n, 10) || 0)
+  const parse = (v: string): number[] => v.split('.').map(n => Number.parseInt(n, 10) || 0)
   const [a, b] = [parse(daemonApiVersion), parse(clientMax)]
   const older = a[0] !== b[0] ? a[0] < b[0] : (a[1] ?? 0) <= (b[1] ?? 0)
   return daemonApiVersion && older ? daemonApiVersion : clientMax
@@ -135,7 +141,10 @@ export async function connectDocker(
   let version: VersionResponse
   let info: InfoResponse
   // dockerode accepts abortSignal on these calls; @types/dockerode does not say so.
-  const calls = docker as unknown as Record<'ping' | 'version' | 'info', (o: { abortSignal: AbortSignal }) => Promise<unknown>>
+  const calls = docker as unknown as Record<
+    'ping' | 'version' | 'info',
+    (o: { abortSignal: AbortSignal }) => Promise<unknown>
+  >
   const signal = (): { abortSignal: AbortSignal } => ({ abortSignal: AbortSignal.timeout(timeoutMs) })
   try {
     await calls.ping(signal())

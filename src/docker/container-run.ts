@@ -8,7 +8,10 @@ import type { ResourceTracker } from './resources'
 export function daemonMessage(error: unknown): string {
   const e = error as { json?: { message?: string }; message?: string }
   const text = e?.json?.message ?? e?.message ?? String(error)
-  return text.replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '').split('\n')[0].trim()
+  return text
+    .replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '')
+    .split('\n')[0]
+    .trim()
 }
 
 export async function createTracked(

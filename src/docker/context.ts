@@ -37,7 +37,7 @@ function insideOf(dir: string, path: string): string | undefined {
 
 /** True when some `!` exception could re-include something below `dir`, so an ignored dir must still be walked. */
 function hasExceptions(dockerignoreText: string): boolean {
-  return dockerignoreText.split(/\r?\n/).some((line) => line.trim().startsWith('!'))
+  return dockerignoreText.split(/\r?\n/).some(line => line.trim().startsWith('!'))
 }
 
 /**
@@ -85,7 +85,8 @@ async function addEntry(tar: Pack, root: string, rel: string, name = rel): Promi
  * root of the tar, which is then the `dockerfile` parameter.
  */
 export async function createBuildContext(contextDir: string, dockerfilePath: string): Promise<BuildContext> {
-  if (!(await stat(contextDir)).isDirectory()) throw new Error(`build context ${contextDir} is not a directory`)
+  if (!(await stat(contextDir)).isDirectory())
+    throw new Error(`build context ${contextDir} is not a directory`)
   const inside = insideOf(contextDir, dockerfilePath)
   const dockerfile = inside ?? `.least-privilege-dockerfile-${randomBytes(6).toString('hex')}`
   const files = await listContext(contextDir, inside ? [inside] : [])

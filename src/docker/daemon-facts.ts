@@ -32,7 +32,7 @@ export function parseSecurityOption(entry: string): Record<string, string> {
 export function daemonFactsFrom(info: InfoResponse, version: VersionResponse, remote: boolean): DaemonFacts {
   const securityOptions = info.SecurityOptions ?? []
   const parsed = securityOptions.map(parseSecurityOption)
-  const named = (name: string): Record<string, string> | undefined => parsed.find((o) => o.name === name)
+  const named = (name: string): Record<string, string> | undefined => parsed.find(o => o.name === name)
   const seccomp = named('seccomp')
   return {
     serverVersion: info.ServerVersion ?? version.Version ?? '',

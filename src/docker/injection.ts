@@ -39,7 +39,7 @@ function probeTar(probePath: string): Promise<Buffer> {
   tar.finalize()
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
-    tar.on('data', (c) => void chunks.push(c as Buffer))
+    tar.on('data', c => void chunks.push(c as Buffer))
     tar.on('end', () => resolve(Buffer.concat(chunks)))
     tar.on('error', reject)
   })
@@ -49,6 +49,9 @@ export async function copyProbeInto(container: Docker.Container, probePath: stri
   try {
     await container.putArchive(await probeTar(probePath), { path: '/' })
   } catch (error) {
-    throw new OperationalError(`cannot copy the probe into the container: ${daemonMessage(error)}`, 'probe-failed')
+    throw new OperationalError(
+      `cannot copy the probe into the container: ${daemonMessage(error)}`,
+      'probe-failed'
+    )
   }
 }

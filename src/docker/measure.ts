@@ -23,7 +23,11 @@ export interface MeasureOptions {
   probePath?: string
 }
 
-export async function measureImage(docker: Docker, daemon: DaemonFacts, opts: MeasureOptions): Promise<Measurement> {
+export async function measureImage(
+  docker: Docker,
+  daemon: DaemonFacts,
+  opts: MeasureOptions
+): Promise<Measurement> {
   const image = await inspectImage(docker, opts.image)
   const common = { ...opts, daemon }
   // Both run at once: separate containers, and the workload's window is mostly waiting.
@@ -36,6 +40,13 @@ export async function measureImage(docker: Docker, daemon: DaemonFacts, opts: Me
     workload.status === 'fulfilled'
       ? workload.value
       : { status: 'failed', detail: describeError(workload.reason), processes: [] }
-  if (workloadReport.status !== 'measured') opts.logger.info(`workload: ${workloadReport.status}: ${workloadReport.detail ?? ''}`)
-  return { image, daemon, probe: probe.value.report, injection: probe.value.injection, workload: workloadReport }
+  if (workloadReport.status !== 'measured')
+    opts.logger.info(`workload: ${workloadReport.status}: ${workloadReport.detail ?? ''}`)
+  return {
+    image,
+    daemon,
+    probe: probe.value.report,
+    injection: probe.value.injection,
+    workload: workloadReport
+  }
 }

@@ -28,7 +28,10 @@ function searchRoots(): string[] {
 export function findProbeBinary(architecture: string, env: NodeJS.ProcessEnv = process.env): string {
   const arch = probeArch(architecture)
   if (!arch) {
-    throw new OperationalError(`no probe binary for daemon architecture '${architecture}' (amd64 and arm64 are built)`, 'probe-failed')
+    throw new OperationalError(
+      `no probe binary for daemon architecture '${architecture}' (amd64 and arm64 are built)`,
+      'probe-failed'
+    )
   }
   const name = `probe-linux-${arch}`
   const candidates: string[] = []
@@ -38,7 +41,11 @@ export function findProbeBinary(architecture: string, env: NodeJS.ProcessEnv = p
       candidates.push(join(dir, 'dist', 'probe', name))
     }
   }
-  const found = candidates.find((path) => existsSync(path))
-  if (!found) throw new OperationalError(`probe binary ${name} not found (looked next to the bundle and in dist/probe)`, 'probe-failed')
+  const found = candidates.find(path => existsSync(path))
+  if (!found)
+    throw new OperationalError(
+      `probe binary ${name} not found (looked next to the bundle and in dist/probe)`,
+      'probe-failed'
+    )
   return found
 }

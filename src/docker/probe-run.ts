@@ -48,12 +48,16 @@ export async function createProbeContainer(
     mounts: opts.injection === 'bind-mount' ? [probeMount(probePath)] : []
   })
   if (opts.user !== undefined) options.User = opts.user
-  if (opts.extraHostConfig) options.HostConfig = { ...(options.HostConfig as object), ...opts.extraHostConfig }
+  if (opts.extraHostConfig)
+    options.HostConfig = { ...(options.HostConfig as object), ...opts.extraHostConfig }
   let container: Docker.Container
   try {
     container = await createTracked(docker, options, opts.tracker)
   } catch (error) {
-    throw new OperationalError(`cannot create the probe container from ${opts.image}: ${daemonMessage(error)}`, 'probe-failed')
+    throw new OperationalError(
+      `cannot create the probe container from ${opts.image}: ${daemonMessage(error)}`,
+      'probe-failed'
+    )
   }
   if (opts.injection === 'copy') await copyProbeInto(container, probePath)
   return container
@@ -73,7 +77,10 @@ export async function collectProbeReport(
   const outcome = await waitFor(container, timeoutMs)
   if (outcome === 'timeout') {
     await killQuietly(container)
-    throw new OperationalError(`the ${what} did not finish within ${timeoutMs / 1000} s and was killed`, 'probe-timeout')
+    throw new OperationalError(
+      `the ${what} did not finish within ${timeoutMs / 1000} s and was killed`,
+      'probe-timeout'
+    )
   }
   const { stdout, stderr } = await readLogs(container)
   return parseProbeOutput(stdout, stderr, outcome.statusCode)
@@ -92,8 +99,11 @@ export async function runProbe(
     const report = await collectProbeReport(container, timeoutMs, 'probe container')
     return { report, injection }
   } finally {
-    if (container) await opts.tracker.removeContainer(docker, container.id).catch((error) => {
-      opts.logger.warning(`could not remove probe container ${container?.id.slice(0, 12)}: ${daemonMessage(error)}`)
-    })
+    if (container)
+      await opts.tracker.removeContainer(docker, container.id).catch(error => {
+        opts.logger.warning(
+          `could not remove probe container ${container?.id.slice(0, 12)}: ${daemonMessage(error)}`
+        )
+      })
   }
 }

@@ -94,10 +94,13 @@ export class ResourceTracker {
   }
 
   /** A tracker holding resources saved earlier (the action's post step). */
-  static fromSnapshot(resources: TrackedResources, onChange?: (r: TrackedResources) => void): ResourceTracker {
+  static fromSnapshot(
+    resources: TrackedResources,
+    onChange?: (r: TrackedResources) => void
+  ): ResourceTracker {
     const tracker = new ResourceTracker(onChange)
-    resources.containers.forEach((id) => tracker.containers.add(id))
-    resources.images.forEach((ref) => tracker.images.add(ref))
+    resources.containers.forEach(id => tracker.containers.add(id))
+    resources.images.forEach(ref => tracker.images.add(ref))
     return tracker
   }
 
@@ -165,7 +168,7 @@ export function installSignalCleanup(
   tracker: ResourceTracker,
   docker: Docker,
   logger: Logger,
-  exit: (code: number) => void = (code) => process.exit(code)
+  exit: (code: number) => void = code => process.exit(code)
 ): () => void {
   let cleaning = false
   const handler = (signal: NodeJS.Signals): void => {
@@ -176,7 +179,7 @@ export function installSignalCleanup(
     logger.warning(`${signal} received: removing containers and images created by this run`)
     tracker
       .cleanup(docker)
-      .catch((error) => logger.warning(`cleanup failed: ${describeError(error)}`))
+      .catch(error => logger.warning(`cleanup failed: ${describeError(error)}`))
       .finally(() => exit(code))
   }
   process.on('SIGINT', handler)

@@ -18,7 +18,10 @@ export interface ContainerSpec {
 }
 
 /** Create options for `POST /containers/create`: the profile's flags plus the tool's safety settings. */
-export function containerCreateOptions(profile: RuntimeProfile, spec: ContainerSpec): Record<string, unknown> {
+export function containerCreateOptions(
+  profile: RuntimeProfile,
+  spec: ContainerSpec
+): Record<string, unknown> {
   const { User, HostConfig } = toHostConfig(profile)
   const mounts = [...((HostConfig.Mounts as unknown[] | undefined) ?? []), ...(spec.mounts ?? [])]
   return {
@@ -32,7 +35,7 @@ export function containerCreateOptions(profile: RuntimeProfile, spec: ContainerS
     OpenStdin: false,
     HostConfig: {
       ...HostConfig,
-      NetworkMode: profile.network ? HostConfig.NetworkMode ?? profile.network : 'none',
+      NetworkMode: profile.network ? (HostConfig.NetworkMode ?? profile.network) : 'none',
       Memory: PROBE_MEMORY_BYTES,
       PidsLimit: PROBE_PIDS_LIMIT,
       AutoRemove: false,

@@ -5,12 +5,12 @@ import type { WorkloadProcess } from './types'
 export const TOP_PS_ARGS = '-o pid,uid,euid,gid,args'
 
 export function parseTop(top: { Titles?: string[]; Processes?: string[][] | null }): WorkloadProcess[] {
-  const titles = (top.Titles ?? []).map((t) => t.trim().toUpperCase())
-  const column = (...names: string[]): number => titles.findIndex((t) => names.includes(t))
+  const titles = (top.Titles ?? []).map(t => t.trim().toUpperCase())
+  const column = (...names: string[]): number => titles.findIndex(t => names.includes(t))
   const [pid, uid, euid, gid] = [column('PID'), column('UID', 'RUID'), column('EUID'), column('GID', 'RGID')]
   const args = column('COMMAND', 'ARGS', 'CMD')
   const num = (row: string[], i: number): number => (i < 0 ? Number.NaN : Number.parseInt(row[i] ?? '', 10))
-  return (top.Processes ?? []).map((row) => ({
+  return (top.Processes ?? []).map(row => ({
     pid: num(row, pid),
     uid: num(row, uid),
     euid: num(row, euid),

@@ -33,7 +33,13 @@ export interface WorkloadOptions {
 }
 
 function lastLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? ''
+  return (
+    text
+      .split('\n')
+      .map(l => l.trim())
+      .filter(Boolean)
+      .pop() ?? ''
+  )
 }
 
 /** Why the sidecar cannot tell us about the workload, or undefined when it can. */
@@ -56,7 +62,11 @@ async function probeSidecar(docker: Docker, workloadId: string, opts: WorkloadOp
     extraHostConfig: { PidMode: `container:${workloadId}`, CapAdd: ['CAP_SYS_PTRACE'] }
   })
   try {
-    return await collectProbeReport(sidecar, opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS, 'workload sidecar probe')
+    return await collectProbeReport(
+      sidecar,
+      opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+      'workload sidecar probe'
+    )
   } finally {
     await opts.tracker.removeContainer(docker, sidecar.id).catch(() => undefined)
   }
@@ -67,10 +77,17 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
   let container: Docker.Container | undefined
   try {
     try {
-      container = await createTracked(docker, containerCreateOptions(opts.profile, { image: opts.image, runId: opts.runId }), opts.tracker)
+      container = await createTracked(
+        docker,
+        containerCreateOptions(opts.profile, { image: opts.image, runId: opts.runId }),
+        opts.tracker
+      )
       await container.start()
     } catch (error) {
-      throw new OperationalError(`cannot start the image's entrypoint: ${daemonMessage(error)}`, 'workload-failed')
+      throw new OperationalError(
+        `cannot start the image's entrypoint: ${daemonMessage(error)}`,
+        'workload-failed'
+      )
     }
     const early = await waitFor(container, windowMs)
     if (early !== 'timeout') {
@@ -102,8 +119,9 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
       ...(sidecar.status === 'fulfilled' ? { probe: sidecar.value } : {})
     }
   } finally {
-    if (container) await opts.tracker.removeContainer(docker, container.id).catch((error) => {
-      opts.logger.warning(`could not remove workload container: ${daemonMessage(error)}`)
-    })
+    if (container)
+      await opts.tracker.removeContainer(docker, container.id).catch(error => {
+        opts.logger.warning(`could not remove workload container: ${daemonMessage(error)}`)
+      })
   }
 }
