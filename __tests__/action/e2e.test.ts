@@ -145,7 +145,10 @@ suite('the bundled action, as the runner runs it', () => {
     expect(main.code).toBe(1)
     expect(main.stdout).toMatch(/^::error::\d+ findings? at or above error/m)
     expect(main.stdout).toMatch(/^::error title=LP\d+ \([A-Za-z ]+\),file=Dockerfile,line=\d+::/m)
-    expect(main.stdout).not.toContain(WORKFLOW_TOKEN)
+    // the token is only ever handed to the runner's masking command
+    expect(main.stdout.split('\n').filter(l => l.includes(WORKFLOW_TOKEN))).toEqual([
+      `::add-mask::${WORKFLOW_TOKEN}`
+    ])
 
     // outputs, in the heredoc file-command format
     expect(main.outputs.verdict).toBe('fail')
@@ -155,7 +158,11 @@ suite('the bundled action, as the runner runs it', () => {
     )
     expect(main.outputs['sarif-file']).toBe(join(workspace, 'least-privilege.sarif'))
     const report = JSON.parse(readFileSync(main.outputs.report, 'utf8'))
-    expect(report).toBeTruthy()
+    expect(report).toMatchObject({
+      verdict: 'fail',
+      fail_on: 'error',
+      totals: { error: Number(main.outputs.errors) }
+    })
 
     // the summary: verdict and why first, then all five principles
     expect(main.summary.split('\n')[0]).toMatch(
@@ -192,7 +199,7 @@ suite('the bundled action, as the runner runs it', () => {
 
   it('the same PR fixed: updates that comment instead of adding one, and passes', async () => {
     writeDockerfile(FIXED)
-    const before = ours(7)[0]
+    const before = { ...ours(7)[0] }
     const main = await runMainStep(job({ inputs: { 'upload-sarif': 'true', 'run-options': HARDENED } }))
     expect(main.stderr).toBe('')
     expect(main.code).toBe(0)

@@ -56,7 +56,10 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
     `least-privilege-report-${shortHash(category)}.json`
   )
   mkdirSync(dirname(reportFile), { recursive: true })
-  writeFileSync(reportFile, renderJson(report, rules))
+  writeFileSync(
+    reportFile,
+    JSON.stringify(renderJson(report, rules, { failOn: settings.failOn }), null, 2) + '\n'
+  )
   setOutputs(outputsFrom(verdict, settings.sarifFile, reportFile))
 
   emitAnnotations(selectAnnotations(report))

@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-export const BUNDLE = join(ROOT, 'dist', 'index.js')
+// LP_ACTION_BUNDLE points at another build of the same entry (development only).
+export const BUNDLE = process.env.LP_ACTION_BUNDLE || join(ROOT, 'dist', 'index.js')
 
 /** Input defaults from action.yml, by name. A tiny reader for the file's own simple shape. */
 export function actionDefaults(file = join(ROOT, 'action.yml')): Record<string, string> {
