@@ -48,6 +48,7 @@ export interface CommentOptions extends Omit<MarkdownOptions, 'maxBytes' | 'deta
 export const COMMENT_BODY_LIMIT = 65_536
 const DEFAULT_COMMENT_CHARS = 60_000
 const CELL_MAX = 200
+const REASON_MAX = 120
 
 const VERDICT_ICON: Record<Verdict, string> = { pass: '✅', fail: '❌', warn: '⚠️', 'not-measured': '➖' }
 const VERDICT_WORD: Record<Verdict, string> = {
@@ -111,10 +112,15 @@ function ruleLink(ruleId: string, ctx: Context): string {
 
 function verdictCell(row: PrincipleRow, ctx: Context): string {
   const head = `${VERDICT_ICON[row.verdict]} ${VERDICT_WORD[row.verdict]}`
-  if (!row.reason?.trim() || row.verdict === 'pass') return head
-  // A reason that is a rule id links to the rule's docs.
-  const reason = /^LP\d+$/.test(row.reason) ? ruleLink(row.reason, ctx) : cell(row.reason)
-  return `${head}: ${reason}`
+  const reason = row.reason?.trim()
+  if (!reason || row.verdict === 'pass') return head
+  // A reason that starts with a rule id links that id to the rule's docs.
+  const rule = /^(LP\d+)\b([\s\S]*)$/.exec(reason)
+  if (rule) {
+    const rest = rule[2].trim() ? escapeMarkdown(rule[2], { maxLength: REASON_MAX }) : ''
+    return `${head}: ${ruleLink(rule[1], ctx)}${rest}`
+  }
+  return `${head}: ${escapeMarkdown(reason, { maxLength: REASON_MAX })}`
 }
 
 function table(result: ScanResult, ctx: Context): string {
