@@ -187,3 +187,13 @@ export function lookupKnownImage(reference: string): KnownImage | undefined {
       !entry.notTag?.test(ref.tag)
   )
 }
+
+/**
+ * Windows base images (servercore, nanoserver, windows): Linux notions such as privileged ports and
+ * numeric uids do not apply to them, and the probe cannot run in them.
+ */
+export function isWindowsBaseImage(reference: string): boolean {
+  return /(^|\/)(windows|nanoserver|servercore|windowsservercore)([/:@-]|$)|mcr\.microsoft\.com\/windows\b/i.test(
+    reference
+  )
+}

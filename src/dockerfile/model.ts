@@ -147,7 +147,10 @@ export function buildModel(text: string, file: string, options: BuildModelOption
     file,
     stages,
     finalStage,
-    pragmas: collectPragmas(dockerfile.getComments(), instructions),
+    pragmas: collectPragmas(
+      commentLines(dockerfile.getComments(), dockerfile.getDirectives(), lines),
+      instructions
+    ),
     problems,
     directives: { escape: escapeChar }
   }
@@ -452,19 +455,40 @@ function recordExpose(
   }
 }
 
-interface CommentLike {
-  getContent(): string
-  getRange(): { start: { line: number } }
+interface CommentLine {
+  /** 0-based line. */
+  line: number
+  /** Text after `#`. */
+  content: string
 }
 
-function collectPragmas(comments: CommentLike[], instructions: Instruction[]): Pragma[] {
+/**
+ * Comments in line order. dockerfile-ast reads any leading `# word ... =value` comment as a parser
+ * directive (BuildKit does not), so `# hadolint global ignore=...` on line 1 arrives as a directive.
+ */
+function commentLines(
+  comments: Array<{ getContent(): string; getRange(): { start: { line: number } } }>,
+  directives: Array<{ getRange(): { start: { line: number } } }>,
+  lines: string[]
+): CommentLine[] {
+  const result: CommentLine[] = comments.map(comment => ({
+    line: comment.getRange().start.line,
+    content: comment.getContent()
+  }))
+  for (const directive of directives) {
+    const line = directive.getRange().start.line
+    result.push({ line, content: (lines[line] ?? '').replace(/^\s*#/, '') })
+  }
+  return result.sort((a, b) => a.line - b.line)
+}
+
+function collectPragmas(comments: CommentLine[], instructions: Instruction[]): Pragma[] {
   const pragmas: Pragma[] = []
   let next = 0
   for (const comment of comments) {
-    const content = comment.getContent()
-    if (!/least-privilege|hadolint/i.test(content)) continue
-    const line = comment.getRange().start.line + 1
-    const pragma = parsePragma(content, line)
+    if (!/least-privilege|hadolint/i.test(comment.content)) continue
+    const line = comment.line + 1
+    const pragma = parsePragma(comment.content, line)
     if (!pragma) continue
     if (pragma.scope === 'instruction') {
       // The instruction that contains the comment (inside a continuation) or the next one after it.

@@ -37,12 +37,15 @@ export function splitUserValue(value: string): { user: string; group?: string } 
 /**
  * Root is the user `root` or uid 0, with any group (`root:grp`, `0:1000`). The group never makes a uid-0
  * process less privileged. An empty user part means the image default, which Docker treats as root.
+ * On Windows images `ContainerAdministrator` plays the part of root.
  */
 export function classifyUser(value: string): UserClassification {
   const { user, group } = splitUserValue(value)
   const uid = parseNumericId(user)
   const gid = group === undefined ? undefined : parseNumericId(group)
-  const isRoot = user === '' || user === 'root' || uid === 0
+  // ContainerAdministrator is the administrator account of Windows images, the equivalent of root there.
+  const isRoot =
+    user === '' || user === 'root' || uid === 0 || user.toLowerCase() === 'containeradministrator'
   const result: UserClassification = { kind: isRoot ? 'root' : 'non-root', user, numeric: uid !== undefined }
   if (group !== undefined) result.group = group
   if (uid !== undefined) result.uid = uid

@@ -1,4 +1,5 @@
 // Least Privilege, from the Dockerfile: the process the final image starts does not run as root.
+import { isWindowsBaseImage } from '../../dockerfile/known-images'
 import { factsOf, finalLineage, stageLabel } from '../../dockerfile/lineage'
 import type { DockerfileModel, Stage, UserFact } from '../../dockerfile/types'
 import { classifyUser } from '../../dockerfile/user'
@@ -7,6 +8,12 @@ import { simpleCommands } from './shell'
 
 interface LocatedUser extends UserFact {
   stage: Stage
+}
+
+/** True when the image is built on a Windows base, where uids and privileged ports do not apply. */
+function isWindowsImage(model: DockerfileModel): boolean {
+  const lineage = finalLineage(model)
+  return isWindowsBaseImage(lineage[lineage.length - 1].baseImage)
 }
 
 /** USER instructions of the final stage and its ancestors, in file order. */
@@ -145,6 +152,7 @@ export const userNotNumeric: Rule = {
   check({ model }) {
     const user = model.finalStage.user
     if (user.kind !== 'non-root' || user.line === undefined || user.value === undefined) return []
+    if (isWindowsImage(model)) return []
     const { user: name, numeric } = classifyUser(user.value)
     if (numeric) return []
     const uid = createdUid(model, name)
@@ -192,7 +200,7 @@ export const privilegedPortExposed: Rule = {
     fix: 'Listen on a port of 1024 or above (e.g. 8080) and map it to the public port at deploy time.'
   },
   check({ model }) {
-    if (model.finalStage.user.kind !== 'non-root') return []
+    if (model.finalStage.user.kind !== 'non-root' || isWindowsImage(model)) return []
     const hits: RuleHit[] = []
     const value = model.finalStage.user.value
     const who = value !== undefined ? ` user ${value}` : ''
@@ -226,11 +234,16 @@ export const userUnresolved: Rule = {
   check({ model }) {
     const user = model.finalStage.user
     if (user.kind !== 'unknown') return []
-    const reason = user.reason ?? 'its value depends on the build'
-    if (user.source === 'user-instruction' || user.line !== undefined) {
+    if (user.line !== undefined) {
+      // The reason already reads "USER $X cannot be resolved statically: ...".
+      const reason = user.reason ?? `USER ${user.raw ?? ''} cannot be resolved statically`
+      const inherited =
+        user.source === 'inherited-stage'
+          ? ` (line ${user.line}, inherited by the final stage)`
+          : ` (line ${user.line})`
       return [
         {
-          message: `The final user cannot be resolved statically: ${reason}.`,
+          message: `${reason.replace(/^(USER \S+)/, `$1${inherited}`)}.`,
           line: user.line,
           properties: { raw: user.raw, value: user.value }
         }
@@ -238,7 +251,7 @@ export const userUnresolved: Rule = {
     }
     return [
       {
-        message: `The final user cannot be resolved statically: ${reason}.`,
+        message: `The final user cannot be resolved statically: ${user.reason ?? 'the base image is unknown'}.`,
         properties: { baseImage: model.finalStage.baseImage }
       }
     ]

@@ -43,8 +43,29 @@ export function analyzeMode(mode: string): ModeBits | undefined {
   return valid ? bits : undefined
 }
 
+/** install/mkdir options whose value is the next word (not a path). */
+const TAKES_VALUE = new Set([
+  '-o',
+  '-g',
+  '--owner',
+  '--group',
+  '-t',
+  '--target-directory',
+  '-S',
+  '--suffix',
+  '-Z',
+  '--context'
+])
+
+export interface CommandMode {
+  mode: string
+  targets: string[]
+  /** True when the command creates directories (`mkdir -m`, `install -d`), where setuid/setgid are harmless. */
+  directories: boolean
+}
+
 /** Mode words set by a command: `chmod MODE ...`, `install -m MODE ...`, `mkdir -m MODE ...`. */
-export function modeOfCommand(base: string, args: string[]): { mode: string; targets: string[] } | undefined {
+export function modeOfCommand(base: string, args: string[]): CommandMode | undefined {
   if (base === 'chmod') {
     // The mode is the first word that is not an option; `-w`/`-s` style modes look like options.
     for (let i = 0; i < args.length; i++) {
@@ -54,7 +75,11 @@ export function modeOfCommand(base: string, args: string[]): { mode: string; tar
         continue
       }
       if (arg.startsWith('-') && !/^-[rwxXst]+$/.test(arg)) continue
-      return { mode: arg, targets: args.slice(i + 1).filter(word => !word.startsWith('-')) }
+      return {
+        mode: arg,
+        targets: args.slice(i + 1).filter(word => !word.startsWith('-')),
+        directories: false
+      }
     }
     return undefined
   }
@@ -67,8 +92,16 @@ export function modeOfCommand(base: string, args: string[]): { mode: string; tar
       else if (arg.startsWith('--mode=')) mode = arg.slice('--mode='.length)
       else if (/^-m\S/.test(arg)) mode = arg.slice(2)
       if (mode !== undefined) {
-        const rest = args.filter((word, j) => j !== i && !(separate && j === i + 1) && !word.startsWith('-'))
-        return { mode, targets: rest.slice(base === 'install' ? -1 : 0) }
+        const rest = args.filter(
+          (word, j) =>
+            j !== i &&
+            !(separate && j === i + 1) &&
+            !word.startsWith('-') &&
+            !TAKES_VALUE.has(args[j - 1] ?? '')
+        )
+        const directories =
+          base === 'mkdir' || args.some(word => word === '--directory' || /^-[A-Za-z]*d[A-Za-z]*$/.test(word))
+        return { mode, targets: directories ? rest : rest.slice(-1), directories }
       }
     }
   }

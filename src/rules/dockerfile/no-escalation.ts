@@ -9,6 +9,10 @@ import { analyzeMode, modeOfCommand, type ModeBits } from './modes'
 /** Cheap pre-check before reading a RUN's commands: only these set modes. */
 const MODE_COMMANDS = /chmod|install|mkdir/
 
+function whose(bits: ModeBits): string {
+  return bits.setuid ? "its owner's" : "its group's"
+}
+
 function escalationBits(bits: ModeBits): string | undefined {
   if (bits.setuid && bits.setgid) return 'the setuid and setgid bits'
   if (bits.setuid) return 'the setuid bit'
@@ -31,7 +35,7 @@ function setuidTargets(model: DockerfileModel, stage: Stage): SetuidTarget[] {
       for (const command of commandsOf(run)) {
         const mode = modeOfCommand(command.base, command.args)
         const bits = mode && analyzeMode(mode.mode)
-        if (bits && (bits.setuid || bits.setgid)) {
+        if (bits && (bits.setuid || bits.setgid) && !mode.directories) {
           for (const path of mode.targets) targets.push({ line: run.line, path })
         }
       }
@@ -76,10 +80,11 @@ export const setuidBitSet: Rule = {
         const mode = modeOfCommand(command.base, command.args)
         const bits = mode && analyzeMode(mode.mode)
         const what = bits && escalationBits(bits)
-        if (!mode || !bits || !what) continue
+        // On directories setuid is ignored and setgid only passes the group on to new files.
+        if (!mode || !bits || !what || mode.directories) continue
         const paths = mode.targets.length > 0 ? ` on ${mode.targets.join(', ')}` : ''
         hits.push({
-          message: `\`${quote(command)}\` on line ${run.line} sets ${what}${paths} in the final image; whoever runs such a file gets its owner's privileges.`,
+          message: `\`${quote(command)}\` on line ${run.line} sets ${what}${paths} in the final image; whoever runs such a file gets ${whose(bits)} privileges.`,
           line: run.line,
           endLine: run.endLine,
           level: bits.setuid ? 'error' : 'warning',
