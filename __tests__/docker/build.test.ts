@@ -158,6 +158,25 @@ describeDocker('buildImage on the real daemon', () => {
     })
   }
 
+  it('falls back to the classic builder when BuildKit cannot fetch a # syntax= frontend', async () => {
+    const ctx = fixtureContext('syntax-directive')
+    cleanups.push(ctx.cleanup)
+    const logger = collectLogger()
+    const started = Date.now()
+    const built = await buildImage(docker, {
+      dockerfile: join(ctx.dir, 'Dockerfile'),
+      context: ctx.dir,
+      buildArgs: {},
+      tag: tag(),
+      labels: labels(runId),
+      logger,
+      tracker
+    })
+    expect(dockerRun(built.tag).trim()).toBe('built')
+    expect(logger.lines.some(l => l.startsWith('W BuildKit could not build this'))).toBe(true)
+    expect(Date.now() - started).toBeLessThan(60_000)
+  })
+
   it('builds with a Dockerfile outside the context, build args and a target stage', async () => {
     const ctx = fixtureContext('outside')
     cleanups.push(ctx.cleanup)

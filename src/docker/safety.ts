@@ -7,6 +7,9 @@ import { resourceLabels } from './resources'
 
 export const PROBE_MEMORY_BYTES = 64 * 1024 * 1024
 export const PROBE_PIDS_LIMIT = 64
+/** The image's own entrypoint gets more room: a real service (a JVM, say) must not be OOM-killed in its window. */
+export const WORKLOAD_MEMORY_BYTES = 512 * 1024 * 1024
+export const WORKLOAD_PIDS_LIMIT = 256
 
 export interface ContainerSpec {
   image: string
@@ -15,6 +18,9 @@ export interface ContainerSpec {
   runId: string
   /** Extra mounts (the probe binary). */
   mounts?: Array<Record<string, unknown>>
+  /** Defaults: the probe's limits. */
+  memoryBytes?: number
+  pidsLimit?: number
 }
 
 /** Create options for `POST /containers/create`: the profile's flags plus the tool's safety settings. */
@@ -36,8 +42,8 @@ export function containerCreateOptions(
     HostConfig: {
       ...HostConfig,
       NetworkMode: profile.network ? (HostConfig.NetworkMode ?? profile.network) : 'none',
-      Memory: PROBE_MEMORY_BYTES,
-      PidsLimit: PROBE_PIDS_LIMIT,
+      Memory: spec.memoryBytes ?? PROBE_MEMORY_BYTES,
+      PidsLimit: spec.pidsLimit ?? PROBE_PIDS_LIMIT,
       AutoRemove: false,
       ...(mounts.length > 0 ? { Mounts: mounts } : {})
     }

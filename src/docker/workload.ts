@@ -11,7 +11,7 @@ import { chooseInjection, type Injection } from './injection'
 import { collectProbeReport, createProbeContainer, DEFAULT_PROBE_TIMEOUT_MS } from './probe-run'
 import type { ProbeReport } from './probe-report'
 import type { ResourceTracker } from './resources'
-import { containerCreateOptions } from './safety'
+import { containerCreateOptions, WORKLOAD_MEMORY_BYTES, WORKLOAD_PIDS_LIMIT } from './safety'
 import { parseTop, TOP_PS_ARGS } from './top'
 import type { DaemonFacts, WorkloadProcess, WorkloadReport } from './types'
 
@@ -79,7 +79,12 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
     try {
       container = await createTracked(
         docker,
-        containerCreateOptions(opts.profile, { image: opts.image, runId: opts.runId }),
+        containerCreateOptions(opts.profile, {
+          image: opts.image,
+          runId: opts.runId,
+          memoryBytes: WORKLOAD_MEMORY_BYTES,
+          pidsLimit: WORKLOAD_PIDS_LIMIT
+        }),
         opts.tracker
       )
       await container.start()
