@@ -169,7 +169,7 @@ function where(finding: Finding, ctx: Context, withFile: boolean): string {
 }
 
 /** One finding as a list item, with its fix (and suppression, when suppressed) as a nested item. */
-export function findingItem(finding: Finding, ctx: Context, withFile = false): string {
+function findingItem(finding: Finding, ctx: Context, withFile = false): string {
   const lines = [
     `- ${LEVEL_ICON[finding.level]} **${finding.level}** ${ruleLink(finding.ruleId, ctx)} at ${where(finding, ctx, withFile)}: ${escapeMarkdown(finding.message)}`
   ]
