@@ -8,7 +8,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['src/**/*.ts'],
-    rules: { 'no-console': ['error', { allow: [] }] }
+    rules: { 'no-console': 'error' }
   },
   { files: ['__tests__/**/*.ts'], ...jest.configs['flat/recommended'], rules: { 'jest/no-conditional-expect': 'off' } }
 )

@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import Ajv from 'ajv'
 import { requireDocker } from '../support/docker-available'
 
-const root = resolve(__dirname, '../..')
+const root = fileURLToPath(new URL('../..', import.meta.url))
 const cli = join(root, 'dist/cli/index.js')
 const haveBundle = existsSync(cli)
 if (!haveBundle && process.env.CI !== 'true') console.warn('SKIPPED CLI e2e: dist/cli/index.js missing (npm run package)')
