@@ -32,6 +32,17 @@ describe('dockerfile rule metadata', () => {
       expect(meta.securitySeverity).toBeLessThanOrEqual(10)
     }
   })
+
+  it('has a docs page per rule with the fix and how to suppress', () => {
+    for (const { meta } of dockerfileRules) {
+      const page = readFileSync(join(process.cwd(), 'docs/rules', `${meta.id}.md`), 'utf8')
+      expect(page.startsWith(`# ${meta.id} ${meta.name}\n`)).toBe(true)
+      expect(page).toContain('## Fix')
+      expect(page).toContain('# before')
+      expect(page).toContain('# after')
+      expect(page).toContain(`ignore=${meta.id}`)
+    }
+  })
 })
 
 describe('LP101 final-stage-runs-as-root', () => {
