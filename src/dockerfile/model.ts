@@ -6,6 +6,7 @@ import { UsageError } from '../errors'
 import { expandWord, type Expansion, type VarLookup, type VarState } from './expand'
 import { argumentText, parseProperties, sourceLines, splitFlags, splitWords } from './instruction-text'
 import { lookupKnownImage } from './known-images'
+import { stageLabel } from './lineage'
 import { parsePragma } from './pragmas'
 import type {
   CopyFact,
@@ -235,9 +236,8 @@ function openStage(
 }
 
 function inheritUser(parent: Stage): EffectiveUser {
-  const label = parent.name !== undefined ? `'${parent.name}'` : `${parent.index}`
   const user: EffectiveUser = { ...parent.user, source: 'inherited-stage' }
-  user.reason = `inherited from stage ${label} (FROM on line ${parent.fromLine})${
+  user.reason = `inherited from stage ${stageLabel(parent)} (FROM on line ${parent.fromLine})${
     parent.user.reason ? `: ${parent.user.reason}` : ''
   }`
   return user
