@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { emitAnnotations, selectAnnotations } from '../../src/action/annotations'
 import type { Finding, Level } from '../../src/findings'
+import type { RuleMeta } from '../../src/rules/types'
 import type { ScanReport, ScanResult } from '../../src/scan/types'
 
 function finding(level: Level, line: number, file = 'Dockerfile', extra: Partial<Finding> = {}): Finding {
@@ -34,9 +35,19 @@ describe('selectAnnotations', () => {
       ...Array(10).fill('warning'),
       ...Array(10).fill('notice')
     ])
-    // within a kind: by file and line
+    // within a kind: by file and line when rules carry no severity
     expect(out.slice(0, 10).map(a => a.startLine)).toEqual([17, 18, 19, 20, 21, 22, 23, 24, 25, 26])
     expect(out.some(a => a.startLine === 1 && a.kind === 'error')).toBe(false)
+  })
+
+  it('orders a kind by the rule security severity', () => {
+    const meta = (id: string, securitySeverity: number) => ({ id, securitySeverity }) as unknown as RuleMeta
+    const findings = [
+      finding('error', 1, 'Dockerfile', { ruleId: 'LP1' }),
+      finding('error', 2, 'Dockerfile', { ruleId: 'LP2' })
+    ]
+    const out = selectAnnotations(report(findings), [meta('LP1', 5), meta('LP2', 9)])
+    expect(out.map(a => a.startLine)).toEqual([2, 1])
   })
 
   it('puts operational problems first in their kind', () => {

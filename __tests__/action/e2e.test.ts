@@ -284,7 +284,7 @@ suite('the bundled action, as the runner runs it', () => {
     )
     expect(main.code).toBe(1)
     expect(main.stdout).toMatch(
-      /^::error::Input build: refusing to build under pull_request_target runs with a write token/m
+      /^::error::Input build: refusing to build pull request code under pull_request_target \(it runs with a write token/m
     )
     expect(main.stdout.match(/^::error/gm)).toHaveLength(1)
     expect(api.comments(9)).toHaveLength(0)

@@ -115,7 +115,7 @@ describe('readSettings', () => {
   it('refuses to build or run pull request code under pull_request_target', () => {
     const target = { GITHUB_EVENT_NAME: 'pull_request_target' }
     expect(usageError(() => readSettings(env({}, target)))).toMatch(
-      /^Input build: refusing to build under pull_request_target/
+      /^Input build: refusing to build pull request code under pull_request_target/
     )
     expect(usageError(() => readSettings(env({ build: 'false', probe: 'true' }, target)))).toMatch(
       /^Input probe: refusing/

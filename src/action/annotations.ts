@@ -3,6 +3,8 @@
 // are emitted and the summary and SARIF carry everything.
 import * as core from '@actions/core'
 import type { Level } from '../findings'
+import { bySeverity, ruleIndex } from '../report/summary'
+import type { RuleMeta } from '../rules/types'
 import { PRINCIPLE_NAMES } from '../principles'
 import type { ScanReport } from '../scan/types'
 
@@ -22,8 +24,16 @@ export const ANNOTATIONS_PER_KIND = 10
 const KIND: Record<Level, AnnotationKind> = { error: 'error', warning: 'warning', note: 'notice' }
 const ORDER: Record<AnnotationKind, number> = { error: 0, warning: 1, notice: 2 }
 
-/** Unsuppressed findings and operational problems, most severe first, at most `limit` per kind. */
-export function selectAnnotations(report: ScanReport, limit = ANNOTATIONS_PER_KIND): Annotation[] {
+/**
+ * Unsuppressed findings and operational problems, most severe first (level, then the rule's security
+ * severity, then file and line), at most `limit` per kind.
+ */
+export function selectAnnotations(
+  report: ScanReport,
+  rules: RuleMeta[] = [],
+  limit = ANNOTATIONS_PER_KIND
+): Annotation[] {
+  const byId = ruleIndex(rules)
   const all: Annotation[] = []
   // Operational problems first: they explain why a principle was not measured.
   for (const n of [...report.notifications, ...report.results.flatMap(r => r.notifications)]) {
@@ -38,7 +48,7 @@ export function selectAnnotations(report: ScanReport, limit = ANNOTATIONS_PER_KI
   const findings = report.results
     .flatMap(r => r.findings)
     .filter(f => !f.suppression)
-    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)
+    .sort((a, b) => bySeverity(a, b, byId))
   for (const f of findings) {
     all.push({
       kind: KIND[f.level],

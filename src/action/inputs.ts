@@ -193,16 +193,13 @@ export function toRepoPath(workspace: string, path: string): string {
  */
 function refuseUntrustedExecution(event: string, build: boolean, probe: ProbeMode, image?: string): void {
   if (event !== 'pull_request_target') return
-  const why =
-    'pull_request_target runs with a write token and secrets, and building or running pull request code there lets its author take them'
+  const why = 'under pull_request_target (it runs with a write token and secrets that the code could steal)'
   if (build && !image) {
     throw new UsageError(
-      `Input build: refusing to build under ${why}; set build: false (static scan) or use the pull_request event`
+      `Input build: refusing to build pull request code ${why}; set build: false for a static scan, or use the pull_request event`
     )
   }
   if (probe === 'true' || (probe === 'auto' && (build || image))) {
-    throw new UsageError(
-      `Input probe: refusing to run a container under ${why}; set build: false and probe: false`
-    )
+    throw new UsageError(`Input probe: refusing to run a container ${why}; set build: false and probe: false`)
   }
 }

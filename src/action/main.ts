@@ -62,7 +62,7 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
   )
   setOutputs(outputsFrom(verdict, settings.sarifFile, reportFile))
 
-  emitAnnotations(selectAnnotations(report))
+  emitAnnotations(selectAnnotations(report, rules))
 
   if (settings.summary) {
     await attempt(logger, 'job summary', () => writeJobSummary(report, verdict, settings, ctx, env))
