@@ -1,9 +1,8 @@
 // The CLI entry: `least-privilege scan [options] PATH...`. Exit 0 / 1 (findings) / 2 (usage or operational).
-import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createDockerClient } from '../docker/client'
-import { sweepLabelled } from '../docker/resources'
+import { ResourceTracker, installSignalCleanup, newRunId } from '../docker/resources'
 import { UsageError, describeError } from '../errors'
 import { TOOL_VERSION } from '../meta'
 import { renderJson } from '../report/json'
@@ -17,6 +16,7 @@ import type { ScanReport } from '../scan/types'
 import type { Settings } from '../settings'
 import { USAGE, parseCli } from './args'
 import { consoleLogger } from './console-logger'
+import type { Logger } from '../logger'
 
 async function main(argv: string[]): Promise<number> {
   let command
@@ -37,13 +37,13 @@ async function main(argv: string[]): Promise<number> {
   const { settings } = command
   const color = command.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR)
   const logger = consoleLogger(process.env.LEAST_PRIVILEGE_DEBUG === '1')
-  const runId = `cli-${randomBytes(6).toString('hex')}`
-  const abort = new AbortController()
-  const stopSignals = handleSignals(runId, abort, logger.warning)
+  // SIGINT/SIGTERM remove every container and image this run created, then exit 130/143.
+  const tracker = new ResourceTracker()
+  const stopSignals = signalCleanup(tracker, logger)
 
   let report: ScanReport
   try {
-    report = await runScan(settings, { logger, runId, signal: abort.signal })
+    report = await runScan(settings, { logger, runId: newRunId('cli'), tracker })
   } catch (error) {
     process.stderr.write(`least-privilege: ${describeError(error)}\n`)
     return 2
@@ -68,6 +68,14 @@ async function main(argv: string[]): Promise<number> {
   return outcome.failed ? 1 : 0
 }
 
+function signalCleanup(tracker: ResourceTracker, logger: Logger): () => void {
+  try {
+    return installSignalCleanup(tracker, createDockerClient(), logger)
+  } catch {
+    return () => undefined // an unusable DOCKER_HOST: the scan reports it; nothing can be created to clean
+  }
+}
+
 function render(report: ScanReport, settings: Settings, color: boolean): string {
   const rules = ruleMetas()
   if (settings.format === 'json') return `${JSON.stringify(renderJson(report, rules), null, 2)}\n`
@@ -87,26 +95,6 @@ function reader(settings: Settings) {
     } catch {
       return undefined
     }
-  }
-}
-
-/** On SIGINT/SIGTERM: stop, remove every container and image this run created, exit 130/143. */
-function handleSignals(runId: string, abort: AbortController, warn: (m: string) => void): () => void {
-  let stopping = false
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) return
-    stopping = true
-    abort.abort()
-    warn(`${signal} received: removing containers and images of this run`)
-    sweepLabelled(createDockerClient(), runId)
-      .catch(error => warn(`cleanup after ${signal} failed: ${describeError(error)}`))
-      .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
-  return () => {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
   }
 }
 

@@ -5,17 +5,18 @@ const MAX_BYTES = 4 * 1024 * 1024
 
 export type ReadResult = { ok: true; text: string } | { ok: false; reason: string }
 
-export function readDockerfileText(path: string, shownAs: string): ReadResult {
+/** Reasons do not repeat the file name: notifications carry it and reporters show it. */
+export function readDockerfileText(path: string): ReadResult {
   let bytes: Buffer
   try {
     bytes = readFileSync(path)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'read error'
-    return { ok: false, reason: `${shownAs}: cannot read file (${code})` }
+    return { ok: false, reason: `cannot read file (${code})` }
   }
-  if (bytes.length > MAX_BYTES) return { ok: false, reason: `${shownAs}: file is larger than 4 MiB, not a Dockerfile` }
-  if (bytes.includes(0)) return { ok: false, reason: `${shownAs}: binary file (contains NUL bytes), not a Dockerfile` }
+  if (bytes.length > MAX_BYTES) return { ok: false, reason: 'file is larger than 4 MiB, not a Dockerfile' }
+  if (bytes.includes(0)) return { ok: false, reason: 'binary file (contains NUL bytes), not a Dockerfile' }
   const text = bytes.toString('utf8')
-  if (text.trim() === '') return { ok: false, reason: `${shownAs}: empty file, expected at least one FROM instruction` }
+  if (text.trim() === '') return { ok: false, reason: 'empty file, expected at least one FROM instruction' }
   return { ok: true, text: text.replace(/^\uFEFF/, '') }
 }

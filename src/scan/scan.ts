@@ -31,8 +31,6 @@ export interface ScanDeps {
   runId: string
   /** Records created resources; the caller may persist it (action post step) or clean on signals. */
   tracker?: ResourceTracker
-  /** Stop early (SIGINT): remaining Dockerfiles are reported as not measured. */
-  signal?: AbortSignal
 }
 
 interface DockerSession {
@@ -96,7 +94,7 @@ async function scanOne(
   deps: ScanDeps
 ): Promise<ScanResult> {
   const notifications: Notification[] = []
-  const read = readDockerfileText(target.path, target.file)
+  const read = readDockerfileText(target.path)
   if (!read.ok) {
     notifications.push({ level: 'error', kind: 'input-error', message: read.reason, file: target.file })
     return emptyResult(target, profile, notifications, 'the file is not a Dockerfile')
@@ -110,17 +108,15 @@ async function scanOne(
     return emptyResult(target, profile, notifications, 'the Dockerfile could not be modelled')
   }
   for (const problem of model.problems) {
-    notifications.push({ level: 'warning', kind: 'parse-error', message: `${target.file}:${problem.line}: ${problem.message}`, file: target.file, line: problem.line })
+    notifications.push({ level: 'warning', kind: 'parse-error', message: `line ${problem.line}: ${problem.message}`, file: target.file, line: problem.line })
   }
 
   let measurement: Measurement | undefined
   let notMeasuredReason: string | undefined = staticOnlyReason(settings, session)
-  if (session && !deps.signal?.aborted) {
+  if (session) {
     const measured = await buildAndMeasure(target, index, settings, profile, session, tracker, deps, notifications)
     measurement = measured.measurement
     notMeasuredReason = measured.notMeasuredReason
-  } else if (deps.signal?.aborted) {
-    notMeasuredReason = 'the scan was interrupted'
   }
 
   const ctx = { model, profile, image: measurement?.image, daemon: measurement?.daemon, probe: measurement?.probe, workload: measurement?.workload }
@@ -190,7 +186,7 @@ async function buildAndMeasure(
       })
     )
     if (measurement.workload?.status === 'failed') {
-      notifications.push({ level: 'warning', kind: 'workload-failed', message: `${target.file}: the image's own entrypoint could not be observed: ${measurement.workload.detail ?? 'unknown reason'}`, file: target.file })
+      notifications.push({ level: 'warning', kind: 'workload-failed', message: `the image's own entrypoint could not be observed: ${measurement.workload.detail ?? 'unknown reason'}`, file: target.file })
     }
     return { measurement }
   } catch (error) {
@@ -202,9 +198,9 @@ async function buildAndMeasure(
 
 function operationalNotification(error: unknown, file: string, fallback: Notification['kind']): Notification {
   if (!(error instanceof OperationalError)) {
-    return { level: 'error', kind: fallback, message: `${file}: ${describeError(error)}`, file }
+    return { level: 'error', kind: fallback, message: describeError(error), file }
   }
-  return { level: 'error', kind: error.kind, message: `${file}: ${describeError(error)}`, file }
+  return { level: 'error', kind: error.kind, message: describeError(error), file }
 }
 
 function emptyResult(target: ScanTarget, profile: RuntimeProfile, notifications: Notification[], why: string): ScanResult {
