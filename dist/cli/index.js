@@ -83779,47 +83779,16 @@ function findRule(id) {
 }
 
 ;// CONCATENATED MODULE: ./src/scan/gate.ts
-// Decides the exit status / required-check outcome: fail exactly when a finding at or above the threshold
-// exists or the scan itself failed.
 
 function gate(report, failOn) {
-    const counts = { error: 0, warning: 0, note: 0 };
-    let suppressed = 0;
-    for (const result of report.results) {
-        for (const finding of result.findings) {
-            if (finding.suppression)
-                suppressed++;
-            else
-                counts[finding.level]++;
-        }
-    }
-    const operationalErrors = [...report.notifications, ...report.results.flatMap(r => r.notifications)].filter(n => n.level === 'error').length;
-    const blocking = ['error', 'warning', 'note']
-        .filter(level => meetsThreshold(level, failOn))
-        .reduce((sum, level) => sum + counts[level], 0);
-    const files = report.results.length;
-    const scope = `${files} Dockerfile${files === 1 ? '' : 's'}`;
-    if (operationalErrors > 0) {
-        const findingsPart = blocking > 0 ? ` and ${blocking} finding${blocking === 1 ? '' : 's'} at or above ${failOn}` : '';
-        return {
-            failed: true,
-            reason: `The scan itself failed (${operationalErrors} operational error${operationalErrors === 1 ? '' : 's'})${findingsPart} in ${scope}.`,
-            counts,
-            suppressed,
-            operationalErrors
-        };
-    }
-    if (blocking > 0) {
-        return {
-            failed: true,
-            reason: `${blocking} finding${blocking === 1 ? '' : 's'} at or above ${failOn} in ${scope}.`,
-            counts,
-            suppressed,
-            operationalErrors
-        };
-    }
-    const threshold = failOn === 'never' ? 'fail-on is never' : `no finding at or above ${failOn}`;
-    return { failed: false, reason: `Passed: ${threshold} in ${scope}.`, counts, suppressed, operationalErrors };
+    const result = outcome(report, failOn);
+    return {
+        failed: result.verdict === 'fail',
+        reason: result.sentence,
+        counts: { ...result.byLevel },
+        suppressed: result.suppressed,
+        operationalErrors: result.scanErrors.length
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/docker/build-progress.ts
@@ -86201,7 +86170,9 @@ async function scanOne(target, index, settings, profile, session, tracker, deps)
     catch (error) {
         if (!(error instanceof UsageError))
             throw error;
-        notifications.push({ level: 'error', kind: 'parse-error', message: errors_describeError(error), file: target.file });
+        // Notifications carry the file; the message need not repeat it.
+        const message = errors_describeError(error).replace(`${target.file}: `, '');
+        notifications.push({ level: 'error', kind: 'parse-error', message, file: target.file });
         return emptyResult(target, profile, notifications, 'the Dockerfile could not be modelled');
     }
     for (const problem of model.problems) {

@@ -104,7 +104,9 @@ async function scanOne(
     model = buildModel(read.text, target.file, { target: settings.target, buildArgs: settings.buildArgs })
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    notifications.push({ level: 'error', kind: 'parse-error', message: describeError(error), file: target.file })
+    // Notifications carry the file; the message need not repeat it.
+    const message = describeError(error).replace(`${target.file}: `, '')
+    notifications.push({ level: 'error', kind: 'parse-error', message, file: target.file })
     return emptyResult(target, profile, notifications, 'the Dockerfile could not be modelled')
   }
   for (const problem of model.problems) {
