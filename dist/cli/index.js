@@ -80021,7 +80021,8 @@ function outcome(report, failOn) {
         ...counts,
         failOn,
         verdict: parts.length > 0 ? 'fail' : 'pass',
-        sentence: `${TOOL_NAME}: ${sentence}`
+        sentence: `${TOOL_NAME}: ${sentence}`,
+        reason: sentence
     };
 }
 /** Most severe first, then by file and line: the order for "top findings". */
@@ -83784,7 +83785,7 @@ function gate(report, failOn) {
     const result = outcome(report, failOn);
     return {
         failed: result.verdict === 'fail',
-        reason: result.sentence,
+        reason: result.reason,
         counts: { ...result.byLevel },
         suppressed: result.suppressed,
         operationalErrors: result.scanErrors.length

@@ -32,8 +32,10 @@ export interface ReportCounts {
 export interface Outcome extends ReportCounts {
   failOn: FailOn
   verdict: 'pass' | 'fail'
-  /** One plain-text sentence saying why (no emoji, no markup). */
+  /** One plain-text sentence saying why (no emoji, no markup), starting with the tool name. */
   sentence: string
+  /** The same sentence without the tool name, for places that already name the tool. */
+  reason: string
 }
 
 export function activeFindings(result: ScanResult): Finding[] {
@@ -109,7 +111,8 @@ export function outcome(report: ScanReport, failOn: FailOn): Outcome {
     ...counts,
     failOn,
     verdict: parts.length > 0 ? 'fail' : 'pass',
-    sentence: `${TOOL_NAME}: ${sentence}`
+    sentence: `${TOOL_NAME}: ${sentence}`,
+    reason: sentence
   }
 }
 

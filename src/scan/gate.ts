@@ -18,7 +18,7 @@ export function gate(report: ScanReport, failOn: FailOn): GateResult {
   const result = outcome(report, failOn)
   return {
     failed: result.verdict === 'fail',
-    reason: result.sentence,
+    reason: result.reason,
     counts: { ...result.byLevel },
     suppressed: result.suppressed,
     operationalErrors: result.scanErrors.length
