@@ -82763,37 +82763,6 @@ const leastPrivilegeRules = [
     userUnresolved
 ];
 
-;// CONCATENATED MODULE: ./src/rules/dockerfile/commands.ts
-// The commands of each RUN in the stages that reach the final image, read once and shared by the rules.
-
-
-const cache = new WeakMap();
-function commandsOf(run) {
-    let commands = cache.get(run);
-    if (!commands) {
-        commands = run.form === 'exec' && run.argv ? execCommands(run.argv) : simpleCommands(run.text);
-        cache.set(run, commands);
-    }
-    return commands;
-}
-/** RUN instructions of the final stage and its ancestors, in file order. */
-function imageRuns(model) {
-    return finalLineage(model)
-        .reverse()
-        .flatMap(stage => factsOf(stage).runs.map(run => ({ stage, run })));
-}
-/** COPY/ADD instructions of the final stage and its ancestors, in file order. */
-function imageCopies(model) {
-    return finalLineage(model)
-        .reverse()
-        .flatMap(stage => factsOf(stage).copies.map(copy => ({ stage, copy })));
-}
-/** The command as a short quote for messages. */
-function quote(command, max = 80) {
-    const text = [command.name, ...command.args].join(' ');
-    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
 ;// CONCATENATED MODULE: ./src/rules/dockerfile/modes.ts
 // File modes as chmod, install -m and COPY --chmod read them: octal (`4755`, `04755`, `777`) or symbolic
 // (`u+s`, `g+s`, `+s`, `a+s`, `o+w`, `a=rwx`, `u+s,g-w`).
@@ -82894,14 +82863,61 @@ function modeOfCommand(base, args) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/rules/dockerfile/commands.ts
+// The commands of each RUN in the stages that reach the final image, read once and shared by the rules.
+
+
+
+const cache = new WeakMap();
+function commandsOf(run) {
+    let commands = cache.get(run);
+    if (!commands) {
+        commands = run.form === 'exec' && run.argv ? execCommands(run.argv) : simpleCommands(run.text);
+        cache.set(run, commands);
+    }
+    return commands;
+}
+/** RUN instructions of the final stage and its ancestors, in file order. */
+function imageRuns(model) {
+    return finalLineage(model)
+        .reverse()
+        .flatMap(stage => factsOf(stage).runs.map(run => ({ stage, run })));
+}
+/** COPY/ADD instructions of the final stage and its ancestors, in file order. */
+function imageCopies(model) {
+    return finalLineage(model)
+        .reverse()
+        .flatMap(stage => factsOf(stage).copies.map(copy => ({ stage, copy })));
+}
+/** Cheap pre-filter: only RUNs mentioning one of these can change a mode. */
+const MODE_COMMANDS = /chmod|install|mkdir/;
+/** Every chmod/install/mkdir mode change in the RUNs of the final image, with its bits decoded. */
+function imageModeChanges(model) {
+    const changes = [];
+    for (const { run } of imageRuns(model)) {
+        if (!MODE_COMMANDS.test(run.text))
+            continue;
+        for (const command of commandsOf(run)) {
+            const mode = modeOfCommand(command.base, command.args);
+            const bits = mode && analyzeMode(mode.mode);
+            if (mode && bits)
+                changes.push({ run, command, mode, bits });
+        }
+    }
+    return changes;
+}
+/** The command as a short quote for messages. */
+function quote(command, max = 80) {
+    const text = [command.name, ...command.args].join(' ');
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 ;// CONCATENATED MODULE: ./src/rules/dockerfile/no-escalation.ts
 // No Escalation, from the Dockerfile: nothing in the image lets the process gain privileges later
 // (setuid/setgid files, sudo, world-writable files another user can swap out).
 
 
 
-/** Cheap pre-check before reading a RUN's commands: only these set modes. */
-const MODE_COMMANDS = /chmod|install|mkdir/;
 function whose(bits) {
     return bits.setuid ? "its owner's" : "its group's";
 }
@@ -82961,25 +82977,19 @@ const setuidBitSet = {
     },
     check({ model }) {
         const hits = [];
-        for (const { run } of imageRuns(model)) {
-            if (!MODE_COMMANDS.test(run.text))
+        for (const { run, command, mode, bits } of imageModeChanges(model)) {
+            const what = escalationBits(bits);
+            // On directories setuid is ignored and setgid only passes the group on to new files.
+            if (!what || mode.directories)
                 continue;
-            for (const command of commandsOf(run)) {
-                const mode = modeOfCommand(command.base, command.args);
-                const bits = mode && analyzeMode(mode.mode);
-                const what = bits && escalationBits(bits);
-                // On directories setuid is ignored and setgid only passes the group on to new files.
-                if (!mode || !bits || !what || mode.directories)
-                    continue;
-                const paths = mode.targets.length > 0 ? ` on ${mode.targets.join(', ')}` : '';
-                hits.push({
-                    message: `\`${quote(command)}\` on line ${run.line} sets ${what}${paths} in the final image; whoever runs such a file gets ${whose(bits)} privileges.`,
-                    line: run.line,
-                    endLine: run.endLine,
-                    level: bits.setuid ? 'error' : 'warning',
-                    properties: { mode: mode.mode, paths: mode.targets }
-                });
-            }
+            const paths = mode.targets.length > 0 ? ` on ${mode.targets.join(', ')}` : '';
+            hits.push({
+                message: `\`${quote(command)}\` on line ${run.line} sets ${what}${paths} in the final image; whoever runs such a file gets ${whose(bits)} privileges.`,
+                line: run.line,
+                endLine: run.endLine,
+                level: bits.setuid ? 'error' : 'warning',
+                properties: { mode: mode.mode, paths: mode.targets }
+            });
         }
         for (const { copy } of imageCopies(model)) {
             if (copy.chmod !== undefined) {
@@ -83106,22 +83116,16 @@ const worldWritableMode = {
     },
     check({ model }) {
         const hits = [];
-        for (const { run } of imageRuns(model)) {
-            if (!MODE_COMMANDS.test(run.text))
+        for (const { run, command, mode, bits } of imageModeChanges(model)) {
+            if (!bits.otherWrite || bits.sticky)
                 continue;
-            for (const command of commandsOf(run)) {
-                const mode = modeOfCommand(command.base, command.args);
-                const bits = mode && analyzeMode(mode.mode);
-                if (!mode || !bits || !bits.otherWrite || bits.sticky)
-                    continue;
-                const paths = mode.targets.length > 0 ? ` ${mode.targets.join(', ')}` : ' files';
-                hits.push({
-                    message: `\`${quote(command)}\` on line ${run.line} makes${paths} world-writable in the final image; any user can replace them.`,
-                    line: run.line,
-                    endLine: run.endLine,
-                    properties: { mode: mode.mode, paths: mode.targets }
-                });
-            }
+            const paths = mode.targets.length > 0 ? ` ${mode.targets.join(', ')}` : ' files';
+            hits.push({
+                message: `\`${quote(command)}\` on line ${run.line} makes${paths} world-writable in the final image; any user can replace them.`,
+                line: run.line,
+                endLine: run.endLine,
+                properties: { mode: mode.mode, paths: mode.targets }
+            });
         }
         for (const { copy } of imageCopies(model)) {
             const bits = copy.chmod !== undefined ? analyzeMode(copy.chmod) : undefined;

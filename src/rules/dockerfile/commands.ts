@@ -1,6 +1,7 @@
 // The commands of each RUN in the stages that reach the final image, read once and shared by the rules.
 import { factsOf, finalLineage } from '../../dockerfile/lineage'
 import type { CopyFact, DockerfileModel, RunFact, Stage } from '../../dockerfile/types'
+import { analyzeMode, modeOfCommand, type CommandMode, type ModeBits } from './modes'
 import { execCommands, simpleCommands, type SimpleCommand } from './shell'
 
 const cache = new WeakMap<RunFact, SimpleCommand[]>()
@@ -36,6 +37,30 @@ export function imageCopies(model: DockerfileModel): LocatedCopy[] {
   return finalLineage(model)
     .reverse()
     .flatMap(stage => factsOf(stage).copies.map(copy => ({ stage, copy })))
+}
+
+/** Cheap pre-filter: only RUNs mentioning one of these can change a mode. */
+const MODE_COMMANDS = /chmod|install|mkdir/
+
+export interface ModeChange {
+  run: RunFact
+  command: SimpleCommand
+  mode: CommandMode
+  bits: ModeBits
+}
+
+/** Every chmod/install/mkdir mode change in the RUNs of the final image, with its bits decoded. */
+export function imageModeChanges(model: DockerfileModel): ModeChange[] {
+  const changes: ModeChange[] = []
+  for (const { run } of imageRuns(model)) {
+    if (!MODE_COMMANDS.test(run.text)) continue
+    for (const command of commandsOf(run)) {
+      const mode = modeOfCommand(command.base, command.args)
+      const bits = mode && analyzeMode(mode.mode)
+      if (mode && bits) changes.push({ run, command, mode, bits })
+    }
+  }
+  return changes
 }
 
 /** The command as a short quote for messages. */

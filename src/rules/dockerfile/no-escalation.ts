@@ -3,11 +3,8 @@
 import { factsOf, finalLineage, stageLabel } from '../../dockerfile/lineage'
 import type { DockerfileModel, Stage } from '../../dockerfile/types'
 import type { Rule, RuleHit } from '../types'
-import { commandsOf, imageCopies, imageRuns, quote } from './commands'
+import { commandsOf, imageCopies, imageModeChanges, imageRuns, quote } from './commands'
 import { analyzeMode, modeOfCommand, type ModeBits } from './modes'
-
-/** Cheap pre-check before reading a RUN's commands: only these set modes. */
-const MODE_COMMANDS = /chmod|install|mkdir/
 
 function whose(bits: ModeBits): string {
   return bits.setuid ? "its owner's" : "its group's"
@@ -74,23 +71,18 @@ export const setuidBitSet: Rule = {
   },
   check({ model }) {
     const hits: RuleHit[] = []
-    for (const { run } of imageRuns(model)) {
-      if (!MODE_COMMANDS.test(run.text)) continue
-      for (const command of commandsOf(run)) {
-        const mode = modeOfCommand(command.base, command.args)
-        const bits = mode && analyzeMode(mode.mode)
-        const what = bits && escalationBits(bits)
-        // On directories setuid is ignored and setgid only passes the group on to new files.
-        if (!mode || !bits || !what || mode.directories) continue
-        const paths = mode.targets.length > 0 ? ` on ${mode.targets.join(', ')}` : ''
-        hits.push({
-          message: `\`${quote(command)}\` on line ${run.line} sets ${what}${paths} in the final image; whoever runs such a file gets ${whose(bits)} privileges.`,
-          line: run.line,
-          endLine: run.endLine,
-          level: bits.setuid ? 'error' : 'warning',
-          properties: { mode: mode.mode, paths: mode.targets }
-        })
-      }
+    for (const { run, command, mode, bits } of imageModeChanges(model)) {
+      const what = escalationBits(bits)
+      // On directories setuid is ignored and setgid only passes the group on to new files.
+      if (!what || mode.directories) continue
+      const paths = mode.targets.length > 0 ? ` on ${mode.targets.join(', ')}` : ''
+      hits.push({
+        message: `\`${quote(command)}\` on line ${run.line} sets ${what}${paths} in the final image; whoever runs such a file gets ${whose(bits)} privileges.`,
+        line: run.line,
+        endLine: run.endLine,
+        level: bits.setuid ? 'error' : 'warning',
+        properties: { mode: mode.mode, paths: mode.targets }
+      })
     }
     for (const { copy } of imageCopies(model)) {
       if (copy.chmod !== undefined) {
@@ -216,20 +208,15 @@ export const worldWritableMode: Rule = {
   },
   check({ model }) {
     const hits: RuleHit[] = []
-    for (const { run } of imageRuns(model)) {
-      if (!MODE_COMMANDS.test(run.text)) continue
-      for (const command of commandsOf(run)) {
-        const mode = modeOfCommand(command.base, command.args)
-        const bits = mode && analyzeMode(mode.mode)
-        if (!mode || !bits || !bits.otherWrite || bits.sticky) continue
-        const paths = mode.targets.length > 0 ? ` ${mode.targets.join(', ')}` : ' files'
-        hits.push({
-          message: `\`${quote(command)}\` on line ${run.line} makes${paths} world-writable in the final image; any user can replace them.`,
-          line: run.line,
-          endLine: run.endLine,
-          properties: { mode: mode.mode, paths: mode.targets }
-        })
-      }
+    for (const { run, command, mode, bits } of imageModeChanges(model)) {
+      if (!bits.otherWrite || bits.sticky) continue
+      const paths = mode.targets.length > 0 ? ` ${mode.targets.join(', ')}` : ' files'
+      hits.push({
+        message: `\`${quote(command)}\` on line ${run.line} makes${paths} world-writable in the final image; any user can replace them.`,
+        line: run.line,
+        endLine: run.endLine,
+        properties: { mode: mode.mode, paths: mode.targets }
+      })
     }
     for (const { copy } of imageCopies(model)) {
       const bits = copy.chmod !== undefined ? analyzeMode(copy.chmod) : undefined
