@@ -10,5 +10,9 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: { 'no-console': 'error' }
   },
-  { files: ['__tests__/**/*.ts'], ...jest.configs['flat/recommended'], rules: { 'jest/no-conditional-expect': 'off' } }
+  {
+    files: ['__tests__/**/*.ts'],
+    ...jest.configs['flat/recommended'],
+    rules: { 'jest/no-conditional-expect': 'off' }
+  }
 )

@@ -64,7 +64,8 @@ function timeOnce(tool: Tool, crashes: Map<string, string>): number {
     try {
       tool(sample)
     } catch (error) {
-      if (!crashes.has(sample.name)) crashes.set(sample.name, String((error as Error)?.message ?? error).split('\n')[0])
+      if (!crashes.has(sample.name))
+        crashes.set(sample.name, String((error as Error)?.message ?? error).split('\n')[0])
     }
   }
   return Number(process.hrtime.bigint() - start) / 1e6
@@ -82,16 +83,25 @@ for (const [name, tool] of Object.entries(tools)) {
 
 const floor = results['dockerfile-ast parse (floor)'].ms
 process.stdout.write(`files: ${samples.length} from ${folder}; rounds: ${rounds} (median shown)\n\n`)
-process.stdout.write(`${'tool'.padEnd(32)}${'ms'.padStart(10)}${'files/s'.padStart(12)}${'x floor'.padStart(10)}${'crashes'.padStart(10)}\n`)
+process.stdout.write(
+  `${'tool'.padEnd(32)}${'ms'.padStart(10)}${'files/s'.padStart(12)}${'x floor'.padStart(10)}${'crashes'.padStart(10)}\n`
+)
 for (const [name, { ms, crashes }] of Object.entries(results)) {
   const rate = (samples.length / (ms / 1000)).toFixed(0)
-  process.stdout.write(`${name.padEnd(32)}${ms.toFixed(1).padStart(10)}${rate.padStart(12)}${(ms / floor).toFixed(2).padStart(10)}${String(crashes.size).padStart(10)}\n`)
+  process.stdout.write(
+    `${name.padEnd(32)}${ms.toFixed(1).padStart(10)}${rate.padStart(12)}${(ms / floor).toFixed(2).padStart(10)}${String(crashes.size).padStart(10)}\n`
+  )
 }
 for (const [name, { crashes }] of Object.entries(results)) {
-  for (const [file, message] of [...crashes].slice(0, 5)) process.stdout.write(`  crash in ${name}: ${file}: ${message}\n`)
+  for (const [file, message] of [...crashes].slice(0, 5))
+    process.stdout.write(`  crash in ${name}: ${file}: ${message}\n`)
 }
 const ours = results['least-privilege static scan']
 const ratio = ours.ms / floor
-process.stdout.write(`\nleast-privilege / parse floor: ${ratio.toFixed(2)}x (target <= 1.5x): ${ratio <= 1.5 ? 'met' : 'NOT met'}\n`)
-process.stdout.write(`heap used: ${(process.memoryUsage().heapUsed / 1048576).toFixed(1)} MiB, rss ${(process.memoryUsage().rss / 1048576).toFixed(1)} MiB\n`)
+process.stdout.write(
+  `\nleast-privilege / parse floor: ${ratio.toFixed(2)}x (target <= 1.5x): ${ratio <= 1.5 ? 'met' : 'NOT met'}\n`
+)
+process.stdout.write(
+  `heap used: ${(process.memoryUsage().heapUsed / 1048576).toFixed(1)} MiB, rss ${(process.memoryUsage().rss / 1048576).toFixed(1)} MiB\n`
+)
 if (ours.crashes.size > 0) process.exitCode = 1

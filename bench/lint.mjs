@@ -14,31 +14,55 @@ if (!process.argv[2]) {
 }
 const out = mkdtempSync(join(tmpdir(), 'lp-bench-'))
 try {
-  execFileSync(join(root, 'node_modules/.bin/ncc'), ['build', join(root, 'bench/lint-entry.ts'), '-o', out, '--quiet'], {
-    cwd: root,
+  execFileSync(
+    join(root, 'node_modules/.bin/ncc'),
+    ['build', join(root, 'bench/lint-entry.ts'), '-o', out, '--quiet'],
+    {
+      cwd: root,
+      stdio: 'inherit'
+    }
+  )
+  const bench = spawnSync(process.execPath, [join(out, 'index.js'), folder, process.argv[3] ?? '5'], {
     stdio: 'inherit'
   })
-  const bench = spawnSync(process.execPath, [join(out, 'index.js'), folder, process.argv[3] ?? '5'], { stdio: 'inherit' })
   if (bench.status !== 0) process.exitCode = bench.status ?? 1
 
-  const files = readdirSync(folder).map(name => join(folder, name)).filter(path => statSync(path).isFile())
+  const files = readdirSync(folder)
+    .map(name => join(folder, name))
+    .filter(path => statSync(path).isFile())
   const started = process.hrtime.bigint()
-  const cli = spawnSync(process.execPath, [join(root, 'dist/cli/index.js'), 'scan', '--no-build', '--format', 'json', '--fail-on', 'never', ...files], {
-    maxBuffer: 1 << 30,
-    encoding: 'utf8'
-  })
+  const cli = spawnSync(
+    process.execPath,
+    [
+      join(root, 'dist/cli/index.js'),
+      'scan',
+      '--no-build',
+      '--format',
+      'json',
+      '--fail-on',
+      'never',
+      ...files
+    ],
+    {
+      maxBuffer: 1 << 30,
+      encoding: 'utf8'
+    }
+  )
   const ms = Number(process.hrtime.bigint() - started) / 1e6
   let summary = `exit ${cli.status}`
   try {
     const report = JSON.parse(cli.stdout)
     const results = report.results ?? []
     const kinds = {}
-    for (const result of results) for (const n of result.notifications ?? []) kinds[n.kind] = (kinds[n.kind] ?? 0) + 1
+    for (const result of results)
+      for (const n of result.notifications ?? []) kinds[n.kind] = (kinds[n.kind] ?? 0) + 1
     summary += `, ${results.length} results, notifications by kind ${JSON.stringify(kinds)}`
   } catch {
     summary += `, unreadable JSON; stderr: ${cli.stderr.split('\n')[0]}`
   }
-  console.log(`\nCLI end to end (dist/cli/index.js scan --no-build, one process, ${files.length} files): ${ms.toFixed(0)} ms, ${summary}`)
+  console.log(
+    `\nCLI end to end (dist/cli/index.js scan --no-build, one process, ${files.length} files): ${ms.toFixed(0)} ms, ${summary}`
+  )
   if (cli.stderr.includes('internal error')) {
     console.log(`CLI tool error: ${cli.stderr.split('\n')[0]}`)
     process.exitCode = 1

@@ -2,7 +2,16 @@
 // Both are CommonJS ncc bundles (an ESM bundle with dockerode crashes: ssh2 needs __dirname).
 // dist/probe/ holds the probe binaries built by probe/build.sh and is left untouched here.
 import { execFileSync } from 'node:child_process'
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 

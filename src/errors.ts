@@ -12,7 +12,8 @@ export class UsageError extends Error {
 export class OperationalError extends Error {
   constructor(
     message: string,
-    readonly kind: 'daemon-unreachable' | 'build-failed' | 'probe-failed' | 'probe-timeout' | 'workload-failed'
+    readonly kind:
+      'daemon-unreachable' | 'build-failed' | 'probe-failed' | 'probe-timeout' | 'workload-failed'
   ) {
     super(message)
     this.name = 'OperationalError'

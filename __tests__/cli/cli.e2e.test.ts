@@ -11,7 +11,8 @@ import { requireDocker } from '../support/docker-available'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const cli = join(root, 'dist/cli/index.js')
 const haveBundle = existsSync(cli)
-if (!haveBundle && process.env.CI !== 'true') console.warn('SKIPPED CLI e2e: dist/cli/index.js missing (npm run package)')
+if (!haveBundle && process.env.CI !== 'true')
+  console.warn('SKIPPED CLI e2e: dist/cli/index.js missing (npm run package)')
 const describeBundle = haveBundle || process.env.CI === 'true' ? describe : describe.skip
 
 let work: string
@@ -42,7 +43,6 @@ function expectOneLineError(stderr: string, text: string) {
   expect(lines[0]).toContain(text)
   expect(stderr).not.toMatch(/\n\s+at /) // never a stack trace
 }
-
 
 describeBundle('least-privilege CLI (bundled)', () => {
   it.each([
@@ -79,7 +79,13 @@ describeBundle('least-privilege CLI (bundled)', () => {
     const { code, stdout } = run(['scan', '--no-build', '--sarif', sarifPath, 'examples/insecure'])
     expect(code).toBe(1)
     expect(stdout).toContain('LP101')
-    for (const name of ['Least Privilege', 'Runtime Hardening', 'Kernel Isolation', 'No Escalation', 'Host Protection']) {
+    for (const name of [
+      'Least Privilege',
+      'Runtime Hardening',
+      'Kernel Isolation',
+      'No Escalation',
+      'Host Protection'
+    ]) {
       expect(stdout).toContain(name)
     }
     const sarif = JSON.parse(readFileSync(sarifPath, 'utf8'))
@@ -98,7 +104,9 @@ describeBundle('least-privilege CLI (bundled)', () => {
   })
 
   it('falls back to static checks with a notice when no daemon answers', () => {
-    const { code, stdout, stderr } = run(['scan', 'examples/secure'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' })
+    const { code, stdout, stderr } = run(['scan', 'examples/secure'], {
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock'
+    })
     expect(code).toBe(0)
     expect(stderr).toMatch(/notice: .*not reachable.*static checks only/i)
     expect(stdout).toMatch(/not measured/i)
@@ -110,7 +118,14 @@ const describeDocker = haveBundle && requireDocker('CLI build+probe e2e') ? desc
 describeDocker('least-privilege CLI with a real daemon', () => {
   it('builds and measures the insecure example: the archived setuid helper and root are measured', () => {
     const sarifPath = join(work, 'measured.sarif')
-    const { code, stdout, stderr } = run(['scan', '--format', 'json', '--sarif', sarifPath, 'examples/insecure'])
+    const { code, stdout, stderr } = run([
+      'scan',
+      '--format',
+      'json',
+      '--sarif',
+      sarifPath,
+      'examples/insecure'
+    ])
     expect(stderr).not.toContain('internal error')
     expect(code).toBe(1)
     const report = JSON.parse(stdout)
@@ -136,7 +151,13 @@ describeDocker('least-privilege CLI with a real daemon', () => {
     ])
     expect(code).toBe(0)
     const rows = JSON.parse(stdout).results[0].rows
-    const verdicts = Object.fromEntries(rows.map((r: { principle: string; verdict: string }) => [r.principle, r.verdict]))
-    expect(verdicts).toMatchObject({ 'least-privilege': 'pass', 'runtime-hardening': 'pass', 'no-escalation': 'pass' })
+    const verdicts = Object.fromEntries(
+      rows.map((r: { principle: string; verdict: string }) => [r.principle, r.verdict])
+    )
+    expect(verdicts).toMatchObject({
+      'least-privilege': 'pass',
+      'runtime-hardening': 'pass',
+      'no-escalation': 'pass'
+    })
   })
 })

@@ -7,7 +7,14 @@ import { discoverDockerfiles, looksLikeDockerfile } from '../../src/scan/discove
 let root: string
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'lp-discover-'))
-  for (const file of ['Dockerfile', 'api/Dockerfile.prod', 'web/app.Dockerfile', 'ctr/Containerfile', 'node_modules/x/Dockerfile', 'docs/readme.md']) {
+  for (const file of [
+    'Dockerfile',
+    'api/Dockerfile.prod',
+    'web/app.Dockerfile',
+    'ctr/Containerfile',
+    'node_modules/x/Dockerfile',
+    'docs/readme.md'
+  ]) {
     mkdirSync(join(root, file, '..'), { recursive: true })
     writeFileSync(join(root, file), 'FROM scratch\n')
   }
@@ -18,7 +25,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 describe('discoverDockerfiles', () => {
   it('finds Dockerfiles in folders, skipping node_modules, with repo-relative names', () => {
     const found = discoverDockerfiles(['.'], root, root).map(t => t.file)
-    expect(found.sort()).toEqual(['Dockerfile', 'api/Dockerfile.prod', 'ctr/Containerfile', 'web/app.Dockerfile'])
+    expect(found.sort()).toEqual([
+      'Dockerfile',
+      'api/Dockerfile.prod',
+      'ctr/Containerfile',
+      'web/app.Dockerfile'
+    ])
   })
 
   it('takes a file as given, whatever its name, and de-duplicates', () => {
@@ -34,7 +46,11 @@ describe('discoverDockerfiles', () => {
   })
 
   it('recognises the usual Dockerfile names only', () => {
-    expect(['Dockerfile', 'dockerfile', 'Dockerfile.dev', 'x.dockerfile', 'Containerfile'].every(looksLikeDockerfile)).toBe(true)
+    expect(
+      ['Dockerfile', 'dockerfile', 'Dockerfile.dev', 'x.dockerfile', 'Containerfile'].every(
+        looksLikeDockerfile
+      )
+    ).toBe(true)
     expect(['Dockerfile-old.md', 'docker-compose.yml', 'README'].some(looksLikeDockerfile)).toBe(false)
   })
 })

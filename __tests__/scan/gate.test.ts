@@ -29,7 +29,10 @@ describe('gate', () => {
   it('fails exactly when a finding is at or above the threshold', () => {
     const warnings = report([finding('warning'), finding('note')])
     expect(gate(warnings, 'error').failed).toBe(false)
-    expect(gate(warnings, 'warning')).toMatchObject({ failed: true, counts: { error: 0, warning: 1, note: 1 } })
+    expect(gate(warnings, 'warning')).toMatchObject({
+      failed: true,
+      counts: { error: 0, warning: 1, note: 1 }
+    })
     expect(gate(warnings, 'note').reason).toBe('2 findings at or above note in 1 Dockerfile')
     expect(gate(report([finding('error')]), 'never').failed).toBe(false)
   })

@@ -15,8 +15,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('readDockerfileText', () => {
   it('refuses empty, binary and unreadable files with a one-line reason', () => {
-    expect(readDockerfileText(join(dir, 'empty'))).toEqual({ ok: false, reason: expect.stringContaining('empty file') })
-    expect(readDockerfileText(join(dir, 'binary'))).toEqual({ ok: false, reason: expect.stringContaining('binary file') })
+    expect(readDockerfileText(join(dir, 'empty'))).toEqual({
+      ok: false,
+      reason: expect.stringContaining('empty file')
+    })
+    expect(readDockerfileText(join(dir, 'binary'))).toEqual({
+      ok: false,
+      reason: expect.stringContaining('binary file')
+    })
     expect(readDockerfileText(join(dir, 'nope'))).toEqual({ ok: false, reason: 'cannot read file (ENOENT)' })
   })
 

@@ -17,7 +17,9 @@ function measured(probeUid: number, workloadEuids: number[]): Measurement {
   return {
     image: {} as never,
     daemon: {} as never,
-    probe: { identity: { uid: { real: probeUid, effective: probeUid, saved: probeUid, fs: probeUid } } } as never,
+    probe: {
+      identity: { uid: { real: probeUid, effective: probeUid, saved: probeUid, fs: probeUid } }
+    } as never,
     workload: {
       status: 'measured',
       processes: workloadEuids.map((euid, pid) => ({ pid: pid + 1, uid: euid, euid, gid: euid, args: 'app' }))

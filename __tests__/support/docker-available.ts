@@ -14,6 +14,8 @@ export function dockerAnswers(): boolean {
 export function requireDocker(suite: string): boolean {
   if (dockerAnswers()) return true
   if (process.env.CI === 'true') return true // let the suite run and fail: CI must have a daemon
-  console.warn(`SKIPPED ${suite}: no Docker daemon answers (start one with: bash scripts/start-docker.sh). CI runs it for real.`)
+  console.warn(
+    `SKIPPED ${suite}: no Docker daemon answers (start one with: bash scripts/start-docker.sh). CI runs it for real.`
+  )
   return false
 }

@@ -86043,7 +86043,9 @@ function deploymentCell(principle, profile) {
             return `seccomp ${seccomp}; LSM ${lsm}${defaults}`;
         }
         case 'no-escalation':
-            return profile.securityOpt.noNewPrivileges ? 'no-new-privileges' : `no-new-privileges not set${defaults}`;
+            return profile.securityOpt.noNewPrivileges
+                ? 'no-new-privileges'
+                : `no-new-privileges not set${defaults}`;
         case 'host-protection': {
             const shared = ['pid', 'ipc', 'network', 'uts'].filter(ns => profile[ns] === 'host');
             const parts = shared.map(ns => `--${ns}=host`);
@@ -86082,7 +86084,9 @@ function measuredCell(principle, measurement, notMeasuredReason) {
         }
         case 'no-escalation': {
             const nnp = probe.no_new_privs.value === null ? 'unknown' : probe.no_new_privs.value ? '1' : '0';
-            const files = probe.privileged_files.scanned ? `; ${probe.privileged_files.count} setuid/setgid/file-cap files` : '';
+            const files = probe.privileged_files.scanned
+                ? `; ${probe.privileged_files.count} setuid/setgid/file-cap files`
+                : '';
             return `NoNewPrivs ${nnp}${files}`;
         }
         case 'host-protection': {
@@ -86181,7 +86185,13 @@ async function scanOne(target, index, settings, profile, session, tracker, deps)
         return emptyResult(target, profile, notifications, 'the Dockerfile could not be modelled');
     }
     for (const problem of model.problems) {
-        notifications.push({ level: 'warning', kind: 'parse-error', message: `line ${problem.line}: ${problem.message}`, file: target.file, line: problem.line });
+        notifications.push({
+            level: 'warning',
+            kind: 'parse-error',
+            message: `line ${problem.line}: ${problem.message}`,
+            file: target.file,
+            line: problem.line
+        });
     }
     let measurement;
     let notMeasuredReason = staticOnlyReason(settings, session);
@@ -86190,7 +86200,14 @@ async function scanOne(target, index, settings, profile, session, tracker, deps)
         measurement = measured.measurement;
         notMeasuredReason = measured.notMeasuredReason;
     }
-    const ctx = { model, profile, image: measurement?.image, daemon: measurement?.daemon, probe: measurement?.probe, workload: measurement?.workload };
+    const ctx = {
+        model,
+        profile,
+        image: measurement?.image,
+        daemon: measurement?.daemon,
+        probe: measurement?.probe,
+        workload: measurement?.workload
+    };
     const raw = reconcileWithMeasurement(evaluateRules(ALL_RULES, ctx), measurement);
     const findings = applySuppressions(raw, model, ruleMetas());
     return {
@@ -86246,7 +86263,12 @@ async function buildAndMeasure(target, index, settings, profile, session, tracke
             tracker
         }));
         if (measurement.workload?.status === 'failed') {
-            notifications.push({ level: 'warning', kind: 'workload-failed', message: `the image's own entrypoint could not be observed: ${measurement.workload.detail ?? 'unknown reason'}`, file: target.file });
+            notifications.push({
+                level: 'warning',
+                kind: 'workload-failed',
+                message: `the image's own entrypoint could not be observed: ${measurement.workload.detail ?? 'unknown reason'}`,
+                file: target.file
+            });
         }
         return { measurement };
     }

@@ -4,9 +4,7 @@ import type { FailOn } from '../findings'
 import { DEFAULT_SETTINGS, type OutputFormat, type ProbeMode, type Settings } from '../settings'
 
 export type CliCommand =
-  | { kind: 'help' }
-  | { kind: 'version' }
-  | { kind: 'scan'; settings: Settings; color: boolean | undefined }
+  { kind: 'help' } | { kind: 'version' } | { kind: 'scan'; settings: Settings; color: boolean | undefined }
 
 export const USAGE = `Usage: least-privilege scan [options] PATH...
 
@@ -53,7 +51,8 @@ const VALUE_OPTIONS = new Set([
 ])
 
 export function parseCli(argv: string[], cwd: string): CliCommand {
-  if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help' || argv[0] === 'help') return { kind: 'help' }
+  if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help' || argv[0] === 'help')
+    return { kind: 'help' }
   if (argv[0] === '--version' || argv[0] === 'version') return { kind: 'version' }
   if (argv[0] !== 'scan') throw new UsageError(`unknown command "${argv[0]}": expected "scan" (see --help)`)
 
@@ -144,10 +143,13 @@ export function parseCli(argv: string[], cwd: string): CliCommand {
         throw new UsageError(`unknown option ${name} (see --help)`)
     }
   }
-  if (settings.paths.length === 0) throw new UsageError('no PATH given: name a Dockerfile or a folder to search')
+  if (settings.paths.length === 0)
+    throw new UsageError('no PATH given: name a Dockerfile or a folder to search')
   if (settings.image && !settings.build) {
     // --no-build means static only; --image asks for a probe. Say which wins instead of guessing.
-    throw new UsageError('--image and --no-build conflict: --image probes an image, --no-build runs static checks only')
+    throw new UsageError(
+      '--image and --no-build conflict: --image probes an image, --no-build runs static checks only'
+    )
   }
   return { kind: 'scan', settings, color }
 }

@@ -53,16 +53,22 @@ async function main(argv: string[]): Promise<number> {
   const rules = ruleMetas()
   if (settings.sarifFile) {
     try {
-      writeSarif(settings.sarifFile, buildSarif(report, rules, { repoRoot: settings.repoRoot, readFile: reader(settings) }))
+      writeSarif(
+        settings.sarifFile,
+        buildSarif(report, rules, { repoRoot: settings.repoRoot, readFile: reader(settings) })
+      )
     } catch (error) {
-      process.stderr.write(`least-privilege: cannot write SARIF to ${settings.sarifFile}: ${describeError(error)}\n`)
+      process.stderr.write(
+        `least-privilege: cannot write SARIF to ${settings.sarifFile}: ${describeError(error)}\n`
+      )
       return 2
     }
   }
   const outcome = gate(report, settings.failOn)
   process.stdout.write(render(report, settings, color))
   for (const note of allNotifications(report)) {
-    if (note.kind === 'static-only' || note.kind === 'daemon-unreachable') process.stderr.write(`notice: ${note.message}\n`)
+    if (note.kind === 'static-only' || note.kind === 'daemon-unreachable')
+      process.stderr.write(`notice: ${note.message}\n`)
   }
   if (outcome.operationalErrors > 0) return 2
   return outcome.failed ? 1 : 0

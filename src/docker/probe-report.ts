@@ -83,7 +83,15 @@ export interface ProbeReport {
     scanned: boolean
     count: number
     truncated: boolean
-    files: Array<{ path: string; mode: string; uid: number; gid: number; setuid: boolean; setgid: boolean; file_caps: boolean }>
+    files: Array<{
+      path: string
+      mode: string
+      uid: number
+      gid: number
+      setuid: boolean
+      setgid: boolean
+      file_caps: boolean
+    }>
   }
   errors: ProbeError[]
 }

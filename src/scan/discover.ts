@@ -45,7 +45,9 @@ export function discoverDockerfiles(paths: string[], cwd: string, repoRoot: stri
     }
     const hits = stats.isDirectory() ? searchFolder(abs) : [abs]
     if (hits.length === 0) {
-      throw new UsageError(`${given}: no Dockerfile found (looked for Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile)`)
+      throw new UsageError(
+        `${given}: no Dockerfile found (looked for Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile)`
+      )
     }
     for (const hit of hits) found.set(hit, { path: hit, file: repoRelative(hit, repoRoot) })
   }

@@ -20,7 +20,11 @@ const NONE = '—'
 export function principleRows(inputs: RowInputs): PrincipleRow[] {
   return PRINCIPLES.map(principle => {
     const active = inputs.findings.filter(f => f.principle === principle && !f.suppression)
-    const { verdict, reason } = decide(active, inputs.measurement?.probe !== undefined, inputs.notMeasuredReason)
+    const { verdict, reason } = decide(
+      active,
+      inputs.measurement?.probe !== undefined,
+      inputs.notMeasuredReason
+    )
     return {
       principle,
       dockerfile: dockerfileCell(principle, inputs),
@@ -32,9 +36,14 @@ export function principleRows(inputs: RowInputs): PrincipleRow[] {
   })
 }
 
-function decide(active: Finding[], measured: boolean, notMeasuredReason?: string): { verdict: Verdict; reason?: string } {
+function decide(
+  active: Finding[],
+  measured: boolean,
+  notMeasuredReason?: string
+): { verdict: Verdict; reason?: string } {
   const worst = active.find(f => f.level === 'error') ?? active.find(f => f.level === 'warning')
-  if (worst) return { verdict: worst.level === 'error' ? 'fail' : 'warn', reason: `${worst.ruleId}: ${worst.message}` }
+  if (worst)
+    return { verdict: worst.level === 'error' ? 'fail' : 'warn', reason: `${worst.ruleId}: ${worst.message}` }
   // Without a measurement a clean static result proves nothing about the running container.
   if (!measured) return { verdict: 'not-measured', reason: notMeasuredReason ?? 'not measured' }
   return { verdict: 'pass' }
@@ -53,7 +62,8 @@ function dockerfileCell(principle: Principle, { model, findings }: RowInputs): s
     if (user.kind === 'non-root') return `non-root base image (${user.value ?? 'known'})`
     return 'no USER: root by default'
   }
-  if (own.length === 0) return principle === 'no-escalation' ? 'no setuid, sudo or world-writable modes' : NONE
+  if (own.length === 0)
+    return principle === 'no-escalation' ? 'no setuid, sudo or world-writable modes' : NONE
   return own.map(f => `${f.ruleId} line ${f.line}`).join(', ')
 }
 
@@ -76,7 +86,9 @@ function deploymentCell(principle: Principle, profile: RuntimeProfile): string {
       return `seccomp ${seccomp}; LSM ${lsm}${defaults}`
     }
     case 'no-escalation':
-      return profile.securityOpt.noNewPrivileges ? 'no-new-privileges' : `no-new-privileges not set${defaults}`
+      return profile.securityOpt.noNewPrivileges
+        ? 'no-new-privileges'
+        : `no-new-privileges not set${defaults}`
     case 'host-protection': {
       const shared = (['pid', 'ipc', 'network', 'uts'] as const).filter(ns => profile[ns] === 'host')
       const parts = shared.map(ns => `--${ns}=host`)
@@ -113,7 +125,9 @@ function measuredCell(principle: Principle, measurement?: Measurement, notMeasur
     }
     case 'no-escalation': {
       const nnp = probe.no_new_privs.value === null ? 'unknown' : probe.no_new_privs.value ? '1' : '0'
-      const files = probe.privileged_files.scanned ? `; ${probe.privileged_files.count} setuid/setgid/file-cap files` : ''
+      const files = probe.privileged_files.scanned
+        ? `; ${probe.privileged_files.count} setuid/setgid/file-cap files`
+        : ''
       return `NoNewPrivs ${nnp}${files}`
     }
     case 'host-protection': {

@@ -43,7 +43,9 @@ export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanR
   const profile = parseRunOptions(settings.runOptions)
   const targets = discoverDockerfiles(settings.paths, settings.cwd, settings.repoRoot)
   if (settings.image && targets.length > 1) {
-    throw new UsageError(`--image applies to one Dockerfile, but ${targets.length} were found; name one Dockerfile`)
+    throw new UsageError(
+      `--image applies to one Dockerfile, but ${targets.length} were found; name one Dockerfile`
+    )
   }
   const notifications: Notification[] = []
   const tracker = deps.tracker ?? new ResourceTracker()
@@ -54,7 +56,8 @@ export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanR
       results.push(await scanOne(target, index, settings, profile, session, tracker, deps))
     }
   } finally {
-    if (session) await releaseResources(session.docker, tracker, settings.keepImage, deps.logger, notifications)
+    if (session)
+      await releaseResources(session.docker, tracker, settings.keepImage, deps.logger, notifications)
   }
   return { results, notifications, startedAt, finishedAt: new Date().toISOString() }
 }
@@ -110,18 +113,40 @@ async function scanOne(
     return emptyResult(target, profile, notifications, 'the Dockerfile could not be modelled')
   }
   for (const problem of model.problems) {
-    notifications.push({ level: 'warning', kind: 'parse-error', message: `line ${problem.line}: ${problem.message}`, file: target.file, line: problem.line })
+    notifications.push({
+      level: 'warning',
+      kind: 'parse-error',
+      message: `line ${problem.line}: ${problem.message}`,
+      file: target.file,
+      line: problem.line
+    })
   }
 
   let measurement: Measurement | undefined
   let notMeasuredReason: string | undefined = staticOnlyReason(settings, session)
   if (session) {
-    const measured = await buildAndMeasure(target, index, settings, profile, session, tracker, deps, notifications)
+    const measured = await buildAndMeasure(
+      target,
+      index,
+      settings,
+      profile,
+      session,
+      tracker,
+      deps,
+      notifications
+    )
     measurement = measured.measurement
     notMeasuredReason = measured.notMeasuredReason
   }
 
-  const ctx = { model, profile, image: measurement?.image, daemon: measurement?.daemon, probe: measurement?.probe, workload: measurement?.workload }
+  const ctx = {
+    model,
+    profile,
+    image: measurement?.image,
+    daemon: measurement?.daemon,
+    probe: measurement?.probe,
+    workload: measurement?.workload
+  }
   const raw = reconcileWithMeasurement(evaluateRules(ALL_RULES, ctx), measurement)
   const findings = applySuppressions(raw, model, ruleMetas())
   return {
@@ -188,11 +213,17 @@ async function buildAndMeasure(
       })
     )
     if (measurement.workload?.status === 'failed') {
-      notifications.push({ level: 'warning', kind: 'workload-failed', message: `the image's own entrypoint could not be observed: ${measurement.workload.detail ?? 'unknown reason'}`, file: target.file })
+      notifications.push({
+        level: 'warning',
+        kind: 'workload-failed',
+        message: `the image's own entrypoint could not be observed: ${measurement.workload.detail ?? 'unknown reason'}`,
+        file: target.file
+      })
     }
     return { measurement }
   } catch (error) {
-    const kind = error instanceof OperationalError && error.kind === 'probe-timeout' ? 'probe-timeout' : 'probe-failed'
+    const kind =
+      error instanceof OperationalError && error.kind === 'probe-timeout' ? 'probe-timeout' : 'probe-failed'
     notifications.push(operationalNotification(error, target.file, kind))
     return { notMeasuredReason: kind === 'probe-timeout' ? 'the probe timed out' : 'the probe failed' }
   }
@@ -205,7 +236,12 @@ function operationalNotification(error: unknown, file: string, fallback: Notific
   return { level: 'error', kind: error.kind, message: describeError(error), file }
 }
 
-function emptyResult(target: ScanTarget, profile: RuntimeProfile, notifications: Notification[], why: string): ScanResult {
+function emptyResult(
+  target: ScanTarget,
+  profile: RuntimeProfile,
+  notifications: Notification[],
+  why: string
+): ScanResult {
   return {
     file: target.file,
     profile,
