@@ -86135,7 +86135,7 @@ async function runScan(settings, deps) {
     const results = [];
     try {
         for (const [index, target] of targets.entries()) {
-            results.push(await scanOne(target, index, settings, profile, session, tracker, deps));
+            results.push(await scanOneSafely(target, index, settings, profile, session, tracker, deps));
         }
     }
     finally {
@@ -86163,6 +86163,20 @@ async function openDockerSession(settings, logger, notifications) {
                 : `${errors_describeError(error)}. Running static checks only; build and probe need a Docker daemon.`
         });
         return undefined;
+    }
+}
+/** A bug while scanning one file must not lose the other files' results: it becomes that file's notification. */
+async function scanOneSafely(...args) {
+    try {
+        return await scanOne(...args);
+    }
+    catch (error) {
+        if (error instanceof UsageError)
+            throw error;
+        const [target, , , profile] = args;
+        const message = `internal error while scanning this file: ${errors_describeError(error)} (please report it)`;
+        const note = { level: 'error', kind: 'internal-error', message, file: target.file };
+        return emptyResult(target, profile, [note], 'an internal error stopped the scan of this file');
     }
 }
 async function scanOne(target, index, settings, profile, session, tracker, deps) {

@@ -53,7 +53,7 @@ export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanR
   const results: ScanResult[] = []
   try {
     for (const [index, target] of targets.entries()) {
-      results.push(await scanOne(target, index, settings, profile, session, tracker, deps))
+      results.push(await scanOneSafely(target, index, settings, profile, session, tracker, deps))
     }
   } finally {
     if (session)
@@ -84,6 +84,19 @@ async function openDockerSession(
         : `${describeError(error)}. Running static checks only; build and probe need a Docker daemon.`
     })
     return undefined
+  }
+}
+
+/** A bug while scanning one file must not lose the other files' results: it becomes that file's notification. */
+async function scanOneSafely(...args: Parameters<typeof scanOne>): Promise<ScanResult> {
+  try {
+    return await scanOne(...args)
+  } catch (error) {
+    if (error instanceof UsageError) throw error
+    const [target, , , profile] = args
+    const message = `internal error while scanning this file: ${describeError(error)} (please report it)`
+    const note: Notification = { level: 'error', kind: 'internal-error', message, file: target.file }
+    return emptyResult(target, profile, [note], 'an internal error stopped the scan of this file')
   }
 }
 

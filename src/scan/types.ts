@@ -31,6 +31,7 @@ export interface Notification {
     | 'parse-error'
     | 'cleanup-failed'
     | 'workload-failed'
+    | 'internal-error'
   message: string
   file?: string
   line?: number
