@@ -39,6 +39,27 @@ describe('reconcileWithMeasurement', () => {
     expect(reconcileWithMeasurement([staticRoot], measured(0, [0, 1001]))[0].level).toBe('error')
   })
 
+  it('settles an unresolved static user with the measured uid, root included', () => {
+    const unresolved: Finding = {
+      ...staticRoot,
+      ruleId: 'LP105',
+      level: 'warning',
+      message: 'USER $APP_UID is unresolved.'
+    }
+    const [nonRoot] = reconcileWithMeasurement([unresolved], measured(1001, []))
+    expect(nonRoot).toMatchObject({
+      level: 'note',
+      properties: { measured_uid: 1001, static_level: 'warning' }
+    })
+    const [root] = reconcileWithMeasurement([unresolved], measured(0, []))
+    expect(root.level).toBe('note')
+    expect(root.message).toContain('uid 0 (root')
+  })
+
+  it('ignores an unreadable probe identity (-1)', () => {
+    expect(reconcileWithMeasurement([staticRoot], measured(-1, []))[0].level).toBe('error')
+  })
+
   it('uses the probe identity when no workload process was seen, and changes nothing without a probe', () => {
     expect(reconcileWithMeasurement([staticRoot], measured(65532, []))[0].level).toBe('note')
     expect(reconcileWithMeasurement([staticRoot], undefined)).toEqual([staticRoot])

@@ -2,27 +2,48 @@
 import type { Measurement } from '../docker/types'
 import type { Finding } from '../findings'
 
-/** Static rules whose verdict a measured non-root workload overturns. */
+/** Static "runs as root" guesses that a measured non-root workload overturns. */
 const ROOT_USER_RULES = new Set(['LP101'])
+/** Static "cannot tell the user" findings that any measurement settles. */
+const UNKNOWN_USER_RULES = new Set(['LP105'])
 
-/** The uid the real workload runs as: its processes when seen, else the probe's own identity. */
+/**
+ * The uid the real workload runs as: its processes when seen (root if any is root), else the probe's own
+ * identity. Undefined when nothing trustworthy was read (the probe reports -1 for an unreadable status).
+ */
 export function measuredWorkloadUid(measurement: Measurement): number | undefined {
   const processes = measurement.workload?.processes ?? []
-  if (processes.length > 0) return Math.max(...processes.map(p => p.euid)) === 0 ? 0 : processes[0].euid
-  return measurement.probe?.identity.uid.effective
+  if (processes.length > 0) return processes.some(p => p.euid === 0) ? 0 : processes[0].euid
+  const uid = measurement.probe?.identity.uid.effective
+  return uid === undefined || uid < 0 ? undefined : uid
 }
 
 export function reconcileWithMeasurement(findings: Finding[], measurement?: Measurement): Finding[] {
   if (!measurement?.probe) return findings
   const uid = measuredWorkloadUid(measurement)
-  if (uid === undefined || uid === 0) return findings
+  if (uid === undefined) return findings
   return findings.map(finding => {
-    if (!ROOT_USER_RULES.has(finding.ruleId) || finding.evidence !== 'dockerfile') return finding
-    return {
-      ...finding,
-      level: 'note',
-      message: `${finding.message} Measured: the workload runs as uid ${uid}, so the measurement overrides this static guess.`,
-      properties: { ...finding.properties, measured_uid: uid, static_level: finding.level }
+    if (finding.evidence !== 'dockerfile') return finding
+    if (ROOT_USER_RULES.has(finding.ruleId) && uid !== 0) {
+      return settled(
+        finding,
+        `Measured: the workload runs as uid ${uid}, so the measurement overrides this static guess.`,
+        uid
+      )
     }
+    if (UNKNOWN_USER_RULES.has(finding.ruleId)) {
+      const who = uid === 0 ? 'uid 0 (root; see the measured finding)' : `uid ${uid}`
+      return settled(finding, `Measured: the workload runs as ${who}.`, uid)
+    }
+    return finding
   })
+}
+
+function settled(finding: Finding, sentence: string, uid: number): Finding {
+  return {
+    ...finding,
+    level: 'note',
+    message: `${finding.message} ${sentence}`,
+    properties: { ...finding.properties, measured_uid: uid, static_level: finding.level }
+  }
 }
