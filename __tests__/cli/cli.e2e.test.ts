@@ -140,6 +140,18 @@ describeDocker('least-privilege CLI with a real daemon', () => {
     expect(JSON.stringify(measured.properties)).toContain('/usr/local/bin/helper')
   })
 
+  it('with --probe false still builds and inspects the image, but runs nothing', () => {
+    const { code, stdout } = run(['scan', '--format', 'json', '--probe', 'false', 'examples/secure'])
+    expect(code).toBe(0)
+    const [result] = JSON.parse(stdout).results
+    expect(result.measurement.image.user).toBe('65532:65532')
+    expect(result.measurement.probe).toBeUndefined()
+    expect(result.not_measured_reason).toBe('probing is disabled')
+    expect(result.rows.find((r: { principle: string }) => r.principle === 'kernel-isolation').verdict).toBe(
+      'not-measured'
+    )
+  })
+
   it('measures the secure example under hardened flags: every principle but host protection passes', () => {
     const { code, stdout } = run([
       'scan',

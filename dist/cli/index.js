@@ -86138,6 +86138,7 @@ function capList(names) {
 
 
 
+
 async function runScan(settings, deps) {
     const startedAt = new Date().toISOString();
     const profile = parseRunOptions(settings.runOptions);
@@ -86160,8 +86161,9 @@ async function runScan(settings, deps) {
     }
     return { results, notifications, startedAt, finishedAt: new Date().toISOString() };
 }
+/** Building (or naming an image) needs a daemon even when probing is off: the build itself is checked. */
 function dockerWanted(settings) {
-    return (settings.build || settings.image !== undefined) && settings.probe !== 'false';
+    return settings.build || settings.image !== undefined;
 }
 async function openDockerSession(settings, logger, notifications) {
     if (!dockerWanted(settings))
@@ -86170,7 +86172,7 @@ async function openDockerSession(settings, logger, notifications) {
         return await connectDocker(logger);
     }
     catch (error) {
-        const requested = settings.probe === 'true' || settings.image !== undefined;
+        const requested = settings.probe === 'true' || (settings.image !== undefined && settings.probe !== 'false');
         notifications.push({
             level: requested ? 'error' : 'warning',
             kind: 'daemon-unreachable',
@@ -86252,12 +86254,12 @@ async function scanOne(target, index, settings, profile, session, tracker, deps)
     };
 }
 function staticOnlyReason(settings, session) {
-    if (settings.probe === 'false')
-        return 'probing is disabled';
     if (!settings.build && settings.image === undefined)
         return 'static only (--no-build)';
     if (!session)
         return 'no Docker daemon answered';
+    if (settings.probe === 'false')
+        return 'probing is disabled';
     return undefined;
 }
 async function buildAndMeasure(target, index, settings, profile, session, tracker, deps, notifications) {
@@ -86280,6 +86282,19 @@ async function buildAndMeasure(target, index, settings, profile, session, tracke
         catch (error) {
             notifications.push(operationalNotification(error, target.file, 'build-failed'));
             return { notMeasuredReason: 'the build failed' };
+        }
+    }
+    if (settings.probe === 'false') {
+        // Built (so the build is checked) and inspected (its Config.User is reported), but not run.
+        try {
+            return {
+                measurement: { image: await inspectImage(session.docker, image), daemon: session.daemon },
+                notMeasuredReason: 'probing is disabled'
+            };
+        }
+        catch (error) {
+            notifications.push(operationalNotification(error, target.file, 'probe-failed'));
+            return { notMeasuredReason: 'probing is disabled' };
         }
     }
     try {

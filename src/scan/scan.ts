@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path'
 import type Docker from 'dockerode'
 import { buildImage } from '../docker/build'
 import { connectDocker } from '../docker/client'
+import { inspectImage } from '../docker/inspect'
 import { measureImage } from '../docker/measure'
 import { ResourceTracker } from '../docker/resources'
 import type { DaemonFacts, Measurement } from '../docker/types'
@@ -62,8 +63,9 @@ export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanR
   return { results, notifications, startedAt, finishedAt: new Date().toISOString() }
 }
 
+/** Building (or naming an image) needs a daemon even when probing is off: the build itself is checked. */
 function dockerWanted(settings: Settings): boolean {
-  return (settings.build || settings.image !== undefined) && settings.probe !== 'false'
+  return settings.build || settings.image !== undefined
 }
 
 async function openDockerSession(
@@ -75,7 +77,8 @@ async function openDockerSession(
   try {
     return await connectDocker(logger)
   } catch (error) {
-    const requested = settings.probe === 'true' || settings.image !== undefined
+    const requested =
+      settings.probe === 'true' || (settings.image !== undefined && settings.probe !== 'false')
     notifications.push({
       level: requested ? 'error' : 'warning',
       kind: 'daemon-unreachable',
@@ -175,9 +178,9 @@ async function scanOne(
 }
 
 function staticOnlyReason(settings: Settings, session: DockerSession | undefined): string | undefined {
-  if (settings.probe === 'false') return 'probing is disabled'
   if (!settings.build && settings.image === undefined) return 'static only (--no-build)'
   if (!session) return 'no Docker daemon answered'
+  if (settings.probe === 'false') return 'probing is disabled'
   return undefined
 }
 
@@ -211,6 +214,18 @@ async function buildAndMeasure(
     } catch (error) {
       notifications.push(operationalNotification(error, target.file, 'build-failed'))
       return { notMeasuredReason: 'the build failed' }
+    }
+  }
+  if (settings.probe === 'false') {
+    // Built (so the build is checked) and inspected (its Config.User is reported), but not run.
+    try {
+      return {
+        measurement: { image: await inspectImage(session.docker, image), daemon: session.daemon },
+        notMeasuredReason: 'probing is disabled'
+      }
+    } catch (error) {
+      notifications.push(operationalNotification(error, target.file, 'probe-failed'))
+      return { notMeasuredReason: 'probing is disabled' }
     }
   }
   try {
