@@ -79786,37 +79786,6 @@ function installSignalCleanup(tracker, docker, logger, exit = code => process.ex
     };
 }
 
-;// CONCATENATED MODULE: ./src/principles.ts
-// The five principles. Their slugs are a contract: SARIF tags, config keys and table rows use them.
-const PRINCIPLES = [
-    'least-privilege',
-    'runtime-hardening',
-    'kernel-isolation',
-    'no-escalation',
-    'host-protection'
-];
-const PRINCIPLE_NAMES = {
-    'least-privilege': 'Least Privilege',
-    'runtime-hardening': 'Runtime Hardening',
-    'kernel-isolation': 'Kernel Isolation',
-    'no-escalation': 'No Escalation',
-    'host-protection': 'Host Protection'
-};
-const PRINCIPLE_MEANINGS = {
-    'least-privilege': 'the process does not run as root',
-    'runtime-hardening': 'only the capabilities it needs',
-    'kernel-isolation': 'seccomp and an LSM confine it',
-    'no-escalation': 'it cannot gain privileges later',
-    'host-protection': 'an escape lands as an unprivileged host user'
-};
-
-;// CONCATENATED MODULE: ./src/findings.ts
-const findings_LEVEL_RANK = { note: 1, warning: 2, error: 3 };
-/** True when `level` is at or above `threshold`. */
-function meetsThreshold(level, threshold) {
-    return threshold !== 'never' && findings_LEVEL_RANK[level] >= findings_LEVEL_RANK[threshold];
-}
-
 ;// CONCATENATED MODULE: ./src/report/escape.ts
 // Escaping for untrusted text (Dockerfile text, file names, probe values) on its way into Markdown, HTML and
 // terminals. See reference/github-platform.md §6: normalise, strip controls, HTML-escape, backslash-escape
@@ -79944,6 +79913,37 @@ function terminalSafe(text, options = {}) {
             ? `\\x${code.toString(16).padStart(2, '0')}`
             : `\\u${code.toString(16).padStart(4, '0')}`;
     });
+}
+
+;// CONCATENATED MODULE: ./src/principles.ts
+// The five principles. Their slugs are a contract: SARIF tags, config keys and table rows use them.
+const PRINCIPLES = [
+    'least-privilege',
+    'runtime-hardening',
+    'kernel-isolation',
+    'no-escalation',
+    'host-protection'
+];
+const PRINCIPLE_NAMES = {
+    'least-privilege': 'Least Privilege',
+    'runtime-hardening': 'Runtime Hardening',
+    'kernel-isolation': 'Kernel Isolation',
+    'no-escalation': 'No Escalation',
+    'host-protection': 'Host Protection'
+};
+const PRINCIPLE_MEANINGS = {
+    'least-privilege': 'the process does not run as root',
+    'runtime-hardening': 'only the capabilities it needs',
+    'kernel-isolation': 'seccomp and an LSM confine it',
+    'no-escalation': 'it cannot gain privileges later',
+    'host-protection': 'an escape lands as an unprivileged host user'
+};
+
+;// CONCATENATED MODULE: ./src/findings.ts
+const findings_LEVEL_RANK = { note: 1, warning: 2, error: 3 };
+/** True when `level` is at or above `threshold`. */
+function meetsThreshold(level, threshold) {
+    return threshold !== 'never' && findings_LEVEL_RANK[level] >= findings_LEVEL_RANK[threshold];
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -86570,6 +86570,8 @@ function consoleLogger(verbose) {
 
 
 
+
+
 async function main_main(argv) {
     let command;
     try {
@@ -86616,9 +86618,13 @@ async function main_main(argv) {
     }
     const outcome = gate(report, settings.failOn);
     process.stdout.write(render(report, settings, color));
-    for (const note of main_allNotifications(report)) {
-        if (note.kind === 'static-only' || note.kind === 'daemon-unreachable')
-            process.stderr.write(`notice: ${note.message}\n`);
+    // Operational errors get their one-line reason on stderr whatever the format; the static-only fallback a notice.
+    for (const note of allNotifications(report)) {
+        const where = note.file ? `${terminalSafe(note.file)}: ` : '';
+        if (note.level === 'error')
+            process.stderr.write(`least-privilege: ${where}${terminalSafe(note.message)}\n`);
+        else if (note.kind === 'daemon-unreachable')
+            process.stderr.write(`notice: ${terminalSafe(note.message)}\n`);
     }
     if (outcome.operationalErrors > 0)
         return 2;
@@ -86639,9 +86645,6 @@ function render(report, settings, color) {
     if (settings.format === 'markdown')
         return `${renderMarkdown(report, rules, { failOn: settings.failOn })}\n`;
     return renderText(report, rules, { color, failOn: settings.failOn });
-}
-function main_allNotifications(report) {
-    return [...report.notifications, ...report.results.flatMap(r => r.notifications)];
 }
 /** Reads repo files for SARIF fingerprints; undefined when unreadable. */
 function reader(settings) {

@@ -5,7 +5,9 @@ import { createDockerClient } from '../docker/client'
 import { ResourceTracker, installSignalCleanup, newRunId } from '../docker/resources'
 import { UsageError, describeError } from '../errors'
 import { TOOL_VERSION } from '../meta'
+import { terminalSafe } from '../report/escape'
 import { renderJson } from '../report/json'
+import { allNotifications } from '../report/summary'
 import { renderMarkdown } from '../report/markdown'
 import { buildSarif, writeSarif } from '../report/sarif'
 import { renderText } from '../report/text'
@@ -66,9 +68,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const outcome = gate(report, settings.failOn)
   process.stdout.write(render(report, settings, color))
+  // Operational errors get their one-line reason on stderr whatever the format; the static-only fallback a notice.
   for (const note of allNotifications(report)) {
-    if (note.kind === 'static-only' || note.kind === 'daemon-unreachable')
-      process.stderr.write(`notice: ${note.message}\n`)
+    const where = note.file ? `${terminalSafe(note.file)}: ` : ''
+    if (note.level === 'error')
+      process.stderr.write(`least-privilege: ${where}${terminalSafe(note.message)}\n`)
+    else if (note.kind === 'daemon-unreachable')
+      process.stderr.write(`notice: ${terminalSafe(note.message)}\n`)
   }
   if (outcome.operationalErrors > 0) return 2
   return outcome.failed ? 1 : 0
@@ -87,10 +93,6 @@ function render(report: ScanReport, settings: Settings, color: boolean): string 
   if (settings.format === 'json') return `${JSON.stringify(renderJson(report, rules), null, 2)}\n`
   if (settings.format === 'markdown') return `${renderMarkdown(report, rules, { failOn: settings.failOn })}\n`
   return renderText(report, rules, { color, failOn: settings.failOn })
-}
-
-function allNotifications(report: ScanReport) {
-  return [...report.notifications, ...report.results.flatMap(r => r.notifications)]
 }
 
 /** Reads repo files for SARIF fingerprints; undefined when unreadable. */
