@@ -64,10 +64,10 @@ describe('buildModel: stages and target', () => {
 })
 
 describe('buildModel: effective user', () => {
-  it('defaults to root for a registry base with no USER, saying the probe confirms it', () => {
+  it('defaults to root for a registry base with no USER, saying the probe measures it', () => {
     const user = model(df('FROM node:20')).finalStage.user
     expect(user).toMatchObject({ kind: 'root', source: 'base-image-default' })
-    expect(user.reason).toMatch(/build and probe confirm/)
+    expect(user.reason).toMatch(/build and probe measure the real user/)
   })
 
   it('treats FROM scratch as root', () => {

@@ -46,14 +46,14 @@ describe('dockerfile rule metadata', () => {
 })
 
 describe('LP101 final-stage-runs-as-root', () => {
-  it('fires when there is no USER at all, at the FROM line, saying the probe confirms it', () => {
+  it('fires when there is no USER at all, at the FROM line, saying the probe measures it', () => {
     const [hit, ...rest] = hits(df('FROM node:20', 'RUN npm ci', 'CMD ["node", "x"]'), 'LP101')
     expect(rest).toEqual([])
     expect(hit).toMatchObject({ line: 1, level: 'error', principle: 'least-privilege' })
     expect(hit.message).toMatch(
       /^The final stage runs as root: it sets no USER, and its base image `node:20`/
     )
-    expect(hit.message).toMatch(/build and probe confirm it/)
+    expect(hit.message).toMatch(/build and probe measure the real user/)
     expect(hit.properties).toMatchObject({ cause: 'no-user' })
   })
 

@@ -79625,9 +79625,13 @@ function isGoneError(error) {
     const code = error?.statusCode;
     return code === 404 || code === 409;
 }
+/** Removal of one resource may wait this long for a busy daemon before giving up (the post step retries). */
+const REMOVE_TIMEOUT_MS = 30_000;
 async function removeContainer(docker, id) {
     try {
-        await docker.getContainer(id).remove({ force: true, v: true });
+        await docker
+            .getContainer(id)
+            .remove({ force: true, v: true, abortSignal: AbortSignal.timeout(REMOVE_TIMEOUT_MS) });
     }
     catch (error) {
         if (!isGoneError(error))
@@ -79636,7 +79640,9 @@ async function removeContainer(docker, id) {
 }
 async function removeImage(docker, ref) {
     try {
-        await docker.getImage(ref).remove({ force: true });
+        await docker
+            .getImage(ref)
+            .remove({ force: true, abortSignal: AbortSignal.timeout(REMOVE_TIMEOUT_MS) });
     }
     catch (error) {
         if (!isGoneError(error))
@@ -79753,6 +79759,8 @@ async function sweepLabelled(docker, runId) {
     return { containers, images, failures };
 }
 let interrupted;
+/** How long SIGINT/SIGTERM cleanup may take before the process exits anyway. */
+const SIGNAL_CLEANUP_LIMIT_MS = 20_000;
 /**
  * The signal being handled, if any. Work torn down by the cleanup fails in odd ways (its container
  * vanished); callers check this before reporting such a failure as their own.
@@ -79773,10 +79781,19 @@ function installSignalCleanup(tracker, docker, logger, exit = code => process.ex
         cleaning = true;
         interrupted = signal;
         logger.warning(`${signal} received: removing containers and images created by this run`);
+        // A wedged daemon must not keep the process alive: exit after a bounded wait whatever happens.
+        const giveUp = setTimeout(() => {
+            logger.warning('cleanup is taking too long; exiting (the post step or a label sweep removes the rest)');
+            exit(code);
+        }, SIGNAL_CLEANUP_LIMIT_MS);
+        giveUp.unref();
         tracker
             .cleanup(docker)
             .catch(error => logger.warning(`cleanup failed: ${errors_describeError(error)}`))
-            .finally(() => exit(code));
+            .finally(() => {
+            clearTimeout(giveUp);
+            exit(code);
+        });
     };
     process.on('SIGINT', handler);
     process.on('SIGTERM', handler);
@@ -82558,7 +82575,7 @@ const finalStageRunsAsRoot = {
             }
             return [
                 {
-                    message: `The final stage runs as root: it sets no USER${chain}, and its base image \`${origin.baseImage}\` is not known to run as non-root, so Docker's default, root, applies. The build and probe confirm it.`,
+                    message: `The final stage runs as root: it sets no USER${chain}, and its base image \`${origin.baseImage}\` is not known to run as non-root, so Docker's default, root, applies. The build and probe measure the real user.`,
                     properties: { ...properties, cause: 'no-user', baseImage: origin.baseImage }
                 }
             ];
@@ -84105,6 +84122,25 @@ async function createTracked(docker, options, tracker) {
     tracker.addContainer(container.id);
     return container;
 }
+function isAbort(error) {
+    const name = error?.name;
+    return name === 'AbortError' || name === 'TimeoutError';
+}
+/**
+ * Starts the container; `timeout` when the daemon has not started it after `timeoutMs` (a wedged runc or
+ * user lookup), so a probe deadline also covers the start and never becomes a hang.
+ */
+async function startWithin(container, timeoutMs) {
+    try {
+        await container.start({ abortSignal: AbortSignal.timeout(Math.max(1, timeoutMs)) });
+        return 'started';
+    }
+    catch (error) {
+        if (isAbort(error))
+            return 'timeout';
+        throw error;
+    }
+}
 /** Waits for the container to stop; `timeout` when it is still running after `timeoutMs`. */
 async function waitFor(container, timeoutMs) {
     try {
@@ -84115,8 +84151,7 @@ async function waitFor(container, timeoutMs) {
         return { statusCode: result.StatusCode };
     }
     catch (error) {
-        const name = error.name;
-        if (name === 'AbortError' || name === 'TimeoutError')
+        if (isAbort(error))
             return 'timeout';
         throw error;
     }
@@ -84467,13 +84502,19 @@ async function createProbeContainer(docker, opts) {
 }
 /** Starts a created probe container, waits (killing it at the deadline) and parses its report. */
 async function collectProbeReport(container, timeoutMs, what) {
+    // One deadline for start and run: a daemon that wedges while starting must not turn into a hang.
+    const deadline = Date.now() + timeoutMs;
+    let started;
     try {
-        await container.start();
+        started = await startWithin(container, timeoutMs);
     }
     catch (error) {
         throw new OperationalError(`cannot start the ${what}: ${daemonMessage(error)}`, 'probe-failed');
     }
-    const outcome = await waitFor(container, timeoutMs);
+    if (started === 'timeout') {
+        throw new OperationalError(`the daemon did not start the ${what} within ${timeoutMs / 1000} s`, 'probe-timeout');
+    }
+    const outcome = await waitFor(container, Math.max(1, deadline - Date.now()));
     if (outcome === 'timeout') {
         await killQuietly(container);
         throw new OperationalError(`the ${what} did not finish within ${timeoutMs / 1000} s and was killed`, 'probe-timeout');
@@ -85038,7 +85079,10 @@ async function runWorkload(docker, opts) {
                 memoryBytes: WORKLOAD_MEMORY_BYTES,
                 pidsLimit: WORKLOAD_PIDS_LIMIT
             }), opts.tracker);
-            await container.start();
+            const startLimitMs = opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+            if ((await startWithin(container, startLimitMs)) === 'timeout') {
+                throw new Error(`the daemon did not start it within ${startLimitMs / 1000} s`);
+            }
         }
         catch (error) {
             throw new OperationalError(`cannot start the image's entrypoint: ${daemonMessage(error)}`, 'workload-failed');
@@ -85600,7 +85644,7 @@ function baseImageUser(rawImage, image) {
     return {
         kind: 'root',
         source: 'base-image-default',
-        reason: `\`${image.value}\` is not a base image known to run as non-root, so it runs as root as Docker does by default; the build and probe confirm it`
+        reason: `\`${image.value}\` is not a base image known to run as non-root, so it runs as root as Docker does by default; the build and probe measure the real user`
     };
 }
 function describeVars(names) {

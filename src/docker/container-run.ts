@@ -24,6 +24,31 @@ export async function createTracked(
   return container
 }
 
+function isAbort(error: unknown): boolean {
+  const name = (error as { name?: string })?.name
+  return name === 'AbortError' || name === 'TimeoutError'
+}
+
+/**
+ * Starts the container; `timeout` when the daemon has not started it after `timeoutMs` (a wedged runc or
+ * user lookup), so a probe deadline also covers the start and never becomes a hang.
+ */
+export async function startWithin(
+  container: Pick<Docker.Container, 'start'>,
+  timeoutMs: number
+): Promise<'started' | 'timeout'> {
+  try {
+    await container.start({ abortSignal: AbortSignal.timeout(Math.max(1, timeoutMs)) } as Record<
+      string,
+      unknown
+    >)
+    return 'started'
+  } catch (error) {
+    if (isAbort(error)) return 'timeout'
+    throw error
+  }
+}
+
 /** Waits for the container to stop; `timeout` when it is still running after `timeoutMs`. */
 export async function waitFor(
   container: Docker.Container,
@@ -36,8 +61,7 @@ export async function waitFor(
     } as Record<string, unknown>)) as { StatusCode: number }
     return { statusCode: result.StatusCode }
   } catch (error) {
-    const name = (error as { name?: string }).name
-    if (name === 'AbortError' || name === 'TimeoutError') return 'timeout'
+    if (isAbort(error)) return 'timeout'
     throw error
   }
 }

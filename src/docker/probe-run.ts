@@ -4,7 +4,7 @@ import type Docker from 'dockerode'
 import { OperationalError } from '../errors'
 import type { Logger } from '../logger'
 import type { RuntimeProfile } from '../profile/types'
-import { createTracked, daemonMessage, killQuietly, readLogs, waitFor } from './container-run'
+import { createTracked, daemonMessage, killQuietly, readLogs, startWithin, waitFor } from './container-run'
 import { assertCopyPossible, chooseInjection, copyProbeInto, probeMount, type Injection } from './injection'
 import { findProbeBinary, PROBE_TARGET } from './probe-binary'
 import { parseProbeOutput } from './probe-output'
@@ -69,12 +69,21 @@ export async function collectProbeReport(
   timeoutMs: number,
   what: string
 ): Promise<ProbeReport> {
+  // One deadline for start and run: a daemon that wedges while starting must not turn into a hang.
+  const deadline = Date.now() + timeoutMs
+  let started
   try {
-    await container.start()
+    started = await startWithin(container, timeoutMs)
   } catch (error) {
     throw new OperationalError(`cannot start the ${what}: ${daemonMessage(error)}`, 'probe-failed')
   }
-  const outcome = await waitFor(container, timeoutMs)
+  if (started === 'timeout') {
+    throw new OperationalError(
+      `the daemon did not start the ${what} within ${timeoutMs / 1000} s`,
+      'probe-timeout'
+    )
+  }
+  const outcome = await waitFor(container, Math.max(1, deadline - Date.now()))
   if (outcome === 'timeout') {
     await killQuietly(container)
     throw new OperationalError(

@@ -16,9 +16,17 @@ export function isGoneError(error: unknown): boolean {
   return code === 404 || code === 409
 }
 
+/** Removal of one resource may wait this long for a busy daemon before giving up (the post step retries). */
+export const REMOVE_TIMEOUT_MS = 30_000
+
 export async function removeContainer(docker: Docker, id: string): Promise<void> {
   try {
-    await docker.getContainer(id).remove({ force: true, v: true })
+    await docker
+      .getContainer(id)
+      .remove({ force: true, v: true, abortSignal: AbortSignal.timeout(REMOVE_TIMEOUT_MS) } as Record<
+        string,
+        unknown
+      >)
   } catch (error) {
     if (!isGoneError(error)) throw error
   }
@@ -26,7 +34,9 @@ export async function removeContainer(docker: Docker, id: string): Promise<void>
 
 export async function removeImage(docker: Docker, ref: string): Promise<void> {
   try {
-    await docker.getImage(ref).remove({ force: true })
+    await docker
+      .getImage(ref)
+      .remove({ force: true, abortSignal: AbortSignal.timeout(REMOVE_TIMEOUT_MS) } as Record<string, unknown>)
   } catch (error) {
     if (!isGoneError(error)) throw error
   }
@@ -152,6 +162,9 @@ export async function sweepLabelled(
 
 let interrupted: NodeJS.Signals | undefined
 
+/** How long SIGINT/SIGTERM cleanup may take before the process exits anyway. */
+const SIGNAL_CLEANUP_LIMIT_MS = 20_000
+
 /**
  * The signal being handled, if any. Work torn down by the cleanup fails in odd ways (its container
  * vanished); callers check this before reporting such a failure as their own.
@@ -177,10 +190,19 @@ export function installSignalCleanup(
     cleaning = true
     interrupted = signal
     logger.warning(`${signal} received: removing containers and images created by this run`)
+    // A wedged daemon must not keep the process alive: exit after a bounded wait whatever happens.
+    const giveUp = setTimeout(() => {
+      logger.warning('cleanup is taking too long; exiting (the post step or a label sweep removes the rest)')
+      exit(code)
+    }, SIGNAL_CLEANUP_LIMIT_MS)
+    giveUp.unref()
     tracker
       .cleanup(docker)
       .catch(error => logger.warning(`cleanup failed: ${describeError(error)}`))
-      .finally(() => exit(code))
+      .finally(() => {
+        clearTimeout(giveUp)
+        exit(code)
+      })
   }
   process.on('SIGINT', handler)
   process.on('SIGTERM', handler)

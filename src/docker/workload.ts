@@ -6,7 +6,7 @@ import { OperationalError } from '../errors'
 import type { Logger } from '../logger'
 import { defaultProfile } from '../profile/parse'
 import type { RuntimeProfile } from '../profile/types'
-import { createTracked, daemonMessage, readLogs, waitFor } from './container-run'
+import { createTracked, daemonMessage, readLogs, startWithin, waitFor } from './container-run'
 import { chooseInjection, type Injection } from './injection'
 import { collectProbeReport, createProbeContainer, DEFAULT_PROBE_TIMEOUT_MS } from './probe-run'
 import type { ProbeReport } from './probe-report'
@@ -87,7 +87,10 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
         }),
         opts.tracker
       )
-      await container.start()
+      const startLimitMs = opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS
+      if ((await startWithin(container, startLimitMs)) === 'timeout') {
+        throw new Error(`the daemon did not start it within ${startLimitMs / 1000} s`)
+      }
     } catch (error) {
       throw new OperationalError(
         `cannot start the image's entrypoint: ${daemonMessage(error)}`,

@@ -272,7 +272,7 @@ function baseImageUser(rawImage: string, image: Expansion): EffectiveUser {
   return {
     kind: 'root',
     source: 'base-image-default',
-    reason: `\`${image.value}\` is not a base image known to run as non-root, so it runs as root as Docker does by default; the build and probe confirm it`
+    reason: `\`${image.value}\` is not a base image known to run as non-root, so it runs as root as Docker does by default; the build and probe measure the real user`
   }
 }
 

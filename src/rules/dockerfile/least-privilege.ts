@@ -63,7 +63,7 @@ export const finalStageRunsAsRoot: Rule = {
       }
       return [
         {
-          message: `The final stage runs as root: it sets no USER${chain}, and its base image \`${origin.baseImage}\` is not known to run as non-root, so Docker's default, root, applies. The build and probe confirm it.`,
+          message: `The final stage runs as root: it sets no USER${chain}, and its base image \`${origin.baseImage}\` is not known to run as non-root, so Docker's default, root, applies. The build and probe measure the real user.`,
           properties: { ...properties, cause: 'no-user', baseImage: origin.baseImage }
         }
       ]
