@@ -1,9 +1,12 @@
-// The action's entry for both steps (action.yml `main` and `post`): the saved `isPost` state tells
-// them apart, as in actions/checkout. Errors are one line; the post step only warns.
+// The one bundled entry. For the action (action.yml `main` and `post`) the saved `isPost` state tells the
+// steps apart, as in actions/checkout; errors are one line and the post step only warns. The CLI's
+// dist/cli/index.js is a shim that sets CLI_ENTRY_FLAG and loads this same bundle, so dockerode and its
+// files ship once.
 import * as core from '@actions/core'
 import { runMain } from './action/main'
 import { runPost } from './action/post'
 import { isPost, markMainStarted } from './action/state'
+import { runCliProcess } from './cli/main'
 import { describeError } from './errors'
 
 async function entry(): Promise<void> {
@@ -23,4 +26,9 @@ async function entry(): Promise<void> {
   }
 }
 
-void entry()
+/** Set on globalThis by dist/cli/index.js (written by scripts/package.mjs). */
+const CLI_ENTRY_FLAG = '__leastPrivilegeCli'
+
+if ((globalThis as Record<string, unknown>)[CLI_ENTRY_FLAG] === true)
+  void runCliProcess(process.argv.slice(2))
+else void entry()

@@ -106,15 +106,15 @@ function reader(settings: Settings) {
   }
 }
 
-main(process.argv.slice(2)).then(
-  code => {
-    process.exitCode = code
-  },
-  error => {
+/** Runs the CLI as a process: sets the exit status, and never lets an error escape as a stack trace. */
+export async function runCliProcess(argv: string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv)
+  } catch (error) {
     // A bug, not a user error: still one line, never a stack trace (set LEAST_PRIVILEGE_DEBUG=1 for it).
     if (process.env.LEAST_PRIVILEGE_DEBUG === '1') process.stderr.write(`${(error as Error)?.stack}\n`)
     const prefix = error instanceof UsageError ? '' : 'internal error: '
     process.stderr.write(`least-privilege: ${prefix}${describeError(error)}\n`)
     process.exitCode = 2
   }
-)
+}
