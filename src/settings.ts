@@ -1,4 +1,6 @@
 import type { FailOn } from './findings'
+import { defaultProfile } from './profile/parse'
+import type { RuntimeProfile } from './profile/types'
 
 export type ProbeMode = 'auto' | 'true' | 'false'
 export type OutputFormat = 'text' | 'json' | 'markdown'
@@ -22,8 +24,16 @@ export interface Settings {
   build: boolean
   /** Probe built images: auto = when a daemon answers. */
   probe: ProbeMode
-  /** `docker run` flags of the deployment, as one string. */
+  /**
+   * `docker run` flags of the deployment, as given. Raw text that may hold secrets (`--env TOKEN=…`): never
+   * print or report it; reports use `profile.args`, which is redacted.
+   */
   runOptions: string
+  /**
+   * The deployment profile parsed from `runOptions` when the settings were read (profile/load.ts), with its
+   * seccomp file already read: a bad flag or file fails then, before any build.
+   */
+  profile: RuntimeProfile
   /** Where to write SARIF ('' = do not write). */
   sarifFile: string
   failOn: FailOn
@@ -41,6 +51,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'paths' | 'cwd' | 'repoRoot'> = {
   build: true,
   probe: 'auto',
   runOptions: '',
+  profile: defaultProfile(),
   sarifFile: '',
   failOn: 'error',
   format: 'text',

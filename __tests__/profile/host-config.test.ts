@@ -1,11 +1,13 @@
-import { describe, expect, it } from '@jest/globals'
-import { UsageError } from '../../src/errors'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { toHostConfig } from '../../src/profile/host-config'
+import { loadRuntimeProfile } from '../../src/profile/load'
 import { defaultProfile, parseRunOptions } from '../../src/profile/parse'
 
-const noFiles = () => {
-  throw new Error('ENOENT: no such file')
-}
+const dir = mkdtempSync(join(tmpdir(), 'lp-hostconfig-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('toHostConfig', () => {
   it('maps the defaults to an unprivileged HostConfig and no User', () => {
@@ -64,28 +66,18 @@ describe('toHostConfig', () => {
     ])
   })
 
-  it('sends a seccomp profile file as its compact JSON, as the CLI does', () => {
-    const read: string[] = []
-    const { HostConfig } = toHostConfig(parseRunOptions('--security-opt seccomp=prof/seccomp.json'), {
-      cwd: '/work',
-      readFile: path => {
-        read.push(path)
-        return '{\n  "defaultAction": "SCMP_ACT_ERRNO"\n}\n'
-      }
-    })
-    expect(read).toEqual(['/work/prof/seccomp.json'])
+  it('sends a seccomp profile file as its compact JSON, as the CLI does, from the content read with the settings', () => {
+    mkdirSync(join(dir, 'prof'))
+    writeFileSync(join(dir, 'prof/seccomp.json'), '{\n  "defaultAction": "SCMP_ACT_ERRNO"\n}\n')
+    const profile = loadRuntimeProfile('--security-opt seccomp=prof/seccomp.json', dir)
+    // Changing the file afterwards changes nothing: the content was read once, when the settings were read.
+    writeFileSync(join(dir, 'prof/seccomp.json'), 'not json')
+    const { HostConfig } = toHostConfig(profile, { cwd: dir })
     expect(HostConfig.SecurityOpt).toEqual(['seccomp={"defaultAction":"SCMP_ACT_ERRNO"}'])
   })
 
-  it('fails with one line when the seccomp profile cannot be read or is not JSON', () => {
-    const profile = parseRunOptions('--security-opt seccomp=/nope.json')
-    expect(() => toHostConfig(profile, { readFile: noFiles })).toThrow(UsageError)
-    expect(() => toHostConfig(profile, { readFile: noFiles })).toThrow(
-      'run-options: cannot read seccomp profile /nope.json: ENOENT'
-    )
-    expect(() => toHostConfig(profile, { readFile: () => 'nope' })).toThrow(
-      'seccomp profile /nope.json is not valid JSON'
-    )
+  it('refuses a seccomp path that was never loaded (a bug, not input) instead of reading it late', () => {
+    expect(() => toHostConfig(parseRunOptions('--security-opt seccomp=/nope.json'))).toThrow(/was not loaded/)
   })
 
   it('turns systempaths=unconfined into empty masked and read-only path lists', () => {

@@ -194,10 +194,10 @@ describe('parseRunOptions: devices, sysctls', () => {
 
   it('reads --sysctl name=value and rejects a missing =', () => {
     expect(
-      parseRunOptions('--sysctl net.ipv4.ip_unprivileged_port_start=1024 --sysctl=a.b=c=d').sysctls
+      parseRunOptions('--sysctl net.ipv4.ip_unprivileged_port_start=1024 --sysctl=net.a.b=c=d').sysctls
     ).toEqual({
       'net.ipv4.ip_unprivileged_port_start': '1024',
-      'a.b': 'c=d'
+      'net.a.b': 'c=d'
     })
     expect(() => parseRunOptions('--sysctl kernel.shmmax')).toThrow(/invalid --sysctl "kernel.shmmax"/)
   })

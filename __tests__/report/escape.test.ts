@@ -119,3 +119,17 @@ describe('terminalSafe', () => {
     expect(out).toBe('\\x1b]0;pwned\\x07\\x1b[2J x\\u202e\\x9b')
   })
 })
+
+describe('codeSpan keeps ordinary characters, so a runner mask still matches', () => {
+  it('leaves identifiers, = and - as they are', () => {
+    expect(codeSpan('--env GITHUB_TOKEN=ghs_abc-123 --cap-add=SYS_ADMIN')).toBe(
+      '<code>--env GITHUB_TOKEN=ghs_abc-123 --cap-add=SYS_ADMIN</code>'
+    )
+  })
+
+  it('still encodes what could render: emphasis, autolinks, HTML', () => {
+    expect(codeSpan('_em_ x_ a.b www.evil.example http://x a@b')).toBe(
+      '<code>&#95;em&#95; x&#95; a.b www&#46;evil.example http&#58;//x a&#64;b</code>'
+    )
+  })
+})

@@ -90,7 +90,7 @@ describe('renderMarkdown', () => {
 
   it('names the measured profile or Docker defaults', () => {
     expect(renderMarkdown(measuredReport, fixtureRules)).toContain(
-      '**Measured under:** <code>&#45;&#45;cap&#45;add&#61;SYS&#95;ADMIN &#45;&#45;security&#45;opt seccomp&#61;unconfined</code>'
+      '**Measured under:** <code>--cap-add=SYS_ADMIN --security-opt seccomp=unconfined</code>'
     )
     expect(renderMarkdown(staticReport, fixtureRules)).toContain(
       '**Deployment profile:** Docker defaults (no run options given) · not measured: static only \\(\\-\\-no\\-build\\)'
@@ -143,7 +143,7 @@ describe('renderMarkdown', () => {
       '- ⚠️ **warning** (cleanup\\-failed): Could not remove container 3f2a\\: already gone.'
     )
     expect(md).toContain(
-      '- ⛔ **error** (build\\-failed) in <code>worker&#47;Dockerfile</code> line 3: Build failed'
+      '- ⛔ **error** (build\\-failed) in <code>worker/Dockerfile</code> line 3: Build failed'
     )
   })
 

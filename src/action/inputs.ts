@@ -3,6 +3,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { UsageError } from '../errors'
 import type { FailOn } from '../findings'
+import { loadRuntimeProfile } from '../profile/load'
 import { DEFAULT_SETTINGS, type ProbeMode, type Settings } from '../settings'
 import { isGlob, listFiles, matchFiles } from './glob'
 
@@ -60,6 +61,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     build,
     probe,
     runOptions: input('run-options'),
+    profile: loadRuntimeProfile(input('run-options'), workspace),
     sarifFile: sarifPath(workspace, env.RUNNER_TEMP, input('sarif-file') || 'least-privilege.sarif'),
     failOn,
     summary: bool('summary', input('summary'), true),

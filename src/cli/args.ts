@@ -1,7 +1,12 @@
-// Parses `least-privilege scan [options] PATH...` into Settings. Pure: no I/O, errors are UsageError.
+// Parses `least-privilege scan [options] PATH...` into Settings; errors are UsageError. The only I/O: the
+// seccomp file named in --run-options is read (profile/load.ts), and `.git` is looked for to find the
+// default repository root (./repo-root.ts).
+import { resolve } from 'node:path'
 import { UsageError } from '../errors'
 import type { FailOn } from '../findings'
+import { loadRuntimeProfile } from '../profile/load'
 import { DEFAULT_SETTINGS, type OutputFormat, type ProbeMode, type Settings } from '../settings'
+import { defaultRepoRoot } from './repo-root'
 
 export type CliCommand =
   { kind: 'help' } | { kind: 'version' } | { kind: 'scan'; settings: Settings; color: boolean | undefined }
@@ -24,7 +29,8 @@ Options:
   --build-arg KEY=VALUE     build argument (repeatable)
   --keep-image              keep built images after the scan
   --probe-timeout SECONDS   upper bound for one probe container                   [30]
-  --repo-root DIR           paths in reports are relative to DIR                  [current folder]
+  --build-timeout SECONDS   upper bound for one image build                       [900]
+  --repo-root DIR           paths in reports and SARIF are relative to DIR  [the scanned path's git top-level]
   --color, --no-color       force or disable colour (NO_COLOR is honoured)
   -h, --help               show this help
   --version                print the version
@@ -47,6 +53,7 @@ const VALUE_OPTIONS = new Set([
   '--context',
   '--build-arg',
   '--probe-timeout',
+  '--build-timeout',
   '--repo-root'
 ])
 
@@ -56,7 +63,15 @@ export function parseCli(argv: string[], cwd: string): CliCommand {
   if (argv[0] === '--version' || argv[0] === 'version') return { kind: 'version' }
   if (argv[0] !== 'scan') throw new UsageError(`unknown command "${argv[0]}": expected "scan" (see --help)`)
 
-  const settings: Settings = { ...DEFAULT_SETTINGS, buildArgs: {}, paths: [], cwd, repoRoot: cwd }
+  const settings: Settings = {
+    ...DEFAULT_SETTINGS,
+    // No prototype: `--build-arg __proto__=x` is a key like any other.
+    buildArgs: Object.create(null) as Record<string, string>,
+    paths: [],
+    cwd,
+    repoRoot: cwd
+  }
+  let repoRoot: string | undefined
   let color: boolean | undefined
   const args = argv.slice(1)
   for (let i = 0; i < args.length; i++) {
@@ -122,7 +137,7 @@ export function parseCli(argv: string[], cwd: string): CliCommand {
         settings.context = nonEmpty(name, value)
         break
       case '--repo-root':
-        settings.repoRoot = nonEmpty(name, value)
+        repoRoot = resolve(cwd, nonEmpty(name, value))
         break
       case '--build-arg': {
         const text = value as string
@@ -139,6 +154,14 @@ export function parseCli(argv: string[], cwd: string): CliCommand {
         settings.probeTimeoutMs = Math.round(seconds * 1000)
         break
       }
+      case '--build-timeout': {
+        const seconds = Number(value)
+        if (!Number.isFinite(seconds) || seconds < 1 || seconds > 86_400) {
+          throw new UsageError(`--build-timeout expects seconds between 1 and 86400, got "${value}"`)
+        }
+        settings.timeouts = { ...settings.timeouts, buildMs: Math.round(seconds * 1000) }
+        break
+      }
       default:
         throw new UsageError(`unknown option ${name} (see --help)`)
     }
@@ -151,6 +174,9 @@ export function parseCli(argv: string[], cwd: string): CliCommand {
       '--image and --no-build conflict: --image probes an image, --no-build runs static checks only'
     )
   }
+  settings.repoRoot = repoRoot ?? defaultRepoRoot(settings.paths, cwd)
+  // Parsed (and its seccomp file read) now, so a bad flag or file fails before any build, --no-build too.
+  settings.profile = loadRuntimeProfile(settings.runOptions, cwd)
   return { kind: 'scan', settings, color }
 }
 

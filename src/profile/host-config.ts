@@ -2,17 +2,13 @@
 // same flags. The probe container is created from this, so what the deployment rules judge is what the
 // probe measures.
 
-import { readFileSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
-import { describeError, UsageError } from '../errors'
 import { parseDevice } from './devices'
 import type { MountSpec, RuntimeProfile } from './types'
 
 export interface HostConfigOptions {
-  /** Relative bind sources and seccomp profile paths are resolved against this (default: process.cwd()). */
+  /** Relative bind sources are resolved against this (default: process.cwd()). */
   cwd?: string
-  /** Reads a seccomp profile file (default: fs.readFileSync). The CLI sends the file's JSON, not its path. */
-  readFile?: (path: string) => string
 }
 
 export interface ContainerPrivilegeConfig {
@@ -32,7 +28,7 @@ export function toHostConfig(
     CapAdd: profile.capAdd.map(apiCapName),
     CapDrop: profile.capDrop.map(apiCapName)
   }
-  const securityOpt = securityOptFor(profile, cwd, options.readFile ?? (p => readFileSync(p, 'utf8')))
+  const securityOpt = securityOptFor(profile)
   if (securityOpt.length) hostConfig.SecurityOpt = securityOpt
   if (profile.securityOpt.systemPaths === 'unconfined') {
     // The CLI turns `systempaths=unconfined` into empty masked/read-only path lists; the daemon rejects the option.
@@ -51,7 +47,9 @@ export function toHostConfig(
   if (mounts.length) hostConfig.Mounts = mounts
   const tmpfs = profile.mounts.filter(isTmpfsFlag)
   if (tmpfs.length) hostConfig.Tmpfs = Object.fromEntries(tmpfs.map(m => [m.target, m.options ?? '']))
-  if (Object.keys(profile.sysctls).length) hostConfig.Sysctls = { ...profile.sysctls }
+  // Object.fromEntries defines own keys, so a name like `__proto__` could not reach the prototype.
+  const sysctls = Object.entries(profile.sysctls)
+  if (sysctls.length) hostConfig.Sysctls = Object.fromEntries(sysctls)
   if (profile.groupAdd.length) hostConfig.GroupAdd = [...profile.groupAdd]
   if (profile.init) hostConfig.Init = true
   const config: ContainerPrivilegeConfig = { HostConfig: hostConfig }
@@ -77,29 +75,29 @@ function apiMount(mount: MountSpec, cwd: string): Record<string, unknown> {
   return api
 }
 
-function securityOptFor(profile: RuntimeProfile, cwd: string, readFile: (path: string) => string): string[] {
+function securityOptFor(profile: RuntimeProfile): string[] {
   const opts = profile.securityOpt
   const out: string[] = []
   if (opts.noNewPrivileges !== undefined) out.push(`no-new-privileges=${opts.noNewPrivileges}`)
-  if (opts.seccomp !== undefined) out.push(`seccomp=${seccompValue(opts.seccomp, cwd, readFile)}`)
+  if (opts.seccomp !== undefined) out.push(`seccomp=${seccompValue(profile)}`)
   if (opts.apparmor !== undefined) out.push(`apparmor=${opts.apparmor}`)
   for (const label of opts.labels) out.push(`label=${label}`)
   return out
 }
 
-/** `unconfined`/`builtin` pass through; a path becomes the profile's compact JSON, as the CLI does. */
-function seccompValue(value: string, cwd: string, readFile: (path: string) => string): string {
-  if (value === 'unconfined' || value === 'builtin') return value
-  const path = resolve(cwd, value)
-  let text: string
-  try {
-    text = readFile(path)
-  } catch (error) {
-    throw new UsageError(`run-options: cannot read seccomp profile ${value}: ${describeError(error)}`)
+/**
+ * `unconfined`/`builtin` pass through; a path becomes the profile's compact JSON, as the CLI does. The file
+ * was read when the settings were read (./load.ts): reading it here, after a build, is what let a FIFO hang
+ * the process and a bad file pass `--no-build`.
+ */
+function seccompValue(profile: RuntimeProfile): string {
+  const { seccomp, seccompProfile } = profile.securityOpt
+  if (seccomp === 'unconfined' || seccomp === 'builtin') return seccomp as string
+  if (!seccompProfile) {
+    // A profile built without loadRuntimeProfile: a bug, not bad input.
+    throw new Error(
+      `seccomp profile ${JSON.stringify(seccomp)} was not loaded before the container was created`
+    )
   }
-  try {
-    return JSON.stringify(JSON.parse(text))
-  } catch {
-    throw new UsageError(`run-options: seccomp profile ${value} is not valid JSON`)
-  }
+  return seccompProfile.json
 }

@@ -7,6 +7,7 @@ import { UsageError } from '../errors'
 import { normaliseCapability } from './capabilities'
 import { parseDevice } from './devices'
 import { parseBoolWord, parseMount, parseTmpfs, parseVolume } from './mounts'
+import { redactFlagValue, redactText } from './redact'
 import { flagArity, shortFlagName } from './run-flags'
 import { applySecurityOpt } from './security-opt'
 import { splitRunOptions } from './split'
@@ -25,7 +26,8 @@ export function defaultProfile(): RuntimeProfile {
     readOnly: false,
     devices: [],
     mounts: [],
-    sysctls: {},
+    // Keys come from input (`--sysctl __proto__=1`): no prototype, so every name is an own key.
+    sysctls: Object.create(null) as Record<string, string>,
     init: false
   }
 }
@@ -35,17 +37,33 @@ export function parseRunOptions(text: string): RuntimeProfile {
   return profileFromArgs(splitRunOptions(text))
 }
 
-/** The same, for flags that are already words (e.g. from a config file list). */
+/**
+ * The same, for flags that are already words (e.g. from a config file list). The profile's `args` hold the
+ * redacted display form (./redact.ts): the raw values of `--env` and of anything secret-shaped are not
+ * kept anywhere, and error messages are redacted too. The tool never passes `--env` to a container (the
+ * probe and the workload run without the deployment's environment), so nothing needs the real values.
+ */
 export function profileFromArgs(args: string[]): RuntimeProfile {
+  try {
+    return parseArgs(args)
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(redactText(error.message))
+    throw error
+  }
+}
+
+function parseArgs(args: string[]): RuntimeProfile {
   const profile = defaultProfile()
-  profile.args = [...args]
+  const display = args.map(redactText)
   profile.declared = args.length > 0
   let i = 0
-  const nextValue = (flag: string): string => {
+  const nextValue = (flag: string, name: string): string => {
     if (i >= args.length) throw new UsageError(`run-options: ${flag} needs a value`)
+    display[i] = redactFlagValue(name, args[i])
     return args[i++]
   }
   while (i < args.length) {
+    const at = i
     const word = args[i++]
     if (word === '--') {
       if (i < args.length) throw notAFlag(args[i])
@@ -58,7 +76,10 @@ export function profileFromArgs(args: string[]): RuntimeProfile {
       const arity = flagArity(name)
       if (!arity) throw new UsageError(`run-options: unknown flag ${shown(`--${name}`)}`)
       if (arity === 'bool') applyBool(profile, name, inline)
-      else applyValue(profile, name, inline ?? nextValue(`--${name}`))
+      else {
+        if (inline !== undefined) display[at] = `--${name}=${redactFlagValue(name, inline)}`
+        applyValue(profile, name, inline ?? nextValue(`--${name}`, name))
+      }
     } else if (word.startsWith('-') && word.length > 1) {
       // A cluster of one-letter flags; the first one that takes a value eats the rest of the word.
       for (let k = 1; k < word.length; k++) {
@@ -71,13 +92,24 @@ export function profileFromArgs(args: string[]): RuntimeProfile {
           applyBool(profile, name, inline)
           if (inline !== undefined) break
         } else {
-          applyValue(profile, name, inline ?? (rest || nextValue(`-${letter}`)))
+          const value = inline ?? rest
+          if (inline !== undefined || rest) {
+            display[at] =
+              `${word.slice(0, k + 1)}${inline !== undefined ? '=' : ''}${redactFlagValue(name, value)}`
+          }
+          applyValue(profile, name, inline ?? (rest || nextValue(`-${letter}`, name)))
           break
         }
       }
     } else {
       throw notAFlag(word)
     }
+  }
+  profile.args = display
+  // Mount flag text is quoted in findings; a volume option may carry a password.
+  for (const mount of profile.mounts) {
+    mount.flag = redactText(mount.flag)
+    if (mount.options !== undefined) mount.options = redactText(mount.options)
   }
   return profile
 }
@@ -192,12 +224,34 @@ function applyValue(profile: RuntimeProfile, name: string, value: string): void 
       const eq = value.indexOf('=')
       if (eq <= 0)
         throw new UsageError(`run-options: invalid --sysctl ${JSON.stringify(value)}: expected name=value`)
-      profile.sysctls[value.slice(0, eq)] = value.slice(eq + 1)
+      const key = value.slice(0, eq)
+      if (!sysctlAllowed(key)) {
+        throw new UsageError(
+          `run-options: --sysctl ${JSON.stringify(key)} is not allowed (docker accepts net.*, fs.mqueue.* and the kernel IPC sysctls)`
+        )
+      }
+      profile.sysctls[key] = value.slice(eq + 1)
       break
     }
     default:
     // accepted, no bearing on privilege
   }
+}
+
+// docker's opts.ValidateSysctl: only namespaced sysctls can be set for a container.
+const KERNEL_SYSCTLS = new Set([
+  'kernel.msgmax',
+  'kernel.msgmnb',
+  'kernel.msgmni',
+  'kernel.sem',
+  'kernel.shmall',
+  'kernel.shmmax',
+  'kernel.shmmni',
+  'kernel.shm_rmid_forced'
+])
+
+function sysctlAllowed(name: string): boolean {
+  return KERNEL_SYSCTLS.has(name) || name.startsWith('net.') || name.startsWith('fs.mqueue.')
 }
 
 /** `--network host`, or the newer `--network name=host,alias=x` form. */

@@ -18,6 +18,11 @@ export interface SecurityOpts {
   noNewPrivileges?: boolean
   /** `unconfined`, a profile path, or undefined for the daemon default. */
   seccomp?: string
+  /**
+   * The seccomp profile file named by `seccomp`, read and validated when the settings are read
+   * (./load.ts), so a bad file fails before any build. `json` is the compact JSON sent to the daemon.
+   */
+  seccompProfile?: { path: string; json: string }
   /** `unconfined`, a profile name, or undefined for the default. */
   apparmor?: string
   /** `label=` values as given (`disable`, `type:container_t` ...). */
@@ -29,7 +34,7 @@ export interface SecurityOpts {
 export interface RuntimeProfile {
   /** True when any flags were given; false means Docker's defaults. */
   declared: boolean
-  /** The flags as split, for reports. */
+  /** The flags as split, for reports, with secrets redacted (./redact.ts): never the raw values. */
   args: string[]
   /** `--user` value as given. */
   user?: string
@@ -52,6 +57,7 @@ export interface RuntimeProfile {
   /** `--device-cgroup-rule` values as given (`c 1:3 mr`, `a *:* rwm`). */
   deviceCgroupRules?: string[]
   mounts: MountSpec[]
+  /** A null-prototype object: names come from input. */
   sysctls: Record<string, string>
   /** `--init`. */
   init: boolean

@@ -81,20 +81,37 @@ export function escapeHtml(text: string, options: { maxLength?: number } = {}): 
   return out
 }
 
+// Characters that never change how a code element renders: kept as they are, so a secret that slipped
+// through still reads the same to the runner's masker (`&#95;` in `GITHUB_TOKEN` defeated it).
+const CODE_SAFE = new Set(' =-,/+%;?{}^'.split(''))
+
 /**
- * Untrusted text shown as code, safe inside GFM table cells: an HTML `<code>` element whose content is all
- * entities for punctuation. Content between inline HTML tags is still parsed as Markdown, so a backtick span
- * would not do (`|` splits cells, a backtick run ends the span). GitHub does not link mentions inside `code`.
+ * Untrusted text shown as code, safe inside GFM table cells: an HTML `<code>` element. Content between inline
+ * HTML tags is still parsed as Markdown, so a backtick span would not do (`|` splits cells, a backtick run
+ * ends the span). Only what could change the rendering becomes a numeric entity: HTML and Markdown syntax,
+ * `:` and `@` (autolinks), the `.` of `www.`, and `_` unless it sits inside a word (where it cannot emphasise).
+ * GitHub does not link mentions inside `code`.
  */
 export function codeSpan(text: string, options: { maxLength?: number } = {}): string {
   const clean = stripControl(truncate(String(text), options.maxLength ?? DEFAULT_MAX_LENGTH))
+  const chars = Array.from(clean)
   let out = ''
-  for (const ch of clean) {
+  for (const [i, ch] of chars.entries()) {
     const code = ch.codePointAt(0) as number
-    const punctuation = code < 128 && /[^A-Za-z0-9 ]/.test(ch)
-    out += punctuation ? `&#${code};` : ch
+    out += code < 128 && codeNeedsEntity(chars, i) ? `&#${code};` : ch
   }
   return `<code>${out}</code>`
+}
+
+function codeNeedsEntity(chars: string[], i: number): boolean {
+  const ch = chars[i]
+  if (/[A-Za-z0-9]/.test(ch) || CODE_SAFE.has(ch)) return false
+  const alnum = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c)
+  if (ch === '_') return !(alnum(chars[i - 1]) && alnum(chars[i + 1]))
+  // `www.` starts a GFM autolink.
+  const before = chars.slice(Math.max(0, i - 3), i).join('')
+  if (ch === '.') return before.toLowerCase() === 'www'
+  return true
 }
 
 /** A backtick fence longer than any backtick run in `content` (at least three). */

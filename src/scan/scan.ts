@@ -14,7 +14,6 @@ import type { DockerfileModel } from '../dockerfile/types'
 import { OperationalError, UsageError, describeError } from '../errors'
 import type { Logger } from '../logger'
 import { RESOURCE_LABEL } from '../meta'
-import { parseRunOptions } from '../profile/parse'
 import type { RuntimeProfile } from '../profile/types'
 import { evaluateRules } from '../rules/engine'
 import { ALL_RULES, ruleMetas } from '../rules/registry'
@@ -41,7 +40,7 @@ interface DockerSession {
 
 export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanReport> {
   const startedAt = new Date().toISOString()
-  const profile = parseRunOptions(settings.runOptions)
+  const profile = settings.profile
   const targets = discoverDockerfiles(settings.paths, settings.cwd, settings.repoRoot)
   if (settings.image && targets.length > 1) {
     throw new UsageError(
