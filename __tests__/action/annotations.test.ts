@@ -74,14 +74,14 @@ describe('emitAnnotations through @actions/core', () => {
   })
   afterEach(() => spy.mockRestore())
 
-  it('escapes file names with , and : and messages with newlines, so no property can be injected', () => {
+  it('escapes file names with , and : and puts a multi-line message on one line, so nothing can be injected', () => {
     const file = 'svc/a,title=pwned::x/Dockerfile'
     emitAnnotations(
       selectAnnotations(report([finding('error', 4, file, { message: 'line one\nline two 100%' })]))
     )
     expect(lines).toHaveLength(1)
     expect(lines[0]).toBe(
-      '::error title=LP101 (Least Privilege),file=svc/a%2Ctitle=pwned%3A%3Ax/Dockerfile,line=4::line one%0Aline two 100%25\n'
+      '::error title=LP101 (Least Privilege),file=svc/a%2Ctitle=pwned%3A%3Ax/Dockerfile,line=4::line one line two 100%25\n'
     )
   })
 

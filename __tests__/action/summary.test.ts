@@ -1,6 +1,5 @@
-import { describe, expect, it, jest } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { composeSummary, fitBytes, SUMMARY_LIMIT_BYTES, verdictLine } from '../../src/action/summary'
-import { safeInfo } from '../../src/action/logger'
 import type { GateResult } from '../../src/scan/gate'
 import type { ScanReport } from '../../src/scan/types'
 
@@ -50,19 +49,5 @@ describe('job summary', () => {
     expect(out).not.toContain('\uFFFD')
     expect(out).toMatch(/<\/details>\n\n… the summary was cut/)
     expect(fitBytes('small')).toBe('small')
-  })
-})
-
-describe('safeInfo', () => {
-  it('wraps text that could be read as a workflow command in stop-commands', () => {
-    const write = jest.fn<(line: string) => void>()
-    safeInfo('Step 3: RUN echo hi\n  ::add-mask::x', write)
-    const calls = write.mock.calls.map(c => c[0])
-    expect(calls).toHaveLength(3)
-    const token = /^::stop-commands::([0-9a-f]{32})$/.exec(calls[0])?.[1]
-    expect(token).toBeDefined()
-    expect(calls[2]).toBe(`::${token}::`)
-    safeInfo('plain text', write)
-    expect(write).toHaveBeenLastCalledWith('plain text')
   })
 })

@@ -1,12 +1,13 @@
 // Findings as workflow-command annotations on the right file and line. GitHub shows at most 10
 // annotations of each kind per step and drops the rest silently, so the most severe 10 of each kind
 // are emitted and the summary and SARIF carry everything.
-import * as core from '@actions/core'
+import type * as core from '@actions/core'
 import type { Level } from '../findings'
 import { bySeverity, ruleIndex } from '../report/summary'
 import type { RuleMeta } from '../rules/types'
 import { PRINCIPLE_NAMES } from '../principles'
 import type { ScanReport } from '../scan/types'
+import { safeError, safeNotice, safeWarning } from './runner-safe'
 
 export type AnnotationKind = 'error' | 'warning' | 'notice'
 
@@ -65,10 +66,15 @@ export function selectAnnotations(
   return all.filter(a => taken[a.kind]++ < limit)
 }
 
-type Sink = Pick<typeof core, 'error' | 'warning' | 'notice'>
+type Sink = Record<AnnotationKind, (message: string, properties?: core.AnnotationProperties) => void>
 
-/** Emits annotations; @actions/core escapes `%`, CR, LF, and in properties also `:` and `,`. */
-export function emitAnnotations(annotations: Annotation[], sink: Sink = core): void {
+const SAFE_SINK: Sink = { error: safeError, warning: safeWarning, notice: safeNotice }
+
+/**
+ * Emits annotations; @actions/core escapes `%`, CR, LF, and in properties also `:` and `,`, and the safe
+ * sink makes each message one capped line.
+ */
+export function emitAnnotations(annotations: Annotation[], sink: Sink = SAFE_SINK): void {
   for (const a of annotations) {
     sink[a.kind](a.message, { title: a.title, file: a.file, startLine: a.startLine, endLine: a.endLine })
   }

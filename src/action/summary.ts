@@ -3,6 +3,7 @@
 import * as core from '@actions/core'
 import type { GateResult } from '../scan/gate'
 import type { ScanReport } from '../scan/types'
+import { safeInfo } from './runner-safe'
 
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024
 // Room for the runner's own framing and for our closing note.
@@ -51,7 +52,7 @@ export function fitBytes(text: string, limit = SUMMARY_LIMIT_BYTES): string {
 /** Appends to $GITHUB_STEP_SUMMARY; without one (a local run) the summary is skipped with a note. */
 export async function writeSummary(text: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   if (!env.GITHUB_STEP_SUMMARY) {
-    core.info('GITHUB_STEP_SUMMARY is not set; skipping the job summary')
+    safeInfo('GITHUB_STEP_SUMMARY is not set; skipping the job summary')
     return false
   }
   await core.summary.addRaw(text).write()
