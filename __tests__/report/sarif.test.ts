@@ -261,7 +261,7 @@ describe('buildSarif: paths and categories', () => {
     expect(repoRelativeUri('https://x/Dockerfile', '/repo')).toBeUndefined()
   })
 
-  it('leaves findings of files outside the repository out, with a warning', () => {
+  it('keeps findings of files outside the repository, with absolute file:// URIs and a warning', () => {
     const outside: ScanReport = {
       ...measuredReport,
       results: [
@@ -272,10 +272,16 @@ describe('buildSarif: paths and categories', () => {
       ]
     }
     const log = build(outside)
-    expect(log.runs[0].results).toEqual([])
-    expect(log.runs[0].invocations?.[0].toolExecutionNotifications?.map(n => n.descriptor?.id)).toContain(
-      'outside-repository'
+    const results = log.runs[0].results ?? []
+    expect(results).toHaveLength(measuredReport.results[0].findings.length)
+    for (const result of results) {
+      expect(result.locations?.[0].physicalLocation?.artifactLocation).toEqual({ uri: 'file:///x/Dockerfile' })
+    }
+    expect(schemaErrors(log)).toEqual([])
+    const warning = log.runs[0].invocations?.[0].toolExecutionNotifications?.find(
+      n => n.descriptor?.id === 'outside-repository'
     )
+    expect(warning?.message.text).toMatch(/file:\/\/ URIs, which GitHub code scanning cannot place/)
   })
 
   it('sets a category, ending in a slash', () => {

@@ -4,6 +4,7 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import type * as sarif from 'sarif'
 import type { Finding } from '../findings'
 import { REPO_URL, TOOL_NAME, TOOL_VERSION } from '../meta'
@@ -94,6 +95,23 @@ export function repoRelativeUri(file: string, repoRoot: string): string | undefi
   return encodeURI(p).replace(/[#?]/g, c => encodeURIComponent(c))
 }
 
+/**
+ * Where a result points: repo-relative under `%SRCROOT%`, or, for a file outside the repository root, an
+ * absolute `file://` URI. That is valid SARIF and keeps the result; GitHub code scanning needs repo-relative
+ * URIs to place it, so the caller warns (pass the right --repo-root).
+ */
+export function artifactLocation(file: string, repoRoot: string): sarif.ArtifactLocation {
+  const uri = repoRelativeUri(file, repoRoot)
+  if (uri) return { uri, uriBaseId: '%SRCROOT%' }
+  const plain = file.startsWith('file://') ? fileURLToPath(file) : file
+  return { uri: pathToFileURL(path.resolve(repoRoot, plain)).href }
+}
+
+/** The artifact location for a URI made by artifactLocation (`file:` ones are absolute). */
+function locationOf(uri: string): sarif.ArtifactLocation {
+  return uri.startsWith('file:') ? { uri } : { uri, uriBaseId: '%SRCROOT%' }
+}
+
 /** `message.text` is plain text, except that `[text](n)` links to related locations: escape those. */
 function plainMessage(text: string): string {
   const clean = stripControl(text, '\n').trim()
@@ -112,9 +130,8 @@ function notificationToSarif(n: Notification, repoRoot: string): sarif.Notificat
     message: { text: plainMessage(n.message) || n.kind },
     descriptor: { id: n.kind }
   }
-  const uri = n.file ? repoRelativeUri(n.file, repoRoot) : undefined
-  if (uri) {
-    const loc: sarif.PhysicalLocation = { artifactLocation: { uri, uriBaseId: '%SRCROOT%' } }
+  if (n.file) {
+    const loc: sarif.PhysicalLocation = { artifactLocation: artifactLocation(n.file, repoRoot) }
     if (n.line && n.line >= 1) loc.region = { startLine: Math.floor(n.line) }
     out.locations = [{ physicalLocation: loc }]
   }
@@ -124,7 +141,7 @@ function notificationToSarif(n: Notification, repoRoot: string): sarif.Notificat
 function defaultReader(repoRoot: string): (rel: string) => string | undefined {
   return rel => {
     try {
-      return readFileSync(path.join(repoRoot, rel), 'utf8')
+      return readFileSync(path.resolve(repoRoot, rel), 'utf8')
     } catch {
       return undefined
     }
@@ -155,19 +172,20 @@ export function buildSarif(report: ScanReport, rules: RuleMeta[], options: Sarif
   for (const result of report.results) {
     const ordered = [...result.findings].sort((a, b) => a.line - b.line)
     for (const finding of ordered) {
-      const uri = repoRelativeUri(finding.file || result.file, options.repoRoot)
-      if (!uri) {
-        outside.add(finding.file || result.file)
-        continue
-      }
+      const location = artifactLocation(finding.file || result.file, options.repoRoot)
+      const uri = location.uri as string
+      // Outside the root: kept with its file:// URI (never dropped), read by its absolute path.
+      if (!location.uriBaseId) outside.add(finding.file || result.file)
       if (!ruleIndexById.has(finding.ruleId)) unknownRules.add(finding.ruleId)
-      pending.push({ finding, uri, file: decodeURIComponent(uri) })
+      pending.push({ finding, uri, file: location.uriBaseId ? decodeURIComponent(uri) : fileURLToPath(uri) })
     }
   }
   for (const file of outside) {
     extra.push({
       level: 'warning',
-      message: { text: `${file} is outside the repository root; its findings are not in this SARIF file.` },
+      message: {
+        text: `${file} is outside the repository root ${options.repoRoot}: its results have absolute file:// URIs, which GitHub code scanning cannot place (set --repo-root to a folder that contains it).`
+      },
       descriptor: { id: 'outside-repository' }
     })
   }
@@ -233,7 +251,7 @@ export function buildSarif(report: ScanReport, rules: RuleMeta[], options: Sarif
       ruleId: finding.ruleId,
       level: finding.level,
       message: { text: plainMessage(finding.message) || finding.ruleId },
-      locations: [{ physicalLocation: { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region: where } }],
+      locations: [{ physicalLocation: { artifactLocation: locationOf(uri), region: where } }],
       partialFingerprints,
       properties: { ...(finding.properties ?? {}), evidence: finding.evidence, principle: finding.principle }
     }
