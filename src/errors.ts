@@ -20,8 +20,15 @@ export class OperationalError extends Error {
   }
 }
 
-/** One line for any thrown value, never a stack trace. */
+/** Longest error line printed; a longer message (a 100 KB flag value, say) is cut with an ellipsis. */
+export const MAX_ERROR_CHARS = 500
+
+/** One line for any thrown value, never a stack trace, at most MAX_ERROR_CHARS long. */
 export function describeError(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error)
-  return text.split('\n')[0].trim() || 'unknown error'
+  const line = text.split(/\r\n|[\r\n]/)[0].trim() || 'unknown error'
+  if (line.length <= MAX_ERROR_CHARS) return line
+  let cut = line.slice(0, MAX_ERROR_CHARS - 1)
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1)
+  return `${cut}…`
 }

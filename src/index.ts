@@ -2,9 +2,10 @@
 // steps apart, as in actions/checkout; errors are one line and the post step only warns. The CLI's
 // dist/cli/index.js is a shim that sets CLI_ENTRY_FLAG and loads this same bundle, so dockerode and its
 // files ship once.
-import * as core from '@actions/core'
 import { runMain } from './action/main'
 import { runPost } from './action/post'
+import { redactTokens } from './action/inputs'
+import { safeSetFailed, safeWarning } from './action/runner-safe'
 import { isPost, markMainStarted } from './action/state'
 import { runCliProcess } from './cli/main'
 import { describeError } from './errors'
@@ -14,7 +15,7 @@ async function entry(): Promise<void> {
     try {
       await runPost()
     } catch (error) {
-      core.warning(`Post step: ${describeError(error)}`)
+      safeWarning(`Post step: ${describeError(error)}`)
     }
     return
   }
@@ -22,7 +23,7 @@ async function entry(): Promise<void> {
   try {
     await runMain()
   } catch (error) {
-    core.setFailed(describeError(error))
+    safeSetFailed(redactTokens(describeError(error)))
   }
 }
 

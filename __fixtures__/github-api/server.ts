@@ -2,7 +2,9 @@
 // It is written from GitHub's documented behaviour, not from the action's code: real pagination with
 // Link headers, the 65,536-character body limit (422), 403 for read-only tokens and for editing
 // someone else's comment, 403 on GET /user for installation tokens, SARIF decoding and a processing
-// status that is pending before it is complete. Anything else is 404.
+// status that is pending before it is complete. Anything else is 404. `faults` make it misbehave the way
+// a real API (or a proxy in front of it) sometimes does: never answer, 5xx, spent rate limit, a body
+// that is not JSON, and a Link header whose next page loops back.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { gunzipSync } from 'node:zlib'
@@ -45,6 +47,17 @@ export interface RequestRecord {
   status: number
 }
 
+/** A misbehaviour for requests whose `METHOD /path` matches `match`, for the first `times` of them. */
+export interface Fault {
+  match: RegExp
+  kind: 'stall' | 'status' | 'malformed-json' | 'html' | 'rate-limited'
+  /** For `status` and `html`. */
+  status?: number
+  headers?: Record<string, string>
+  /** How many matching requests misbehave; all of them by default. */
+  times?: number
+}
+
 export interface GitHubApiOptions {
   owner: string
   repo: string
@@ -62,6 +75,10 @@ export interface GitHubApi {
   seedComment(issue: number, login: string, type: 'User' | 'Bot', body: string): StoredComment
   uploads: SarifUpload[]
   requests: RequestRecord[]
+  /** Active faults; tests replace the contents between runs. */
+  faults: Fault[]
+  /** When true, every page of comments says its next page is page 1. */
+  linkCycle: boolean
   close(): Promise<void>
 }
 
@@ -76,6 +93,9 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubA
   const pendingPolls = options.pendingPolls ?? 1
   let nextId = 1000
   let base = ''
+  const faults: Fault[] = []
+  const faultHits = new Map<Fault, number>()
+  const api = { linkCycle: false }
 
   const commentsOf = (issue: number): StoredComment[] => {
     if (!issues.has(issue)) issues.set(issue, [])
@@ -112,6 +132,15 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubA
       send(res, status, body, headers)
     }
     const raw = await readBody(req)
+    const fault = faults.find(f => f.match.test(`${method} ${url.pathname}`))
+    if (fault) {
+      const hits = (faultHits.get(fault) ?? 0) + 1
+      faultHits.set(fault, hits)
+      if (fault.times === undefined || hits <= fault.times) {
+        requests.push({ method, path: url.pathname + url.search, login: who?.login, status: -1 })
+        return misbehave(res, fault)
+      }
+    }
     if (!who) return reply(401, { message: 'Bad credentials', documentation_url: DOCS })
     const forbidden = (): void =>
       reply(403, {
@@ -144,7 +173,8 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubA
       }
       const links: string[] = []
       if (page > 1) links.push(link(page - 1, 'prev'))
-      if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'))
+      if (api.linkCycle) links.push(link(1, 'next'))
+      else if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'))
       if (page > 1) links.push(link(1, 'first'))
       return reply(
         200,
@@ -234,12 +264,45 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubA
     seedComment: addComment,
     uploads,
     requests,
+    faults,
+    get linkCycle() {
+      return api.linkCycle
+    },
+    set linkCycle(value: boolean) {
+      api.linkCycle = value
+    },
     close: () =>
       new Promise(done => {
         server.closeAllConnections()
         server.close(() => done())
       })
   }
+}
+
+function misbehave(res: ServerResponse, fault: Fault): void {
+  if (fault.kind === 'stall') return // never answers; close() drops the connection
+  if (fault.kind === 'malformed-json') {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
+    return void res.end('{not json]]')
+  }
+  if (fault.kind === 'html') {
+    res.writeHead(fault.status ?? 201, { 'content-type': 'text/html; charset=utf-8' })
+    return void res.end('<html><body><h1>Unicorn!</h1> secret internals here</body></html>')
+  }
+  if (fault.kind === 'rate-limited') {
+    return send(
+      res,
+      403,
+      { message: 'API rate limit exceeded for installation ID 1.', documentation_url: DOCS },
+      {
+        'x-ratelimit-limit': '1000',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+        ...fault.headers
+      }
+    )
+  }
+  send(res, fault.status ?? 502, { message: `injected ${fault.status ?? 502}` }, fault.headers)
 }
 
 function validateBody(body: unknown): unknown {

@@ -2,7 +2,15 @@
 // being written by the token's own account, so a marker planted in someone else's comment is ignored.
 import { createHash } from 'node:crypto'
 import type { Logger } from '../logger'
-import { apiMessage, httpStatus, type GitHubClient } from './github-client'
+import {
+  apiMessage,
+  httpStatus,
+  isRateLimited,
+  isTimeout,
+  objectData,
+  UnexpectedAnswerError,
+  type GitHubClient
+} from './github-client'
 
 /** GitHub rejects longer bodies with 422 "Body is too long (maximum is 65536 characters)". */
 export const COMMENT_LIMIT = 65_536
@@ -38,24 +46,72 @@ export interface IssueTarget {
   issueNumber: number
 }
 
-/** Searches every page of comments for ours: the marker and our own authorship. */
+/** 200 pages of 100: 20,000 comments. A longer thread (or a Link cycle) is not searched to the end. */
+export const MAX_COMMENT_PAGES = 200
+
+interface ListedComment {
+  id?: unknown
+  body?: unknown
+  user?: { login?: unknown } | null
+}
+
+/**
+ * Searches the pages of comments for ours: the marker and our own authorship. Follows GitHub's
+ * `Link: rel="next"`, only on the API's own origin (the token goes with every request), stops at a
+ * URL seen before, and gives up after `maxPages` rather than post a duplicate.
+ */
 export async function findStickyComment(
   client: GitHubClient,
   target: IssueTarget,
   marker: string,
-  author: string
+  author: string,
+  maxPages = MAX_COMMENT_PAGES
 ): Promise<{ id: number; body: string } | undefined> {
-  const pages = client.paginate.iterator(client.rest.issues.listComments, {
+  const origin = new URL(String(client.request.endpoint.DEFAULTS.baseUrl)).origin
+  const seen = new Set<string>()
+  let response = await client.rest.issues.listComments({
     owner: target.owner,
     repo: target.repo,
     issue_number: target.issueNumber,
     per_page: 100
   })
-  for await (const page of pages) {
-    const mine = page.data.find(
-      c => c.user?.login?.toLowerCase() === author.toLowerCase() && (c.body ?? '').includes(marker)
+  for (let page = 1; ; page++) {
+    if (response.url) seen.add(response.url)
+    const data = response.data as unknown
+    if (!Array.isArray(data)) throw new UnexpectedAnswerError('listing the pull request comments')
+    const mine = (data as ListedComment[]).find(
+      c =>
+        typeof c?.user?.login === 'string' &&
+        c.user.login.toLowerCase() === author.toLowerCase() &&
+        typeof c.body === 'string' &&
+        c.body.includes(marker)
     )
-    if (mine) return { id: mine.id, body: mine.body ?? '' }
+    if (mine && typeof mine.id === 'number') return { id: mine.id, body: mine.body as string }
+    const next = nextLink(response.headers.link)
+    if (!next) return undefined
+    if (new URL(next).origin !== origin) {
+      throw new Error('the next page of comments is on another host; not sending the token there')
+    }
+    if (seen.has(next)) throw new Error('the pages of comments loop (a next page was seen before)')
+    if (page >= maxPages) {
+      throw new Error(`more than ${maxPages} pages of comments; not searching further`)
+    }
+    seen.add(next)
+    response = (await client.request({ method: 'GET', url: next })) as typeof response
+  }
+}
+
+/** The `rel="next"` URL of a Link header, if any. */
+export function nextLink(header: string | undefined): string | undefined {
+  for (const part of (header ?? '').split(',').slice(0, 20)) {
+    const m = /^\s*<([^>]*)>\s*;\s*rel="?next"?\s*$/.exec(part)
+    if (m) {
+      try {
+        return new URL(m[1]).href
+      } catch {
+        return undefined
+      }
+    }
   }
   return undefined
 }
@@ -111,7 +167,9 @@ export async function upsertStickyComment(
       issue_number: target.issueNumber,
       body
     })
-    logger.info(`Created the pull request comment ${data.id}`)
+    const id = objectData(data, 'creating the pull request comment').id
+    if (typeof id !== 'number') throw new UnexpectedAnswerError('creating the pull request comment')
+    logger.info(`Created the pull request comment ${id}`)
     return 'created'
   } catch (error) {
     logger.warning(commentHint(error))
@@ -122,12 +180,18 @@ export async function upsertStickyComment(
 function commentHint(error: unknown): string {
   const status = httpStatus(error)
   const reason = apiMessage(error)
+  if (isRateLimited(error)) {
+    return `Could not write the pull request comment: the GitHub API rate limit is spent (HTTP ${status}: ${reason}); the job summary has the report.`
+  }
   if (status === 403 || status === 404) {
     return (
       `Could not write the pull request comment (HTTP ${status}: ${reason}). The token needs ` +
       '`permissions: pull-requests: write`; pull requests from forks get a read-only token, so there ' +
       'the job summary is the report. The result of this step does not depend on it.'
     )
+  }
+  if (isTimeout(error)) {
+    return `Could not write the pull request comment: ${reason}; the job summary has the report.`
   }
   return `Could not write the pull request comment (${status ? `HTTP ${status}: ` : ''}${reason}); the job summary has the report.`
 }

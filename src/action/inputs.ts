@@ -23,6 +23,21 @@ export interface ActionSettings extends Settings {
   dockerfiles: string[]
 }
 
+// GitHub token formats (classic, fine-grained, OAuth, app installation, refresh, user-to-server) and the
+// 40-hex legacy form. A token pasted into the wrong input must not reach the log in an error line.
+const TOKEN_LIKE = /\b(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{8,}|\b[0-9a-f]{40}\b/g
+
+/** `text` with anything that looks like a GitHub token cut to its prefix. */
+export function redactTokens(text: string): string {
+  return text.replace(TOKEN_LIKE, match => `${match.slice(0, 4)}…(redacted)`)
+}
+
+/** An input value for an error line: quoted, one line, capped, anything token-like redacted. */
+export function shown(value: string): string {
+  const flat = redactTokens(value).replace(/[\r\n]+/g, ' ')
+  return JSON.stringify(flat.length > 200 ? `${flat.slice(0, 199)}…` : flat)
+}
+
 /** Reads the raw value of an input the way the runner passes it (`INPUT_<NAME>`), trimmed. */
 export function inputFromEnv(env: NodeJS.ProcessEnv, name: string): string {
   return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
@@ -76,7 +91,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T
   const list = `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`
-  throw new UsageError(`Input ${name}: expected ${list}, got ${JSON.stringify(value)}`)
+  throw new UsageError(`Input ${name}: expected ${list}, got ${shown(value)}`)
 }
 
 /** YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them. */
@@ -84,7 +99,7 @@ function bool(name: string, value: string, fallback: boolean): boolean {
   if (value === '') return fallback
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false
-  throw new UsageError(`Input ${name}: expected true or false, got ${JSON.stringify(value)}`)
+  throw new UsageError(`Input ${name}: expected true or false, got ${shown(value)}`)
 }
 
 /** `KEY=VALUE` per line; the value may contain `=` and may be empty. */
@@ -96,7 +111,7 @@ export function parseBuildArgs(text: string): Record<string, string> {
     const eq = line.indexOf('=')
     const key = eq === -1 ? '' : line.slice(0, eq).trim()
     if (!key || /\s/.test(key)) {
-      throw new UsageError(`Input build-args: expected KEY=VALUE, got ${JSON.stringify(line)}`)
+      throw new UsageError(`Input build-args: expected KEY=VALUE, got ${shown(line)}`)
     }
     args[key] = line.slice(eq + 1)
   }
@@ -123,7 +138,8 @@ export function selectDockerfiles(workspace: string, text: string): string[] {
       rejectEscapingPattern(entry)
       files ??= listFiles(workspace)
       const matches = safeMatch('dockerfile', workspace, entry, files)
-      if (matches.length === 0) throw new UsageError(`Input dockerfile: pattern "${entry}" matched no files`)
+      if (matches.length === 0)
+        throw new UsageError(`Input dockerfile: pattern ${shown(entry)} matched no files`)
       selected.push(...matches.map(m => resolve(workspace, m)))
     } else {
       selected.push(insideWorkspace(workspace, 'dockerfile', entry, 'any'))
@@ -144,14 +160,14 @@ function safeMatch(name: string, workspace: string, pattern: string, files: stri
   try {
     return matchFiles(workspace, pattern, files)
   } catch (error) {
-    throw new UsageError(`Input ${name}: ${(error as Error).message}`)
+    throw new UsageError(`Input ${name}: ${redactTokens((error as Error).message)}`)
   }
 }
 
 function rejectEscapingPattern(pattern: string): void {
   if (isAbsolute(pattern) || pattern.split('/').includes('..')) {
     throw new UsageError(
-      `Input dockerfile: pattern "${pattern}" must be relative to the workspace, without ".."`
+      `Input dockerfile: pattern ${shown(pattern)} must be relative to the workspace, without ".."`
     )
   }
 }
@@ -160,14 +176,15 @@ function rejectEscapingPattern(pattern: string): void {
 function insideWorkspace(workspace: string, name: string, value: string, kind: 'dir' | 'any'): string {
   const full = resolve(workspace, value)
   if (!isInside(workspace, full)) {
-    throw new UsageError(`Input ${name}: "${value}" is outside the workspace ${workspace}`)
+    throw new UsageError(`Input ${name}: ${shown(value)} is outside the workspace ${workspace}`)
   }
-  if (!existsSync(full)) throw new UsageError(`Input ${name}: "${value}" does not exist in the workspace`)
+  if (!existsSync(full))
+    throw new UsageError(`Input ${name}: ${shown(value)} does not exist in the workspace`)
   if (!isInside(realpathSync(workspace), realpathSync(full))) {
-    throw new UsageError(`Input ${name}: "${value}" leads outside the workspace through a symlink`)
+    throw new UsageError(`Input ${name}: ${shown(value)} leads outside the workspace through a symlink`)
   }
   if (kind === 'dir' && !statSync(full).isDirectory()) {
-    throw new UsageError(`Input ${name}: "${value}" is not a folder`)
+    throw new UsageError(`Input ${name}: ${shown(value)} is not a folder`)
   }
   return full
 }
@@ -176,7 +193,7 @@ function insideWorkspace(workspace: string, name: string, value: string, kind: '
 function sarifPath(workspace: string, runnerTemp: string | undefined, value: string): string {
   const full = resolve(workspace, value)
   if (isInside(workspace, full) || (runnerTemp && isInside(resolve(runnerTemp), full))) return full
-  throw new UsageError(`Input sarif-file: "${value}" must be inside the workspace or RUNNER_TEMP`)
+  throw new UsageError(`Input sarif-file: ${shown(value)} must be inside the workspace or RUNNER_TEMP`)
 }
 
 export function isInside(root: string, path: string): boolean {

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import * as core from '@actions/core'
 import { newRunId, ResourceTracker } from '../docker/resources'
+import { installStopOnSignal, type StopHandle } from '../docker/stop'
 import { describeError } from '../errors'
 import type { Logger } from '../logger'
 import { TOOL_NAME } from '../meta'
@@ -19,9 +20,10 @@ import type { ScanReport } from '../scan/types'
 import { emitAnnotations, selectAnnotations } from './annotations'
 import { COMMENT_LIMIT, commentMarker, fitComment, upsertStickyComment } from './comment'
 import { createGitHubClient } from './github-client'
-import { readSettings, type ActionSettings } from './inputs'
+import { inputFromEnv, readSettings, type ActionSettings } from './inputs'
 import { createActionLogger } from './logger'
 import { outputsFrom, setOutputs } from './outputs'
+import { safeDebug, safeInfo, safeSetFailed } from './runner-safe'
 import { blobBase, PULL_REQUEST_EVENTS, readRunContext, runUrl, type RunContext } from './run-context'
 import { saveResources, saveRunId } from './state'
 import { composeSummary, SUMMARY_LIMIT_BYTES, writeSummary } from './summary'
@@ -29,17 +31,22 @@ import { DEFAULT_POLL_DELAYS_MS, uploadSarif } from './upload'
 
 export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const logger = createActionLogger()
+  // Masked before anything can fail: an input error may quote a value, and the token may be pasted there.
+  const token = inputFromEnv(env, 'github-token')
+  if (token) core.setSecret(token)
   const settings = readSettings(env)
-  if (settings.githubToken) core.setSecret(settings.githubToken)
   const ctx = readRunContext(env)
-  core.debug(`Dockerfiles: ${settings.dockerfiles.join(', ')}`)
+  if (ctx.payloadProblem) logger.warning(ctx.payloadProblem)
+  safeDebug(`Dockerfiles: ${settings.dockerfiles.join(', ')}`)
 
   const runId = newRunId(`gh-${ctx.runId || 'local'}`)
   saveRunId(runId)
   // Every container and image is saved to state as soon as it exists, so the post step can remove it
   // even when this step is cancelled or killed.
   const tracker = new ResourceTracker(resources => saveResources(resources))
-  const report = await runScan(settings, { logger, runId, tracker })
+  // Cancellation (signal part): SIGINT/SIGTERM stop the scan; see finishInterrupted below.
+  const stop = installStopOnSignal(logger)
+  const report = await runScan(settings, { logger, runId, tracker, signal: stop.signal })
   const verdict = gate(report, settings.failOn)
   const rules = ruleMetas()
 
@@ -67,6 +74,7 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
   if (settings.summary) {
     await attempt(logger, 'job summary', () => writeJobSummary(report, verdict, settings, ctx, env))
   }
+  if (finishInterrupted(stop)) return
   if (settings.comment && PULL_REQUEST_EVENTS.includes(ctx.eventName)) {
     await logger.group('Pull request comment', () =>
       attempt(logger, 'pull request comment', () => postComment(report, settings, ctx, logger))
@@ -78,8 +86,24 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
     )
   }
 
-  if (verdict.failed) core.setFailed(verdict.reason)
-  else core.info(verdict.reason)
+  if (verdict.failed) safeSetFailed(verdict.reason)
+  else safeInfo(verdict.reason)
+}
+
+/**
+ * Signal part: after a cancel the finished Dockerfiles are already in the SARIF, JSON report, outputs and
+ * summary (written above); the network steps (comment, upload) are skipped, and the step fails with 130/143.
+ * Returns true when the run was interrupted. Otherwise only removes the handlers.
+ */
+function finishInterrupted(stop: StopHandle): boolean {
+  stop.dispose()
+  const code = stop.exitCode()
+  if (code === undefined) return false
+  core.setFailed(
+    `${TOOL_NAME} was interrupted by ${stop.received()}; the report covers the Dockerfiles that finished`
+  )
+  process.exitCode = code
+  return true
 }
 
 /**

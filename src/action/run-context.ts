@@ -1,5 +1,6 @@
 // What the runner tells the action about this run: GITHUB_* variables and the event payload.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { capLength } from './runner-safe'
 
 export interface RunContext {
   eventName: string
@@ -16,6 +17,8 @@ export interface RunContext {
   pullNumber?: number
   /** True when the pull request's head lives in another repository (its token is read-only). */
   fromFork: boolean
+  /** Why the event payload could not be read, naming GITHUB_EVENT_PATH; the event is then treated as missing. */
+  payloadProblem?: string
 }
 
 export const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
@@ -28,11 +31,12 @@ interface PullRequestPayload {
 export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/')
   const eventName = env.GITHUB_EVENT_NAME ?? ''
-  const payload = readPayload(env.GITHUB_EVENT_PATH)
+  const { payload, problem } = readPayload(env.GITHUB_EVENT_PATH)
   const pullNumber = PULL_REQUEST_EVENTS.includes(eventName)
     ? (payload.pull_request?.number ?? payload.number)
     : undefined
-  const headRepo = payload.pull_request?.head?.repo?.full_name
+  const fullName: unknown = payload.pull_request?.head?.repo?.full_name
+  const headRepo = typeof fullName === 'string' ? fullName : undefined
   return {
     eventName,
     owner,
@@ -45,17 +49,41 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     job: env.GITHUB_JOB ?? '',
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     pullNumber: typeof pullNumber === 'number' ? pullNumber : undefined,
-    fromFork: pullNumber !== undefined && headRepo !== undefined && headRepo !== env.GITHUB_REPOSITORY
+    fromFork: pullNumber !== undefined && headRepo !== undefined && headRepo !== env.GITHUB_REPOSITORY,
+    payloadProblem: problem
   }
 }
 
-function readPayload(path: string | undefined): PullRequestPayload {
-  if (!path) return {}
+/** The runner writes the payload as a small JSON file; anything far larger is not one. */
+const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
+
+/**
+ * The event payload. A missing variable or file is normal outside a workflow; a file that cannot be read
+ * or is not a JSON object is reported (one line, naming GITHUB_EVENT_PATH) and treated as no payload.
+ */
+function readPayload(path: string | undefined): { payload: PullRequestPayload; problem?: string } {
+  if (!path || !existsSync(path)) return { payload: {} }
+  const problem = (why: string): { payload: PullRequestPayload; problem: string } => ({
+    payload: {},
+    problem: `GITHUB_EVENT_PATH ${capLength(path, 200)} ${why}; treating the event payload as missing`
+  })
+  let text: string
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as PullRequestPayload
-  } catch {
-    return {}
+    const info = statSync(path)
+    if (!info.isFile()) return problem('is not a file')
+    if (info.size > MAX_PAYLOAD_BYTES) return problem(`is larger than ${MAX_PAYLOAD_BYTES} bytes`)
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    return problem(`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
   }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return problem(text.trim() === '' ? 'is empty' : 'is not valid JSON')
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return problem('is not a JSON object')
+  return { payload: value as PullRequestPayload }
 }
 
 /** Line links at the exact commit: `${server}/${owner}/${repo}/blob/${sha}/`. */

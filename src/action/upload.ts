@@ -2,7 +2,14 @@
 // the processing status with backoff as codeql-action does. Permission problems are warnings.
 import { gzipSync } from 'node:zlib'
 import type { Logger } from '../logger'
-import { apiMessage, httpStatus, type GitHubClient } from './github-client'
+import {
+  apiMessage,
+  httpStatus,
+  isRateLimited,
+  objectData,
+  UnexpectedAnswerError,
+  type GitHubClient
+} from './github-client'
 
 /** GitHub rejects gzipped SARIF above 10 MB. */
 export const SARIF_UPLOAD_LIMIT = 10 * 1024 * 1024
@@ -35,8 +42,14 @@ export interface UploadRequest {
   toolName: string
 }
 
+/** The whole wait for processing, checks included (codeql-action's schedule is about 155 s). */
+export const DEFAULT_POLL_DEADLINE_MS = 200_000
+
 export interface PollOptions {
   delaysMs: number[]
+  /** Total time spent waiting for processing; DEFAULT_POLL_DEADLINE_MS by default. */
+  deadlineMs?: number
+  now?: () => number
   sleep?: (ms: number) => Promise<void>
   /** Gzipped size above which nothing is sent; GitHub's limit by default. */
   maxGzipBytes?: number
@@ -74,7 +87,9 @@ export async function uploadSarif(
       started_at: request.startedAt,
       tool_name: request.toolName
     })
-    id = data.id ?? ''
+    const answer = objectData(data, 'uploading the SARIF').id
+    if (typeof answer !== 'string' || !answer) throw new UnexpectedAnswerError('uploading the SARIF')
+    id = answer
   } catch (error) {
     logger.warning(uploadHint(error))
     return 'rejected'
@@ -91,7 +106,10 @@ async function waitForProcessing(
   poll: PollOptions
 ): Promise<UploadOutcome> {
   const sleep = poll.sleep ?? sleepFor
+  const now = poll.now ?? Date.now
+  const deadline = now() + (poll.deadlineMs ?? DEFAULT_POLL_DEADLINE_MS)
   for (const delay of poll.delaysMs) {
+    if (now() + delay >= deadline) break
     await sleep(delay)
     try {
       const { data } = await client.rest.codeScanning.getSarif({
@@ -99,14 +117,21 @@ async function waitForProcessing(
         repo: request.repo,
         sarif_id: id
       })
-      if (data.processing_status === 'complete') {
+      const status = objectData(data, 'reading the SARIF processing status')
+      if (status.processing_status === 'complete') {
         logger.info('SARIF processing complete')
         return 'complete'
       }
-      if (data.processing_status === 'failed') {
-        logger.warning(
-          `Code scanning could not process the SARIF: ${(data.errors ?? []).join('; ') || 'no reason given'}`
-        )
+      if (status.processing_status === 'failed') {
+        const errors = Array.isArray(status.errors)
+          ? status.errors.filter((e): e is string => typeof e === 'string')
+          : []
+        // GitHub's own processing errors, each one line and the whole capped, never the raw body.
+        const reason = errors
+          .map(e => e.split(/[\r\n]/)[0])
+          .join('; ')
+          .slice(0, 300)
+        logger.warning(`Code scanning could not process the SARIF: ${reason || 'no reason given'}`)
         return 'failed'
       }
     } catch (error) {
@@ -121,7 +146,11 @@ async function waitForProcessing(
 function uploadHint(error: unknown): string {
   const status = httpStatus(error)
   const reason = apiMessage(error)
-  const head = `SARIF upload failed (HTTP ${status ?? '?'}: ${reason}).`
+  const head = status
+    ? `SARIF upload failed (HTTP ${status}: ${reason}).`
+    : `SARIF upload failed (${reason}).`
+  if (isRateLimited(error))
+    return `${head} The GitHub API rate limit is spent; the SARIF file is still written.`
   if (status === 403) {
     return (
       `${head} The job needs \`permissions: security-events: write\`. Pull requests from forks get a ` +

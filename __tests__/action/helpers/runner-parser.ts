@@ -61,8 +61,7 @@ function trimStart(text: string): string {
 
 const unescapeData = (s: string): string =>
   s.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%25/gi, '%')
-const unescapeProperty = (s: string): string =>
-  unescapeData(s.replace(/%3A/gi, ':').replace(/%2C/gi, ','))
+const unescapeProperty = (s: string): string => unescapeData(s.replace(/%3A/gi, ':').replace(/%2C/gi, ','))
 const unescapeLegacy = (s: string): string =>
   s
     .replace(/%3B/gi, ';')

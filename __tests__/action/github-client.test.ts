@@ -1,0 +1,240 @@
+// The REST client against the API stand-in misbehaving: every wait is bounded, every problem is one
+// short warning that neither echoes the answer's body nor leaks internal exception text.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api/server'
+import { commentMarker, findStickyComment, nextLink, upsertStickyComment } from '../../src/action/comment'
+import {
+  apiMessage,
+  createGitHubClient,
+  retryAfterMs,
+  type ClientLimits
+} from '../../src/action/github-client'
+import { uploadSarif } from '../../src/action/upload'
+import type { Logger } from '../../src/logger'
+
+const TOKEN = 'workflow-token'
+const target = { owner: 'octo', repo: 'app', issueNumber: 7 }
+const marker = commentMarker('CI', 'scan', ['Dockerfile'])
+const FAST: ClientLimits = {
+  requestTimeoutMs: 500,
+  deadlineMs: 5_000,
+  attempts: 3,
+  maxRetryAfterMs: 2_000,
+  retryDelayMs: 10
+}
+
+let api: GitHubApi
+let warnings: string[]
+let infos: string[]
+const logger: Logger = {
+  debug: () => undefined,
+  info: m => void infos.push(m),
+  warning: m => void warnings.push(m),
+  error: m => void warnings.push(m),
+  group: (_n, fn) => fn()
+}
+const client = (limits: ClientLimits = FAST) => createGitHubClient(TOKEN, api.url, limits)
+const sarif = JSON.stringify({ version: '2.1.0', runs: [] })
+const uploadRequest = {
+  owner: 'octo',
+  repo: 'app',
+  sarif,
+  commitSha: 'a'.repeat(40),
+  ref: 'refs/pull/7/merge',
+  checkoutUri: 'file:///w',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  toolName: 'least-privilege'
+}
+
+/** A warning fit for the log: one line, short, no stack, no body, no internals. */
+function expectCleanWarning(text: string | undefined): void {
+  expect(text).toBeDefined()
+  expect(text).not.toMatch(/[\r\n]/)
+  expect(text!.length).toBeLessThanOrEqual(600)
+  expect(text).not.toMatch(/\bat .*:\d+:\d+|Cannot use|undefined|TypeError|<html|Unicorn|not json\]\]/)
+}
+
+beforeEach(async () => {
+  warnings = []
+  infos = []
+  api = await startGitHubApi({
+    owner: 'octo',
+    repo: 'app',
+    pendingPolls: 0,
+    tokens: { [TOKEN]: { login: 'github-actions[bot]', type: 'Bot', canWrite: true } }
+  })
+})
+afterEach(() => api.close())
+
+describe('a GitHub API that never answers', () => {
+  it('gives up on the comment after the request timeout, with one warning', async () => {
+    api.faults.push({ match: /^GET .*\/comments$/, kind: 'stall' })
+    const started = Date.now()
+    expect(await upsertStickyComment(client(), target, marker, 'body', logger)).toBe('failed')
+    expect(Date.now() - started).toBeLessThan(4_000)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/did not answer GET \/repos\/octo\/app\/issues\/7\/comments within 1 s/)
+    expectCleanWarning(warnings[0])
+  })
+
+  it('gives up on a stalled status check after the request timeout', async () => {
+    api.faults.push({ match: /^GET .*\/code-scanning\/sarifs\/.+/, kind: 'stall' })
+    const started = Date.now()
+    const outcome = await uploadSarif(client(), uploadRequest, logger, { delaysMs: [5, 10, 20] })
+    expect(outcome).toBe('pending')
+    expect(Date.now() - started).toBeLessThan(4_000)
+    expect(warnings).toHaveLength(1)
+    expectCleanWarning(warnings[0])
+  })
+
+  it('ends the whole wait at the client deadline even when each attempt is shorter', async () => {
+    api.faults.push({ match: /^GET .*\/comments$/, kind: 'status', status: 503 })
+    const started = Date.now()
+    const slow = { ...FAST, attempts: 100, retryDelayMs: 200, deadlineMs: 1_000 }
+    expect(await upsertStickyComment(client(slow), target, marker, 'body', logger)).toBe('failed')
+    expect(Date.now() - started).toBeLessThan(3_000)
+    expect(warnings[0]).toMatch(/HTTP 503/)
+  })
+})
+
+describe('the upload status poll', () => {
+  it('has a total deadline: it stops before a check that would end past it', async () => {
+    await api.close()
+    api = await startGitHubApi({
+      owner: 'octo',
+      repo: 'app',
+      pendingPolls: 100,
+      tokens: { [TOKEN]: { login: 'github-actions[bot]', type: 'Bot', canWrite: true } }
+    })
+    let clock = 0
+    const sleeps: number[] = []
+    const outcome = await uploadSarif(client(), uploadRequest, logger, {
+      delaysMs: [1_000, 2_000, 4_000, 8_000],
+      deadlineMs: 5_000,
+      now: () => clock,
+      sleep: async ms => {
+        sleeps.push(ms)
+        clock += ms
+      }
+    })
+    expect(outcome).toBe('pending')
+    expect(sleeps).toEqual([1_000, 2_000])
+    expect(warnings).toEqual([expect.stringMatching(/has not finished yet/)])
+  })
+})
+
+describe('retries', () => {
+  it('retries a 502 and succeeds', async () => {
+    api.faults.push({ match: /^POST .*\/comments$/, kind: 'status', status: 502, times: 1 })
+    expect(await upsertStickyComment(client(), target, marker, 'body', logger)).toBe('created')
+    expect(warnings).toEqual([])
+    expect(api.comments(7)).toHaveLength(1)
+  })
+
+  it('honours retry-after on 429 up to the cap', async () => {
+    api.faults.push({
+      match: /^GET .*\/comments$/,
+      kind: 'status',
+      status: 429,
+      times: 1,
+      headers: { 'retry-after': '1' }
+    })
+    const started = Date.now()
+    expect(await upsertStickyComment(client(), target, marker, 'body', logger)).toBe('created')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+    // A retry-after beyond the cap is not waited for.
+    api.faults.length = 0
+    api.faults.push({
+      match: /^GET .*\/comments$/,
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': '60' }
+    })
+    const again = Date.now()
+    expect(await upsertStickyComment(client(), target, marker, 'body', logger)).toBe('failed')
+    expect(Date.now() - again).toBeLessThan(1_500)
+    expect(warnings[0]).toMatch(/rate limit/)
+  })
+
+  it('reads retry-after as seconds or a date, and a spent limit from x-ratelimit-reset', () => {
+    const now = 1_000_000_000_000
+    expect(retryAfterMs(new Headers({ 'retry-after': '3' }), 7, now)).toBe(3000)
+    expect(retryAfterMs(new Headers({ 'retry-after': new Date(now + 5000).toUTCString() }), 7, now)).toBe(
+      5000
+    )
+    expect(
+      retryAfterMs(
+        new Headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 9) }),
+        7,
+        now
+      )
+    ).toBe(9000)
+    expect(retryAfterMs(new Headers(), 7, now)).toBe(7)
+  })
+})
+
+describe('answers that are not what GitHub sends', () => {
+  it('says rate limit, not permissions, for a 403 with x-ratelimit-remaining: 0', async () => {
+    api.faults.push({ match: /^GET .*\/comments$/, kind: 'rate-limited' })
+    expect(await upsertStickyComment(client(), target, marker, 'body', logger)).toBe('failed')
+    expect(warnings[0]).toMatch(/rate limit is spent \(HTTP 403: API rate limit exceeded/)
+    expect(warnings[0]).not.toMatch(/permissions/)
+    expectCleanWarning(warnings[0])
+  })
+
+  it('does not leak internals for malformed JSON', async () => {
+    api.faults.push({ match: /^GET .*\/comments$/, kind: 'malformed-json' })
+    expect(await upsertStickyComment(client(), target, marker, 'body', logger)).toBe('failed')
+    expect(warnings[0]).toMatch(/not the JSON GitHub sends/)
+    expectCleanWarning(warnings[0])
+  })
+
+  it('does not claim success or echo the page for a 201 with an HTML body', async () => {
+    api.faults.push({ match: /^POST .*\/comments$/, kind: 'html', status: 201 })
+    expect(await upsertStickyComment(client(), target, marker, 'body', logger)).toBe('failed')
+    expect(infos.join('\n')).not.toMatch(/Created/)
+    expectCleanWarning(warnings[0])
+  })
+
+  it('never echoes an HTML error page', async () => {
+    api.faults.push({ match: /^POST .*\/code-scanning\/sarifs$/, kind: 'html', status: 500 })
+    expect(await uploadSarif(client(), uploadRequest, logger, { delaysMs: [5] })).toBe('rejected')
+    expect(warnings[0]).toMatch(/SARIF upload failed \(HTTP 500/)
+    expectCleanWarning(warnings[0])
+  })
+
+  it('caps a long API message', () => {
+    const error = Object.assign(new Error('x'), {
+      status: 422,
+      response: { data: { message: `${'m'.repeat(5000)}\nsecond line` }, headers: {} }
+    })
+    expect(apiMessage(error).length).toBeLessThanOrEqual(200)
+    expect(apiMessage(error)).not.toContain('second line')
+  })
+})
+
+describe('pagination', () => {
+  it('stops at a Link next page seen before', async () => {
+    for (let i = 0; i < 120; i++) api.seedComment(7, 'someone', 'User', `comment ${i}`)
+    api.linkCycle = true
+    expect(await upsertStickyComment(client(), target, marker, 'body', logger)).toBe('failed')
+    expect(warnings[0]).toMatch(/loop/)
+    expect(api.requests.filter(r => r.path.includes('/issues/7/comments')).length).toBeLessThanOrEqual(3)
+  })
+
+  it('stops after the page cap', async () => {
+    for (let i = 0; i < 350; i++) api.seedComment(7, 'someone', 'User', `comment ${i}`)
+    await expect(findStickyComment(client(), target, marker, 'github-actions[bot]', 2)).rejects.toThrow(
+      /more than 2 pages/
+    )
+    expect(api.requests.filter(r => r.path.includes('/issues/7/comments'))).toHaveLength(2)
+  })
+
+  it('reads the rel=next link from a Link header', () => {
+    expect(
+      nextLink('<https://api.github.com/x?page=2>; rel="next", <https://api.github.com/x?page=9>; rel="last"')
+    ).toBe('https://api.github.com/x?page=2')
+    expect(nextLink('<https://api.github.com/x?page=9>; rel="last"')).toBeUndefined()
+    expect(nextLink(undefined)).toBeUndefined()
+  })
+})
