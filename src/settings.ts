@@ -1,3 +1,4 @@
+import type { DockerTimeouts } from './docker/timeouts'
 import type { FailOn } from './findings'
 import { defaultProfile } from './profile/parse'
 import type { RuntimeProfile } from './profile/types'
@@ -44,6 +45,8 @@ export interface Settings {
   probeTimeoutMs: number
   /** How long the image's own entrypoint runs before its processes are read, in milliseconds. */
   workloadWindowMs: number
+  /** Limits for Docker calls (build, requests, cleanup); unset ones use src/docker/timeouts.ts. */
+  timeouts?: Partial<DockerTimeouts>
 }
 
 export const DEFAULT_SETTINGS: Omit<Settings, 'paths' | 'cwd' | 'repoRoot'> = {

@@ -29,10 +29,10 @@ describeDocker('ResourceTracker and sweepLabelled', () => {
     tracker.addContainer(a.id)
     tracker.addContainer(b.id)
     tracker.addImage(image)
-    expect(changes.at(-1)).toEqual({ containers: [a.id, b.id], images: [image] })
+    expect(changes.at(-1)).toEqual({ containers: [a.id, b.id], images: [image], volumes: [] })
     await b.remove({ force: true }) // gone before cleanup: a 404 that cleanup must shrug off
     await tracker.cleanup(docker, { keepImages: true })
-    expect(tracker.snapshot()).toEqual({ containers: [], images: [] })
+    expect(tracker.snapshot()).toEqual({ containers: [], images: [], volumes: [] })
     expect(await docker.listContainers({ all: true, filters })).toEqual([])
     expect((await docker.getImage(image).inspect()).Id).toMatch(/^sha256:/)
     // A tracker rebuilt from saved state (the post step) removes the same things.

@@ -1,10 +1,11 @@
-// The CLI entry: `least-privilege scan [options] PATH...`. Exit 0 / 1 (findings) / 2 (usage or operational).
+// The CLI entry: `least-privilege scan [options] PATH...`. Exit 0 / 1 (findings) / 2 (usage or operational);
+// 130/143 after SIGINT/SIGTERM, with SARIF and the report still written for the Dockerfiles that finished.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createDockerClient } from '../docker/client'
-import { ResourceTracker, installSignalCleanup, newRunId } from '../docker/resources'
+import { ResourceTracker, newRunId } from '../docker/resources'
+import { installStopOnSignal } from '../docker/stop'
 import { UsageError, describeError } from '../errors'
-import { TOOL_VERSION } from '../meta'
+import { RESOURCE_LABEL, TOOL_VERSION } from '../meta'
 import { terminalSafe } from '../report/escape'
 import { renderJson } from '../report/json'
 import { allNotifications } from '../report/summary'
@@ -18,7 +19,6 @@ import type { ScanReport } from '../scan/types'
 import type { Settings } from '../settings'
 import { USAGE, parseCli } from './args'
 import { consoleLogger } from './console-logger'
-import type { Logger } from '../logger'
 
 async function main(argv: string[]): Promise<number> {
   let command
@@ -39,18 +39,33 @@ async function main(argv: string[]): Promise<number> {
   const { settings } = command
   const color = command.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR)
   const logger = consoleLogger(process.env.LEAST_PRIVILEGE_DEBUG === '1')
-  // SIGINT/SIGTERM remove every container and image this run created, then exit 130/143.
-  const tracker = new ResourceTracker()
-  const stopSignals = signalCleanup(tracker, logger)
+  // SIGINT/SIGTERM stop the scan: the step in flight is abandoned, the finished Dockerfiles are reported,
+  // the rest marked interrupted, everything this run created removed (bounded), then exit 130/143.
+  const stop = installStopOnSignal(logger)
+  try {
+    return await scanAndReport(settings, color, logger, stop.signal, stop.exitCode)
+  } finally {
+    stop.dispose()
+  }
+}
 
+async function scanAndReport(
+  settings: Settings,
+  color: boolean,
+  logger: ReturnType<typeof consoleLogger>,
+  signal: AbortSignal,
+  signalExit: () => number | undefined
+): Promise<number> {
+  const tracker = new ResourceTracker()
+  const runId = newRunId('cli')
+  // Tests and people find this run's containers, images and volumes by this label.
+  logger.debug(`run id ${runId} (label ${RESOURCE_LABEL}=${runId})`)
   let report: ScanReport
   try {
-    report = await runScan(settings, { logger, runId: newRunId('cli'), tracker })
+    report = await runScan(settings, { logger, runId, tracker, signal })
   } catch (error) {
     process.stderr.write(`least-privilege: ${describeError(error)}\n`)
-    return 2
-  } finally {
-    stopSignals()
+    return signalExit() ?? 2
   }
   const rules = ruleMetas()
   if (settings.sarifFile) {
@@ -63,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(
         `least-privilege: cannot write SARIF to ${settings.sarifFile}: ${describeError(error)}\n`
       )
-      return 2
+      return signalExit() ?? 2
     }
   }
   const outcome = gate(report, settings.failOn)
@@ -76,16 +91,10 @@ async function main(argv: string[]): Promise<number> {
     else if (note.kind === 'daemon-unreachable')
       process.stderr.write(`notice: ${terminalSafe(note.message)}\n`)
   }
+  const interrupted = signalExit()
+  if (interrupted !== undefined) return interrupted
   if (outcome.operationalErrors > 0) return 2
   return outcome.failed ? 1 : 0
-}
-
-function signalCleanup(tracker: ResourceTracker, logger: Logger): () => void {
-  try {
-    return installSignalCleanup(tracker, createDockerClient(), logger)
-  } catch {
-    return () => undefined // an unusable DOCKER_HOST: the scan reports it; nothing can be created to clean
-  }
 }
 
 function render(report: ScanReport, settings: Settings, color: boolean): string {
@@ -110,6 +119,8 @@ function reader(settings: Settings) {
 export async function runCliProcess(argv: string[]): Promise<void> {
   try {
     process.exitCode = await main(argv)
+    // Everything is written; a socket the daemon never answered (a stalled proxy) must not keep us alive.
+    setTimeout(() => process.exit(), 2_000).unref()
   } catch (error) {
     // A bug, not a user error: still one line, never a stack trace (set LEAST_PRIVILEGE_DEBUG=1 for it).
     if (process.env.LEAST_PRIVILEGE_DEBUG === '1') process.stderr.write(`${(error as Error)?.stack}\n`)

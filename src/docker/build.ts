@@ -3,10 +3,13 @@
 import type Docker from 'dockerode'
 import { OperationalError, describeError } from '../errors'
 import type { Logger } from '../logger'
+import { Interrupted, stepError, throwIfStopped, type CallContext } from './call'
 import { apiVersionOf } from './client'
 import { BuildProgress, type BuildEvent } from './build-progress'
 import { createBuildContext } from './context'
+import { inspectImageRaw } from './inspect'
 import type { ResourceTracker } from './resources'
+import { resolveTimeouts, seconds, type DockerTimeouts } from './timeouts'
 
 export interface BuildOptions {
   /** Absolute path of the Dockerfile (it may lie outside the context). */
@@ -24,8 +27,12 @@ export interface BuildOptions {
   buildkit?: boolean
   /** Records the tag before the build starts so an interrupted build is cleaned up too. */
   tracker?: ResourceTracker
-  /** Default 15 minutes. */
+  /** Default 15 minutes (timeouts.buildMs). */
   timeoutMs?: number
+  /** Limits for the other daemon calls (inspect, removal). */
+  timeouts?: Partial<DockerTimeouts>
+  /** Aborted on SIGINT/SIGTERM: the build request is abandoned at once. */
+  stop?: AbortSignal
 }
 
 /** BuildKit through the API exists from API 1.39 (Engine 18.09) on Linux daemons. */
@@ -47,23 +54,43 @@ export function isBuildkitOnlyFailure(message: string): boolean {
  * A failed classic build leaves the images of its finished steps behind, untagged. Removing the newest one
  * prunes its untagged parents; one that another image builds on is kept (409) and that is fine.
  */
-async function removeIntermediate(docker: Docker, layers: string[]): Promise<void> {
+async function removeIntermediate(docker: Docker, layers: string[], timeoutMs: number): Promise<void> {
   const newest = layers[layers.length - 1]
   if (newest)
     await docker
       .getImage(newest)
-      .remove()
+      .remove({ abortSignal: AbortSignal.timeout(timeoutMs) } as Record<string, unknown>)
       .catch(() => undefined)
 }
 
 async function runBuild(docker: Docker, opts: BuildOptions, version: '1' | '2'): Promise<void> {
   const { tar, dockerfile } = await createBuildContext(opts.context, opts.dockerfile)
-  const timeoutMs = opts.timeoutMs ?? 15 * 60_000
+  const timeouts = resolveTimeouts(opts.timeouts)
+  const timeoutMs = opts.timeoutMs ?? timeouts.buildMs
   const abort = new AbortController()
   const timer = setTimeout(() => abort.abort(), timeoutMs)
+  const onStop = (): void => abort.abort()
+  opts.stop?.addEventListener('abort', onStop, { once: true })
+  const started = Date.now()
+  let lastOutput = started
+  // A build that prints nothing (a long RUN, a stalled daemon) still says it is alive, and how long it may take.
+  const quiet = setInterval(
+    () => {
+      if (Date.now() - lastOutput < timeouts.buildQuietMs) return
+      lastOutput = Date.now()
+      opts.logger.info(
+        `still building ${opts.dockerfile} (${seconds(Date.now() - started)} of at most ${seconds(timeoutMs)})`
+      )
+    },
+    Math.min(timeouts.buildQuietMs, 5_000)
+  )
+  quiet.unref()
   const progress = new BuildProgress()
-  const log = (event: BuildEvent): void => progress.add(event).forEach(line => opts.logger.info(line))
-  try {
+  const log = (event: BuildEvent): void => {
+    lastOutput = Date.now()
+    progress.add(event).forEach(line => opts.logger.info(line))
+  }
+  async function build(): Promise<void> {
     const stream = await docker.buildImage(
       tar as unknown as NodeJS.ReadableStream,
       {
@@ -86,10 +113,24 @@ async function runBuild(docker: Docker, opts: BuildOptions, version: '1' | '2'):
       if (version === '2') follow.call(docker, stream, onFinished, log)
       else docker.modem.followProgress(stream, onFinished, log)
     })
+  }
+  // dockerode's BuildKit session request (POST /session) takes no abort signal: racing the abort is what
+  // keeps a stall there bounded too.
+  const aborted = new Promise<never>((_, reject) =>
+    abort.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true })
+  )
+  aborted.catch(() => undefined)
+  try {
+    throwIfStopped(opts.stop)
+    const work = build()
+    work.catch(() => undefined) // the race's loser must not become an unhandled rejection
+    await Promise.race([aborted, work])
   } catch (error) {
+    throwIfStopped(opts.stop)
+    if (error instanceof Interrupted) throw error
     if (abort.signal.aborted) {
       throw new OperationalError(
-        `build of ${opts.dockerfile} timed out after ${timeoutMs / 1000} s`,
+        `build of ${opts.dockerfile} timed out after ${seconds(timeoutMs)}`,
         'build-failed'
       )
     }
@@ -100,9 +141,11 @@ async function runBuild(docker: Docker, opts: BuildOptions, version: '1' | '2'):
     )
   } finally {
     clearTimeout(timer)
+    clearInterval(quiet)
+    opts.stop?.removeEventListener('abort', onStop)
   }
   const failure = progress.failure()
-  if (failure) await removeIntermediate(docker, progress.layers)
+  if (failure) await removeIntermediate(docker, progress.layers, timeouts.removeMs)
   if (failure) throw new OperationalError(`build of ${opts.dockerfile} failed: ${failure}`, 'build-failed')
 }
 
@@ -116,10 +159,16 @@ export async function buildImage(
     await runBuild(docker, opts, useBuildkit ? '2' : '1')
   } catch (error) {
     const message = describeError(error)
+    if (error instanceof Interrupted) throw error
     if (!useBuildkit || opts.buildkit === true || !isBuildkitOnlyFailure(message)) throw error
     opts.logger.warning(`BuildKit could not build this (${message}); retrying with the classic builder`)
     await runBuild(docker, opts, '1')
   }
-  const image = await docker.getImage(opts.tag).inspect()
-  return { imageId: image.Id, tag: opts.tag }
+  const ctx: CallContext = { timeouts: resolveTimeouts(opts.timeouts), stop: opts.stop }
+  try {
+    const image = await inspectImageRaw(docker, opts.tag, ctx)
+    return { imageId: image.Id, tag: opts.tag }
+  } catch (error) {
+    throw stepError(error, `cannot inspect the built image ${opts.tag}`, 'build-failed')
+  }
 }

@@ -1,25 +1,30 @@
-// One short-lived container: create (tracked), start, wait with a deadline, read its logs. Removal stays
-// with the caller's finally, through the tracker.
+// One short-lived container: create (tracked), start, wait with a deadline, read its logs. Every call is
+// bounded (daemonCall); removal stays with the caller's finally, through the tracker.
 import type Docker from 'dockerode'
+import { daemonCall, daemonMessage, stepError, type CallContext } from './call'
 import { demuxLogs } from './demux'
 import type { ResourceTracker } from './resources'
 
-/** The daemon's own message from a dockerode error (`(HTTP code 500) server error - ...` stripped). */
-export function daemonMessage(error: unknown): string {
-  const e = error as { json?: { message?: string }; message?: string }
-  const text = e?.json?.message ?? e?.message ?? String(error)
-  return text
-    .replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '')
-    .split('\n')[0]
-    .trim()
-}
+export { daemonMessage }
 
+/**
+ * Creates a container. Never retried: a lost answer may mean it exists; the run label (in `options`) lets
+ * the sweep at the end find it. `what` names it in a stall: `the probe of Dockerfile`.
+ */
 export async function createTracked(
   docker: Docker,
   options: Record<string, unknown>,
-  tracker: ResourceTracker
+  tracker: ResourceTracker,
+  ctx?: CallContext & { what?: string }
 ): Promise<Docker.Container> {
-  const container = await docker.createContainer(options as Docker.ContainerCreateOptions)
+  const container = await daemonCall(
+    {
+      step: `container create for ${ctx?.what ?? 'a container'}`,
+      timeoutMs: ctx?.timeouts.requestMs ?? 30_000,
+      stop: ctx?.stop
+    },
+    s => docker.createContainer({ ...options, abortSignal: s } as Docker.ContainerCreateOptions)
+  )
   tracker.addContainer(container.id)
   return container
 }
@@ -35,15 +40,17 @@ function isAbort(error: unknown): boolean {
  */
 export async function startWithin(
   container: Pick<Docker.Container, 'start'>,
-  timeoutMs: number
+  timeoutMs: number,
+  stop?: AbortSignal
 ): Promise<'started' | 'timeout'> {
+  const deadline = AbortSignal.timeout(Math.max(1, timeoutMs))
   try {
-    await container.start({ abortSignal: AbortSignal.timeout(Math.max(1, timeoutMs)) } as Record<
-      string,
-      unknown
-    >)
+    await container.start({
+      abortSignal: stop ? AbortSignal.any([deadline, stop]) : deadline
+    } as Record<string, unknown>)
     return 'started'
   } catch (error) {
+    if (stop?.aborted) throw stop.reason instanceof Error ? stop.reason : error
     if (isAbort(error)) return 'timeout'
     throw error
   }
@@ -52,29 +59,53 @@ export async function startWithin(
 /** Waits for the container to stop; `timeout` when it is still running after `timeoutMs`. */
 export async function waitFor(
   container: Docker.Container,
-  timeoutMs: number
+  timeoutMs: number,
+  stop?: AbortSignal
 ): Promise<{ statusCode: number } | 'timeout'> {
+  const deadline = AbortSignal.timeout(Math.max(1, timeoutMs))
   try {
     const result = (await container.wait({
       condition: 'not-running',
-      abortSignal: AbortSignal.timeout(timeoutMs)
+      abortSignal: stop ? AbortSignal.any([deadline, stop]) : deadline
     } as Record<string, unknown>)) as { StatusCode: number }
     return { statusCode: result.StatusCode }
   } catch (error) {
+    if (stop?.aborted) throw stop.reason instanceof Error ? stop.reason : error
     if (isAbort(error)) return 'timeout'
     throw error
   }
 }
 
-export async function readLogs(container: Docker.Container): Promise<{ stdout: string; stderr: string }> {
-  const buffer = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer
-  return demuxLogs(buffer)
+/** The container's output, bounded; `what` names it in errors: `reading the probe container's output: ...`. */
+export async function readLogs(
+  container: Docker.Container,
+  ctx?: CallContext & { what?: string }
+): Promise<{ stdout: string; stderr: string }> {
+  const what = ctx?.what ?? 'container'
+  try {
+    const buffer = await daemonCall(
+      {
+        step: `logs request for the ${what}`,
+        timeoutMs: ctx?.timeouts.requestMs ?? 30_000,
+        stop: ctx?.stop,
+        idempotent: true
+      },
+      s =>
+        container.logs({ stdout: true, stderr: true, follow: false, abortSignal: s } as Record<
+          string,
+          unknown
+        > as { follow: false }) as unknown as Promise<Buffer>
+    )
+    return demuxLogs(buffer)
+  } catch (error) {
+    throw stepError(error, `reading the ${what}'s output`, 'probe-failed')
+  }
 }
 
-/** Kills a container that overran; it may have exited meanwhile, which is fine. */
-export async function killQuietly(container: Docker.Container): Promise<void> {
+/** Kills a container that overran; it may have exited meanwhile, which is fine. Bounded. */
+export async function killQuietly(container: Docker.Container, timeoutMs = 10_000): Promise<void> {
   try {
-    await container.kill()
+    await container.kill({ abortSignal: AbortSignal.timeout(timeoutMs) } as Record<string, unknown>)
   } catch {
     // already stopped, or removal in finally will force it
   }

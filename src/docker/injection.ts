@@ -5,7 +5,7 @@ import type Docker from 'dockerode'
 import { pack } from 'tar-stream'
 import { OperationalError } from '../errors'
 import type { RuntimeProfile } from '../profile/types'
-import { daemonMessage } from './container-run'
+import { daemonCall, stepError, type CallContext } from './call'
 import { PROBE_TARGET } from './probe-binary'
 import type { DaemonFacts } from './types'
 
@@ -45,13 +45,18 @@ function probeTar(probePath: string): Promise<Buffer> {
   })
 }
 
-export async function copyProbeInto(container: Docker.Container, probePath: string): Promise<void> {
+export async function copyProbeInto(
+  container: Docker.Container,
+  probePath: string,
+  ctx: CallContext
+): Promise<void> {
+  const tar = await probeTar(probePath)
   try {
-    await container.putArchive(await probeTar(probePath), { path: '/' })
-  } catch (error) {
-    throw new OperationalError(
-      `cannot copy the probe into the container: ${daemonMessage(error)}`,
-      'probe-failed'
+    await daemonCall(
+      { step: 'copy of the probe into the container', timeoutMs: ctx.timeouts.requestMs, stop: ctx.stop },
+      s => container.putArchive(tar, { path: '/', abortSignal: s } as { path: string })
     )
+  } catch (error) {
+    throw stepError(error, 'cannot copy the probe into the container', 'probe-failed')
   }
 }

@@ -1,8 +1,8 @@
 // What the image itself says (`GET /images/{ref}/json`): these settle users the Dockerfile leaves unknown,
 // e.g. a base image that sets USER.
 import type Docker from 'dockerode'
-import { OperationalError } from '../errors'
-import { daemonMessage } from './container-run'
+import { daemonCall, inspectImageRequest, stepError, type CallContext } from './call'
+import { DEFAULT_TIMEOUTS } from './timeouts'
 import type { ImageFacts } from './types'
 
 interface ImageInspect {
@@ -36,10 +36,23 @@ export function imageFactsFrom(ref: string, inspect: ImageInspect): ImageFacts {
   }
 }
 
-export async function inspectImage(docker: Docker, ref: string): Promise<ImageFacts> {
+/** The raw inspect answer, bounded and retried (a read is safe to repeat). */
+export function inspectImageRaw(docker: Docker, ref: string, ctx?: CallContext): Promise<ImageInspect> {
+  return daemonCall(
+    {
+      step: `image inspect of ${ref}`,
+      timeoutMs: ctx?.timeouts.requestMs ?? DEFAULT_TIMEOUTS.requestMs,
+      stop: ctx?.stop,
+      idempotent: true
+    },
+    s => inspectImageRequest(docker, ref, s) as Promise<ImageInspect>
+  )
+}
+
+export async function inspectImage(docker: Docker, ref: string, ctx?: CallContext): Promise<ImageFacts> {
   try {
-    return imageFactsFrom(ref, (await docker.getImage(ref).inspect()) as unknown as ImageInspect)
+    return imageFactsFrom(ref, await inspectImageRaw(docker, ref, ctx))
   } catch (error) {
-    throw new OperationalError(`cannot inspect image ${ref}: ${daemonMessage(error)}`, 'probe-failed')
+    throw stepError(error, `cannot inspect image ${ref}`, 'probe-failed')
   }
 }

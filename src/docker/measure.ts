@@ -8,7 +8,11 @@ import type { Injection } from './injection'
 import { inspectImage } from './inspect'
 import { runProbe } from './probe-run'
 import type { ResourceTracker } from './resources'
+import { Interrupted } from './call'
+import { callContext } from './probe-run'
+import type { DockerTimeouts } from './timeouts'
 import type { DaemonFacts, Measurement, WorkloadReport } from './types'
+import { ensureNamedVolumes } from './volumes'
 import { runWorkload } from './workload'
 
 export interface MeasureOptions {
@@ -21,6 +25,11 @@ export interface MeasureOptions {
   tracker: ResourceTracker
   injection?: Injection
   probePath?: string
+  timeouts?: Partial<DockerTimeouts>
+  /** Aborted on SIGINT/SIGTERM: the call in flight is abandoned at once. */
+  stop?: AbortSignal
+  /** What is being scanned (the Dockerfile), for messages. */
+  subject?: string
 }
 
 export async function measureImage(
@@ -28,7 +37,9 @@ export async function measureImage(
   daemon: DaemonFacts,
   opts: MeasureOptions
 ): Promise<Measurement> {
-  const image = await inspectImage(docker, opts.image)
+  const ctx = callContext(opts)
+  const image = await inspectImage(docker, opts.image, ctx)
+  await ensureNamedVolumes(docker, opts.profile, opts.runId, opts.tracker, ctx)
   const common = { ...opts, daemon }
   // Both run at once: separate containers, and the workload's window is mostly waiting.
   const [probe, workload] = await Promise.allSettled([
@@ -36,6 +47,7 @@ export async function measureImage(
     runWorkload(docker, { ...common, windowMs: opts.workloadWindowMs })
   ])
   if (probe.status === 'rejected') throw probe.reason
+  if (workload.status === 'rejected' && workload.reason instanceof Interrupted) throw workload.reason
   const workloadReport: WorkloadReport =
     workload.status === 'fulfilled'
       ? workload.value

@@ -1,16 +1,18 @@
 // Runs the probe as the container's entrypoint under the deployment profile, with the tool's safety
-// settings on top, a deadline, and removal in finally whatever happens.
+// settings on top, a deadline, and removal in finally whatever happens. Every daemon call is bounded.
 import type Docker from 'dockerode'
 import { OperationalError } from '../errors'
 import type { Logger } from '../logger'
 import type { RuntimeProfile } from '../profile/types'
-import { createTracked, daemonMessage, killQuietly, readLogs, startWithin, waitFor } from './container-run'
+import { stepError, type CallContext } from './call'
+import { createTracked, killQuietly, readLogs, startWithin, waitFor } from './container-run'
 import { assertCopyPossible, chooseInjection, copyProbeInto, probeMount, type Injection } from './injection'
 import { findProbeBinary, PROBE_TARGET } from './probe-binary'
 import { parseProbeOutput } from './probe-output'
 import type { ProbeReport } from './probe-report'
 import type { ResourceTracker } from './resources'
 import { containerCreateOptions } from './safety'
+import { resolveTimeouts, seconds, type DockerTimeouts } from './timeouts'
 import type { DaemonFacts } from './types'
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 30_000
@@ -31,12 +33,27 @@ export interface ProbeRunOptions {
   probePath?: string
   /** Test seam: run this instead of the probe (e.g. a command that hangs). */
   command?: { entrypoint: string[]; cmd: string[] }
+  /** Limits for each daemon call (defaults: src/docker/timeouts.ts). */
+  timeouts?: Partial<DockerTimeouts>
+  /** Aborted when the run must stop (SIGINT/SIGTERM): the call in flight is abandoned at once. */
+  stop?: AbortSignal
+  /** What is being scanned, for messages (`the probe of Dockerfile`); default the image. */
+  subject?: string
+}
+
+export function callContext(opts: Pick<ProbeRunOptions, 'timeouts' | 'stop'>): CallContext {
+  return { timeouts: resolveTimeouts(opts.timeouts), stop: opts.stop }
 }
 
 /** Creates a container from `image` with the probe injected; the caller starts and removes it. */
 export async function createProbeContainer(
   docker: Docker,
-  opts: ProbeRunOptions & { extraHostConfig?: Record<string, unknown>; user?: string; injection: Injection }
+  opts: ProbeRunOptions & {
+    extraHostConfig?: Record<string, unknown>
+    user?: string
+    injection: Injection
+    what?: string
+  }
 ): Promise<Docker.Container> {
   const probePath = opts.probePath ?? findProbeBinary(opts.daemon.architecture)
   if (opts.injection === 'copy') assertCopyPossible(opts.profile)
@@ -50,16 +67,17 @@ export async function createProbeContainer(
   if (opts.user !== undefined) options.User = opts.user
   if (opts.extraHostConfig)
     options.HostConfig = { ...(options.HostConfig as object), ...opts.extraHostConfig }
+  const ctx = callContext(opts)
   let container: Docker.Container
   try {
-    container = await createTracked(docker, options, opts.tracker)
+    container = await createTracked(docker, options, opts.tracker, {
+      ...ctx,
+      what: `${opts.what ?? 'the probe'} of ${opts.subject ?? opts.image}`
+    })
   } catch (error) {
-    throw new OperationalError(
-      `cannot create the probe container from ${opts.image}: ${daemonMessage(error)}`,
-      'probe-failed'
-    )
+    throw stepError(error, `cannot create the probe container from ${opts.image}`, 'probe-failed')
   }
-  if (opts.injection === 'copy') await copyProbeInto(container, probePath)
+  if (opts.injection === 'copy') await copyProbeInto(container, probePath, ctx)
   return container
 }
 
@@ -67,31 +85,37 @@ export async function createProbeContainer(
 export async function collectProbeReport(
   container: Docker.Container,
   timeoutMs: number,
-  what: string
+  what: string,
+  ctx: CallContext = callContext({})
 ): Promise<ProbeReport> {
   // One deadline for start and run: a daemon that wedges while starting must not turn into a hang.
   const deadline = Date.now() + timeoutMs
   let started
   try {
-    started = await startWithin(container, timeoutMs)
+    started = await startWithin(container, timeoutMs, ctx.stop)
   } catch (error) {
-    throw new OperationalError(`cannot start the ${what}: ${daemonMessage(error)}`, 'probe-failed')
+    throw stepError(error, `cannot start the ${what}`, 'probe-failed')
   }
   if (started === 'timeout') {
     throw new OperationalError(
-      `the daemon did not start the ${what} within ${timeoutMs / 1000} s`,
+      `the daemon did not start the ${what} within ${seconds(timeoutMs)}`,
       'probe-timeout'
     )
   }
-  const outcome = await waitFor(container, Math.max(1, deadline - Date.now()))
+  let outcome
+  try {
+    outcome = await waitFor(container, Math.max(1, deadline - Date.now()), ctx.stop)
+  } catch (error) {
+    throw stepError(error, `waiting for the ${what} to finish`, 'probe-failed')
+  }
   if (outcome === 'timeout') {
-    await killQuietly(container)
+    await killQuietly(container, ctx.timeouts.requestMs)
     throw new OperationalError(
-      `the ${what} did not finish within ${timeoutMs / 1000} s and was killed`,
+      `the ${what} did not finish within ${seconds(timeoutMs)} and was killed`,
       'probe-timeout'
     )
   }
-  const { stdout, stderr } = await readLogs(container)
+  const { stdout, stderr } = await readLogs(container, { ...ctx, what })
   return parseProbeOutput(stdout, stderr, outcome.statusCode)
 }
 
@@ -101,18 +125,18 @@ export async function runProbe(
 ): Promise<{ report: ProbeReport; injection: Injection }> {
   const injection = opts.injection ?? chooseInjection(opts.daemon)
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS
+  const ctx = callContext(opts)
   let container: Docker.Container | undefined
   try {
     container = await createProbeContainer(docker, { ...opts, injection })
     opts.logger.debug(`probe container ${container.id.slice(0, 12)} (${injection}) from ${opts.image}`)
-    const report = await collectProbeReport(container, timeoutMs, 'probe container')
+    const report = await collectProbeReport(container, timeoutMs, 'probe container', ctx)
     return { report, injection }
   } finally {
     if (container)
-      await opts.tracker.removeContainer(docker, container.id).catch(error => {
-        opts.logger.warning(
-          `could not remove probe container ${container?.id.slice(0, 12)}: ${daemonMessage(error)}`
-        )
+      await opts.tracker.removeContainer(docker, container.id, ctx.timeouts.removeMs).catch(() => {
+        // Still tracked: the end-of-run cleanup reports it with the command that removes it.
+        opts.logger.debug(`probe container ${container?.id.slice(0, 12)} not removed yet; cleanup retries`)
       })
   }
 }

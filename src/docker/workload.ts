@@ -6,13 +6,15 @@ import { OperationalError } from '../errors'
 import type { Logger } from '../logger'
 import { defaultProfile } from '../profile/parse'
 import type { RuntimeProfile } from '../profile/types'
+import { Interrupted, daemonCall, stepError } from './call'
 import { createTracked, daemonMessage, readLogs, startWithin, waitFor } from './container-run'
 import { chooseInjection, type Injection } from './injection'
-import { collectProbeReport, createProbeContainer, DEFAULT_PROBE_TIMEOUT_MS } from './probe-run'
+import { callContext, collectProbeReport, createProbeContainer, DEFAULT_PROBE_TIMEOUT_MS } from './probe-run'
 import type { ProbeReport } from './probe-report'
 import type { ResourceTracker } from './resources'
 import { containerCreateOptions, WORKLOAD_MEMORY_BYTES, WORKLOAD_PIDS_LIMIT } from './safety'
 import { parseTop, TOP_PS_ARGS } from './top'
+import type { DockerTimeouts } from './timeouts'
 import type { DaemonFacts, WorkloadProcess, WorkloadReport } from './types'
 
 export const DEFAULT_WORKLOAD_WINDOW_MS = 2_000
@@ -30,6 +32,10 @@ export interface WorkloadOptions {
   tracker: ResourceTracker
   injection?: Injection
   probePath?: string
+  timeouts?: Partial<DockerTimeouts>
+  stop?: AbortSignal
+  /** What is being scanned, for messages. */
+  subject?: string
 }
 
 function lastLine(text: string): string {
@@ -59,21 +65,26 @@ async function probeSidecar(docker: Docker, workloadId: string, opts: WorkloadOp
     args: ['--pid', '1', '--no-walk'],
     user: '0',
     injection: opts.injection ?? chooseInjection(opts.daemon),
+    what: 'the workload sidecar probe',
     extraHostConfig: { PidMode: `container:${workloadId}`, CapAdd: ['CAP_SYS_PTRACE'] }
   })
   try {
     return await collectProbeReport(
       sidecar,
       opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
-      'workload sidecar probe'
+      'workload sidecar probe',
+      callContext(opts)
     )
   } finally {
-    await opts.tracker.removeContainer(docker, sidecar.id).catch(() => undefined)
+    await opts.tracker
+      .removeContainer(docker, sidecar.id, callContext(opts).timeouts.removeMs)
+      .catch(() => undefined)
   }
 }
 
 export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promise<WorkloadReport> {
   const windowMs = opts.windowMs ?? DEFAULT_WORKLOAD_WINDOW_MS
+  const ctx = callContext(opts)
   let container: Docker.Container | undefined
   try {
     try {
@@ -85,21 +96,28 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
           memoryBytes: WORKLOAD_MEMORY_BYTES,
           pidsLimit: WORKLOAD_PIDS_LIMIT
         }),
-        opts.tracker
+        opts.tracker,
+        { ...ctx, what: `the workload of ${opts.subject ?? opts.image}` }
       )
       const startLimitMs = opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS
-      if ((await startWithin(container, startLimitMs)) === 'timeout') {
+      if ((await startWithin(container, startLimitMs, ctx.stop)) === 'timeout') {
         throw new Error(`the daemon did not start it within ${startLimitMs / 1000} s`)
       }
     } catch (error) {
+      if (error instanceof Interrupted) throw error
       throw new OperationalError(
         `cannot start the image's entrypoint: ${daemonMessage(error)}`,
         'workload-failed'
       )
     }
-    const early = await waitFor(container, windowMs)
+    let early
+    try {
+      early = await waitFor(container, windowMs, ctx.stop)
+    } catch (error) {
+      throw stepError(error, "waiting for the image's entrypoint", 'workload-failed')
+    }
     if (early !== 'timeout') {
-      const { stdout, stderr } = await readLogs(container)
+      const { stdout, stderr } = await readLogs(container, { ...ctx, what: 'workload container' })
       const said = lastLine(stderr) || lastLine(stdout)
       return {
         status: 'exited',
@@ -110,7 +128,19 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
     const running = container
     const unsuitable = sidecarUnsuitable(opts.profile)
     const [top, sidecar] = await Promise.allSettled([
-      running.top({ ps_args: TOP_PS_ARGS }) as Promise<{ Titles?: string[]; Processes?: string[][] }>,
+      daemonCall(
+        {
+          step: 'top of the workload container',
+          timeoutMs: ctx.timeouts.requestMs,
+          stop: ctx.stop,
+          idempotent: true
+        },
+        s =>
+          running.top({ ps_args: TOP_PS_ARGS, abortSignal: s } as Record<string, unknown>) as Promise<{
+            Titles?: string[]
+            Processes?: string[][]
+          }>
+      ),
       unsuitable ? Promise.reject(new Error(unsuitable)) : probeSidecar(docker, running.id, opts)
     ])
     const processes: WorkloadProcess[] = top.status === 'fulfilled' ? parseTop(top.value) : []
@@ -128,8 +158,9 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
     }
   } finally {
     if (container)
-      await opts.tracker.removeContainer(docker, container.id).catch(error => {
-        opts.logger.warning(`could not remove workload container: ${daemonMessage(error)}`)
+      await opts.tracker.removeContainer(docker, container.id, ctx.timeouts.removeMs).catch(() => {
+        // Still tracked: the end-of-run cleanup reports it with the command that removes it.
+        opts.logger.debug('workload container not removed yet; cleanup retries')
       })
   }
 }

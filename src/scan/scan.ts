@@ -1,13 +1,22 @@
 // The pipeline for every Dockerfile: model -> profile -> [build -> measure] -> rules -> rows.
 // Never throws for operational problems (they become notifications, and whatever completed is reported);
-// throws UsageError for bad input.
+// throws UsageError for bad input. Asked to stop (deps.signal), it abandons the step in flight, marks the
+// unfinished Dockerfiles as interrupted, cleans up (bounded) and returns what it has.
 import { dirname, resolve } from 'node:path'
 import type Docker from 'dockerode'
 import { buildImage } from '../docker/build'
 import { connectDocker } from '../docker/client'
 import { inspectImage } from '../docker/inspect'
 import { measureImage } from '../docker/measure'
-import { ResourceTracker } from '../docker/resources'
+import { Interrupted, stopReason } from '../docker/call'
+import {
+  CleanupError,
+  ResourceTracker,
+  describeFailures,
+  sweepLabelled,
+  type CleanupFailure
+} from '../docker/resources'
+import { resolveTimeouts, type DockerTimeouts } from '../docker/timeouts'
 import type { DaemonFacts, Measurement } from '../docker/types'
 import { buildModel } from '../dockerfile/model'
 import type { DockerfileModel } from '../dockerfile/types'
@@ -31,6 +40,13 @@ export interface ScanDeps {
   runId: string
   /** Records created resources; the caller may persist it (action post step) or clean on signals. */
   tracker?: ResourceTracker
+  /**
+   * Aborted (reason: the signal's name) when the run must stop: checked between steps and passed into every
+   * Docker call, so the step in flight is abandoned at once and the finished targets are still returned.
+   */
+  signal?: AbortSignal
+  /** Where the daemon is (DOCKER_HOST ...); default process.env. */
+  dockerEnv?: Record<string, string | undefined>
 }
 
 interface DockerSession {
@@ -49,15 +65,19 @@ export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanR
   }
   const notifications: Notification[] = []
   const tracker = deps.tracker ?? new ResourceTracker()
-  const session = await openDockerSession(settings, deps.logger, notifications)
+  const session = await openDockerSession(settings, deps, notifications)
   const results: ScanResult[] = []
   try {
     for (const [index, target] of targets.entries()) {
-      results.push(await scanOneSafely(target, index, settings, profile, session, tracker, deps))
+      const stopped = stopReason(deps.signal)
+      results.push(
+        stopped
+          ? interruptedResult(target, profile, stopped)
+          : await scanOneSafely(target, index, settings, profile, session, tracker, deps)
+      )
     }
   } finally {
-    if (session)
-      await releaseResources(session.docker, tracker, settings.keepImage, deps.logger, notifications)
+    if (session) await releaseResources(session.docker, tracker, settings, deps, notifications)
   }
   return { results, notifications, startedAt, finishedAt: new Date().toISOString() }
 }
@@ -69,12 +89,12 @@ function dockerWanted(settings: Settings): boolean {
 
 async function openDockerSession(
   settings: Settings,
-  logger: Logger,
+  deps: ScanDeps,
   notifications: Notification[]
 ): Promise<DockerSession | undefined> {
   if (!dockerWanted(settings)) return undefined
   try {
-    return await connectDocker(logger)
+    return await connectDocker(deps.logger, deps.dockerEnv ? { env: deps.dockerEnv } : {})
   } catch (error) {
     const requested =
       settings.probe === 'true' || (settings.image !== undefined && settings.probe !== 'false')
@@ -96,6 +116,7 @@ async function scanOneSafely(...args: Parameters<typeof scanOne>): Promise<ScanR
   } catch (error) {
     if (error instanceof UsageError) throw error
     const [target, , , profile] = args
+    if (error instanceof Interrupted) return interruptedResult(target, profile, error.signalName)
     const message = `internal error while scanning this file: ${describeError(error)} (please report it)`
     const note: Notification = { level: 'error', kind: 'internal-error', message, file: target.file }
     return emptyResult(target, profile, [note], 'an internal error stopped the scan of this file')
@@ -206,11 +227,14 @@ async function buildAndMeasure(
           tag: `least-privilege-scan:${deps.runId}-${index}`,
           labels: { [RESOURCE_LABEL]: deps.runId },
           logger,
-          tracker
+          tracker,
+          timeouts: timeoutsOf(settings),
+          stop: deps.signal
         })
       )
       image = built.tag
     } catch (error) {
+      if (error instanceof Interrupted) throw error
       notifications.push(operationalNotification(error, target.file, 'build-failed'))
       return { notMeasuredReason: 'the build failed' }
     }
@@ -219,10 +243,17 @@ async function buildAndMeasure(
     // Built (so the build is checked) and inspected (its Config.User is reported), but not run.
     try {
       return {
-        measurement: { image: await inspectImage(session.docker, image), daemon: session.daemon },
+        measurement: {
+          image: await inspectImage(session.docker, image, {
+            timeouts: timeoutsOf(settings),
+            stop: deps.signal
+          }),
+          daemon: session.daemon
+        },
         notMeasuredReason: 'probing is disabled'
       }
     } catch (error) {
+      if (error instanceof Interrupted) throw error
       notifications.push(operationalNotification(error, target.file, 'probe-failed'))
       return { notMeasuredReason: 'probing is disabled' }
     }
@@ -236,7 +267,10 @@ async function buildAndMeasure(
         probeTimeoutMs: settings.probeTimeoutMs,
         workloadWindowMs: settings.workloadWindowMs,
         logger,
-        tracker
+        tracker,
+        timeouts: timeoutsOf(settings),
+        stop: deps.signal,
+        subject: target.file
       })
     )
     if (measurement.workload?.status === 'failed') {
@@ -249,6 +283,7 @@ async function buildAndMeasure(
     }
     return { measurement }
   } catch (error) {
+    if (error instanceof Interrupted) throw error
     const kind =
       error instanceof OperationalError && error.kind === 'probe-timeout' ? 'probe-timeout' : 'probe-failed'
     notifications.push(operationalNotification(error, target.file, kind))
@@ -279,18 +314,70 @@ function emptyResult(
   }
 }
 
+/** A Dockerfile the run did not finish because it was asked to stop. */
+function interruptedResult(target: ScanTarget, profile: RuntimeProfile, signalName: string): ScanResult {
+  const why = `interrupted by ${signalName}`
+  const note: Notification = {
+    level: 'error',
+    kind: 'interrupted',
+    message: `${why} before this file was scanned to the end`,
+    file: target.file
+  }
+  return emptyResult(target, profile, [note], why)
+}
+
+function timeoutsOf(settings: Settings): DockerTimeouts {
+  return resolveTimeouts(settings.timeouts)
+}
+
+/**
+ * Removes what the run created, within one limit: tracked containers, images and volumes in parallel,
+ * then a sweep by the run label for anything a lost create response (or a stop mid-create) never told us
+ * about. What is left is named, with the command that removes it, in a warning and a notification.
+ */
 async function releaseResources(
   docker: Docker,
   tracker: ResourceTracker,
-  keepImages: boolean,
-  logger: Logger,
+  settings: Settings,
+  deps: ScanDeps,
   notifications: Notification[]
 ): Promise<void> {
+  const timeouts = timeoutsOf(settings)
+  const end = Date.now() + timeouts.cleanupMs
+  const failed: CleanupFailure[] = []
+  const problems: string[] = []
   try {
-    await tracker.cleanup(docker, { keepImages })
+    await tracker.cleanup(docker, {
+      keepImages: settings.keepImage,
+      limitMs: timeouts.cleanupMs,
+      removeMs: timeouts.removeMs
+    })
   } catch (error) {
-    const message = `cleanup failed: ${describeError(error)}`
-    logger.warning(message)
-    notifications.push({ level: 'warning', kind: 'cleanup-failed', message })
+    if (error instanceof CleanupError) failed.push(...error.failures)
+    else problems.push(describeError(error))
   }
+  const left = end - Date.now()
+  if (left > 0) {
+    try {
+      // What already failed is not waited on a second time.
+      const skip = new Set(failed.map(f => f.id))
+      const swept = await sweepLabelled(docker, deps.runId, {
+        limitMs: left,
+        keepImages: settings.keepImage,
+        skip
+      })
+      failed.push(...swept.failed)
+      if (swept.containers + swept.images + swept.volumes > 0)
+        deps.logger.debug(
+          `label sweep removed ${swept.containers} container(s), ${swept.images} image(s), ${swept.volumes} volume(s)`
+        )
+    } catch (error) {
+      problems.push(`the label sweep failed: ${describeError(error)}`)
+    }
+  }
+  if (failed.length) problems.unshift(`could not remove ${describeFailures(failed)}`)
+  if (problems.length === 0) return
+  const message = `cleanup failed: ${problems.join('; ')}`
+  deps.logger.warning(message)
+  notifications.push({ level: 'warning', kind: 'cleanup-failed', message })
 }

@@ -32,6 +32,8 @@ export interface Notification {
     | 'cleanup-failed'
     | 'workload-failed'
     | 'internal-error'
+    /** The run was stopped (SIGINT/SIGTERM) before this file was finished. */
+    | 'interrupted'
   message: string
   file?: string
   line?: number
