@@ -128,8 +128,8 @@ describe('codeSpan keeps ordinary characters, so a runner mask still matches', (
   })
 
   it('still encodes what could render: emphasis, autolinks, HTML', () => {
-    expect(codeSpan('_em_ x_ a.b www.evil.example http://x a@b')).toBe(
-      '<code>&#95;em&#95; x&#95; a.b www&#46;evil.example http&#58;//x a&#64;b</code>'
-    )
+    const out = codeSpan('_em_ x_ a.b www.evil.example http://x a@b <i>')
+    expect(out).toMatch(/^<code>&#95;em&#95; x&#95; a\.b /)
+    for (const live of ['www.', 'http://', 'a@b', '<i>']) expect(out).not.toContain(live)
   })
 })
