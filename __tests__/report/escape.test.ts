@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { marked } from 'marked'
 import {
   codeBlock,
   codeSpan,
@@ -131,5 +132,35 @@ describe('codeSpan keeps ordinary characters, so a runner mask still matches', (
     const out = codeSpan('_em_ x_ a.b www.evil.example http://x a@b <i>')
     expect(out).toMatch(/^<code>&#95;em&#95; x&#95; a\.b /)
     for (const live of ['www.', 'http://', 'a@b', '<i>']) expect(out).not.toContain(live)
+  })
+})
+
+describe('autolinks', () => {
+  // GFM (marked, like github.com) links `www.`, `scheme://` and emails found in plain text.
+  const BAIT = [
+    'www.evil.example',
+    'www.Evil.Example/path',
+    'https://evil.example/a',
+    'HTTP://evil.example',
+    'ftp://evil.example',
+    'mallory@evil.example',
+    'mailto:m@evil.example',
+    '(www.evil.example)',
+    '*www.evil.example*'
+  ]
+  const render = (md: string): string => marked.parse(md, { gfm: true, async: false })
+
+  it('breaks www. in any case', () => {
+    expect(escapeMarkdown('WWW.x')).toBe('WWW\u200b.x')
+  })
+
+  it.each(BAIT)('%j is a link when raw, and inert once escaped (paragraph and table cell)', bait => {
+    expect(render(`x ${bait} y`)).toMatch(/<a\s/)
+    const escaped = escapeMarkdown(bait)
+    expect(render(`x ${escaped} y`)).not.toMatch(/<a\s/)
+    expect(render(`| a |\n| - |\n| ${escaped} |`)).not.toMatch(/<a\s/)
+    expect(render(`<p>${escapeHtml(bait)}</p>\n\nx ${escapeHtml(bait)}`)).not.toMatch(/<a\s/)
+    // It still reads the same: only backslashes and zero-width spaces were added.
+    expect(escaped.replace(/\u200b|&#8203;|\\/g, '')).toBe(bait)
   })
 })

@@ -23,6 +23,18 @@ const MARKDOWN_PUNCTUATION = new Set('\\`*_[](){}#+-!|~$:'.split(''))
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 
+// GFM's extended autolinks make links of `www.x`, `scheme://x` and `x@y.z` found in plain text, and GitHub
+// also of `mailto:` and `xmpp:` addresses. A backslash before `:` is not enough where the matcher runs on
+// the decoded text, so a zero-width space goes after `www`, inside `://` and after those scheme names: it
+// reads the same and never matches. (`@` is followed by one already, which breaks emails.)
+const ZW = '\u200b'
+function breakAutolinks(text: string): string {
+  return text
+    .replace(/(www)(?=\.)/gi, `$1${ZW}`)
+    .replace(/:(?=\/\/)/g, `:${ZW}`)
+    .replace(/(mailto|xmpp)(?=:)/gi, `$1${ZW}`)
+}
+
 /** Cuts `text` to at most `max` code points (never inside a surrogate pair), ending with `…` when cut. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text
@@ -52,7 +64,9 @@ export interface EscapeOptions {
  */
 export function escapeMarkdown(text: string, options: EscapeOptions = {}): string {
   const marker = '\n'
-  const clean = stripControl(truncate(String(text), options.maxLength ?? DEFAULT_MAX_LENGTH), marker)
+  const clean = breakAutolinks(
+    stripControl(truncate(String(text), options.maxLength ?? DEFAULT_MAX_LENGTH), marker)
+  )
   let out = ''
   for (const ch of clean) {
     if (ch === marker) out += options.newline === 'br' ? '<br>' : ' '
@@ -71,7 +85,7 @@ export function escapeMarkdown(text: string, options: EscapeOptions = {}): strin
  * literally. Mentions and refs are still broken because GitHub links them in HTML text too.
  */
 export function escapeHtml(text: string, options: { maxLength?: number } = {}): string {
-  const clean = stripControl(truncate(String(text), options.maxLength ?? DEFAULT_MAX_LENGTH))
+  const clean = breakAutolinks(stripControl(truncate(String(text), options.maxLength ?? DEFAULT_MAX_LENGTH)))
   let out = ''
   for (const ch of clean) {
     if (ch in HTML_ENTITIES) out += HTML_ENTITIES[ch]
