@@ -18,7 +18,11 @@ const TRUSTED = [LINK_BASE, RULE_DOCS_BASE, SUMMARY_URL]
 const report: ScanReport = {
   results: [hostileResult],
   notifications: [
-    { level: 'warning', kind: 'daemon-unreachable', message: 'see www.evil.example and https://evil.example/x' }
+    {
+      level: 'warning',
+      kind: 'daemon-unreachable',
+      message: 'see www.evil.example and https://evil.example/x'
+    }
   ],
   ...TIMES_FOR_TESTS
 }
@@ -34,17 +38,21 @@ const untrusted = (hrefs: string[]): string[] =>
 
 describe('links in what the action publishes', () => {
   it('the bait is live when printed raw (so this test can fail)', () => {
-    expect(untrusted(links('see www.evil.example, https://evil.example/x and mallory@evil.example'))).toEqual([
-      'http://www.evil.example',
-      'https://evil.example/x',
-      'mailto:mallory@evil.example'
-    ])
+    expect(untrusted(links('see www.evil.example, https://evil.example/x and mallory@evil.example'))).toEqual(
+      ['http://www.evil.example', 'https://evil.example/x', 'mailto:mallory@evil.example']
+    )
   })
 
   it('the job summary has links only from the tool itself', () => {
     const body = renderMarkdown(report, fixtureRules, { linkBase: LINK_BASE })
     const summary = composeSummary(
-      { failed: true, reason: 'x', counts: { error: 1, warning: 0, note: 0 }, suppressed: 0, operationalErrors: 0 },
+      {
+        failed: true,
+        reason: 'x',
+        counts: { error: 1, warning: 0, note: 0 },
+        suppressed: 0,
+        operationalErrors: 0
+      },
       report,
       body
     )
@@ -57,7 +65,11 @@ describe('links in what the action publishes', () => {
 
   it('the PR comment has links only from the tool itself', () => {
     const marker = commentMarker('CI', 'scan', ['Dockerfile'])
-    const body = renderCommentBody(report, fixtureRules, { marker, summaryUrl: SUMMARY_URL, linkBase: LINK_BASE })
+    const body = renderCommentBody(report, fixtureRules, {
+      marker,
+      summaryUrl: SUMMARY_URL,
+      linkBase: LINK_BASE
+    })
     const comment = fitComment(body, marker, SUMMARY_URL)
     const hrefs = links(comment)
     expect(hrefs.length).toBeGreaterThan(0)

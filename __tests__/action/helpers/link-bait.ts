@@ -7,7 +7,10 @@ export const BAIT =
   'www.evil.example WWW.Evil.Example/x https://evil.example/a HTTP://evil.example ftp://evil.example ' +
   'mallory@evil.example mailto:m@evil.example xmpp:m@evil.example (www.evil.example) *www.evil.example*'
 
-export const TIMES_FOR_TESTS = { startedAt: '2025-01-02T03:04:05.000Z', finishedAt: '2025-01-02T03:04:09.500Z' }
+export const TIMES_FOR_TESTS = {
+  startedAt: '2025-01-02T03:04:05.000Z',
+  finishedAt: '2025-01-02T03:04:09.500Z'
+}
 
 const file = 'www.evil.example/https://evil.example/mallory@evil.example/Dockerfile'
 
