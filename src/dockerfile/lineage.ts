@@ -4,8 +4,24 @@ import type { DockerfileModel, Stage, StageFacts } from './types'
 
 const NO_FACTS: StageFacts = { users: [], runs: [], copies: [], exposes: [] }
 
-/** The final stage first, then its parent stage, grandparent ... */
+const lineages = new WeakMap<DockerfileModel, { stages: Stage[]; indices: Set<number> }>()
+
+function lineageOf(model: DockerfileModel): { stages: Stage[]; indices: Set<number> } {
+  let entry = lineages.get(model)
+  if (!entry || entry.stages[0] !== model.finalStage) {
+    const stages = walkLineage(model)
+    entry = { stages, indices: new Set(stages.map(stage => stage.index)) }
+    lineages.set(model, entry)
+  }
+  return entry
+}
+
+/** The final stage first, then its parent stage, grandparent ... (a fresh array: callers may reverse it). */
 export function finalLineage(model: DockerfileModel): Stage[] {
+  return [...lineageOf(model).stages]
+}
+
+function walkLineage(model: DockerfileModel): Stage[] {
   const lineage: Stage[] = []
   const seen = new Set<number>()
   let stage: Stage | undefined = model.finalStage
@@ -19,7 +35,7 @@ export function finalLineage(model: DockerfileModel): Stage[] {
 
 /** True when the stage's filesystem and config become part of the final image. */
 export function reachesFinalImage(model: DockerfileModel, stage: Stage): boolean {
-  return finalLineage(model).some(member => member.index === stage.index)
+  return lineageOf(model).indices.has(stage.index)
 }
 
 export function factsOf(stage: Stage): StageFacts {

@@ -3,9 +3,21 @@
 // on messy input except for the two cases a scan cannot go on from (no FROM; unknown --target stage).
 import { DockerfileParser, type Instruction } from 'dockerfile-ast'
 import { UsageError } from '../errors'
-import { expandWord, type Expansion, type VarLookup, type VarState } from './expand'
+import { ExpansionBudget, expandWord, type Expansion, type VarLookup, type VarState } from './expand'
 import { argumentText, parseProperties, sourceLines, splitFlags, splitWords } from './instruction-text'
 import { lookupKnownImage } from './known-images'
+import {
+  MAX_EXPANDED_VALUE_LENGTH,
+  MAX_EXPANSION_DEPTH,
+  MAX_EXPANSION_OUTPUT_PER_FILE,
+  MAX_INSTRUCTIONS,
+  MAX_PORTS_PER_EXPOSE_WORD,
+  MAX_PROBLEMS_PER_FILE,
+  MAX_SHELL_NESTING,
+  MAX_STAGES,
+  MAX_VARIABLES_PER_STAGE,
+  clip
+} from './limits'
 import { stageLabel } from './lineage'
 import { parsePragma } from './pragmas'
 import type {
@@ -15,11 +27,15 @@ import type {
   ExposeFact,
   ModelProblem,
   Pragma,
+  RunFact,
   Stage,
   StageFacts,
   UserFact
 } from './types'
 import { classifyUser } from './user'
+// The shell reader is pure text work shared with the rules; the model reads RUNs once here so that a RUN
+// nested past MAX_SHELL_NESTING is reported with the file's other problems.
+import { READ_BY_RULES, nestingCut } from '../rules/dockerfile/shell'
 
 export interface BuildModelOptions {
   /** `--target`: the stage that becomes the image (case-insensitive). Default: the last stage. */
@@ -52,7 +68,61 @@ interface StageState {
   envText: Map<string, string>
   /** Undeclared names expand to '' when every base in the chain is scratch; else they may come from the base image. */
   baseEnvKnown: boolean
+  /** True once MAX_VARIABLES_PER_STAGE names are kept: names not kept are unknown, not unset. */
+  variablesCapped: boolean
   lastLine: number
+}
+
+/** What every instruction handler needs: the escape character, the file's bounds and its problems. */
+interface ModelContext {
+  escapeChar: string
+  budget: ExpansionBudget
+  problem(line: number, message: string): void
+  /** Expands one word against `lookup` within the file's bounds; a bound reached is reported once here. */
+  expand(raw: string, lookup: VarLookup, line: number, what: string, quotes?: boolean): Expansion
+}
+
+const LIMIT_TEXT: Record<NonNullable<Expansion['limited']>, string> = {
+  MAX_EXPANSION_DEPTH: `variable references nested more than ${MAX_EXPANSION_DEPTH} deep (limit MAX_EXPANSION_DEPTH) are left as written`,
+  MAX_EXPANDED_VALUE_LENGTH: `the expanded value is longer than ${MAX_EXPANDED_VALUE_LENGTH} characters (limit MAX_EXPANDED_VALUE_LENGTH) and is cut there`,
+  MAX_EXPANSION_OUTPUT_PER_FILE: `variable substitution in this file reached ${MAX_EXPANSION_OUTPUT_PER_FILE} characters (limit MAX_EXPANSION_OUTPUT_PER_FILE), so later references are left as written`
+}
+
+function modelContext(escapeChar: string, problems: ModelProblem[]): ModelContext {
+  let dropped = 0
+  let budgetReported = false
+  const ctx: ModelContext = {
+    escapeChar,
+    budget: new ExpansionBudget(),
+    problem(line, message) {
+      if (problems.length < MAX_PROBLEMS_PER_FILE) problems.push({ line, message })
+      else if (problems.length === MAX_PROBLEMS_PER_FILE) {
+        problems.push({ line, message: '' })
+        dropped = 1
+      } else dropped++
+      if (dropped > 0) {
+        problems[MAX_PROBLEMS_PER_FILE].message =
+          `${dropped} more problem(s) from this line on are not listed (limit MAX_PROBLEMS_PER_FILE = ${MAX_PROBLEMS_PER_FILE})`
+      }
+    },
+    expand(raw, lookup, line, what, quotes = true) {
+      const expanded = expandWord(raw, lookup, escapeChar, quotes, ctx.budget)
+      if (expanded.limited) {
+        const once = expanded.limited === 'MAX_EXPANSION_OUTPUT_PER_FILE'
+        if (!once || !budgetReported) {
+          ctx.problem(line, `${what}: ${LIMIT_TEXT[expanded.limited]}; it is treated as unresolved`)
+        }
+        if (once) budgetReported = true
+      }
+      return expanded
+    }
+  }
+  return ctx
+}
+
+/** True when the expansion gave the value the builder would: no unknown variable and no bound reached. */
+function resolved(expanded: Expansion): boolean {
+  return expanded.unresolved.length === 0 && !expanded.limited
 }
 
 export function buildModel(text: string, file: string, options: BuildModelOptions = {}): DockerfileModel {
@@ -60,41 +130,64 @@ export function buildModel(text: string, file: string, options: BuildModelOption
   const escapeChar = dockerfile.getEscapeCharacter()
   const buildArgs = options.buildArgs ?? {}
   const problems: ModelProblem[] = []
+  const ctx = modelContext(escapeChar, problems)
   const globals = new Map<string, VarState>()
+  const globalScope = { capped: false }
   const states: StageState[] = []
   const instructions = dockerfile.getInstructions()
 
   const globalLookup: VarLookup = name => {
     const declared = globals.get(name)
     if (declared) return declared
-    if (PLATFORM_ARGS.has(name)) return name in buildArgs ? { state: 'set', value: buildArgs[name] } : UNKNOWN
-    return UNSET
+    if (PLATFORM_ARGS.has(name))
+      return hasOwn(buildArgs, name) ? { state: 'set', value: buildArgs[name] } : UNKNOWN
+    return globalScope.capped ? UNKNOWN : UNSET
   }
 
   const lines = sourceLines(text)
+  // Stage names to their first stage, so FROM and COPY --from find a stage without scanning them all.
+  const byName = new Map<string, StageState>()
   let current: StageState | undefined
+  let count = 0
   for (const instruction of instructions) {
     const keyword = instruction.getKeyword()
     const range = instruction.getRange()
     const line = range.start.line + 1
     const endLine = range.end.line + 1
+    if (++count > MAX_INSTRUCTIONS) {
+      ctx.problem(
+        line,
+        `only the first ${MAX_INSTRUCTIONS} instructions are checked (limit MAX_INSTRUCTIONS); this one and the ${instructions.length - MAX_INSTRUCTIONS - 1} after it are not`
+      )
+      break
+    }
     if (keyword === 'FROM') {
+      if (states.length >= MAX_STAGES) {
+        ctx.problem(
+          line,
+          `only the first ${MAX_STAGES} stages are checked (limit MAX_STAGES); the instructions from this FROM on are not`
+        )
+        break
+      }
       const args = argumentText(lines, range, escapeChar)
-      current = openStage(args, line, states, globalLookup, escapeChar, problems)
+      current = openStage(args, line, states, byName, globalLookup, ctx)
       states.push(current)
+      if (current.stage.name !== undefined && !byName.has(current.stage.name))
+        byName.set(current.stage.name, current)
       continue
     }
     if (!current) {
       if (keyword === 'ARG') {
         declareArgs(
           argumentText(lines, range, escapeChar),
-          globals,
+          line,
+          { vars: globals, capped: globalScope },
           globals,
           globalLookup,
           buildArgs,
-          escapeChar
+          ctx
         )
-      } else problems.push({ line, message: `${keyword} before the first FROM is ignored by the builder` })
+      } else ctx.problem(line, `${keyword} before the first FROM is ignored by the builder`)
       continue
     }
     current.lastLine = endLine
@@ -104,37 +197,36 @@ export function buildModel(text: string, file: string, options: BuildModelOption
       case 'ARG':
         declareArgs(
           argumentText(lines, range, escapeChar),
-          state.args,
+          line,
+          { vars: state.args, capped: stageCap(state) },
           globals,
           lookup,
           buildArgs,
-          escapeChar
+          ctx
         )
         break
       case 'ENV':
-        declareEnv(argumentText(lines, range, escapeChar), state, lookup, escapeChar)
+        declareEnv(argumentText(lines, range, escapeChar), line, state, lookup, ctx)
         break
       case 'USER':
-        applyUser(argumentText(lines, range, escapeChar), line, state, lookup, escapeChar, problems)
+        applyUser(argumentText(lines, range, escapeChar), line, state, lookup, ctx)
         break
-      case 'RUN':
-        recordRun(splitFlags(argumentText(lines, range, escapeChar)).rest, line, endLine, state)
+      case 'RUN': {
+        const run = recordRun(splitFlags(argumentText(lines, range, escapeChar)).rest, line, endLine, state)
+        if (READ_BY_RULES.test(run.text) && nestingCut(run)) {
+          ctx.problem(
+            line,
+            `RUN nests commands more than ${MAX_SHELL_NESTING} deep (sh -c, sudo, -exec; limit MAX_SHELL_NESTING); the commands nested deeper are not checked`
+          )
+        }
         break
+      }
       case 'COPY':
       case 'ADD':
-        recordCopy(
-          argumentText(lines, range, escapeChar),
-          keyword,
-          line,
-          endLine,
-          state,
-          states,
-          lookup,
-          escapeChar
-        )
+        recordCopy(argumentText(lines, range, escapeChar), keyword, line, endLine, state, byName, lookup, ctx)
         break
       case 'EXPOSE':
-        recordExpose(argumentText(lines, range, escapeChar), line, state, lookup, escapeChar)
+        recordExpose(argumentText(lines, range, escapeChar), line, state, lookup, ctx)
         break
     }
   }
@@ -181,21 +273,62 @@ function selectTarget(stages: Stage[], target: string | undefined, file: string)
 
 function scopeLookup(state: StageState): VarLookup {
   // ENV wins over ARG of the same name, as in the builder.
-  return name => state.env.get(name) ?? state.args.get(name) ?? (state.baseEnvKnown ? UNSET : UNKNOWN)
+  return name =>
+    state.env.get(name) ??
+    state.args.get(name) ??
+    (state.baseEnvKnown && !state.variablesCapped ? UNSET : UNKNOWN)
+}
+
+function hasOwn(record: Record<string, string>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(record, key)
+}
+
+/** The stage's "names are capped" flag as a settable box, for declareArgs. */
+function stageCap(state: StageState): { capped: boolean } {
+  return {
+    get capped() {
+      return state.variablesCapped
+    },
+    set capped(value: boolean) {
+      state.variablesCapped = value
+    }
+  }
+}
+
+/**
+ * Keeps a variable unless the scope already holds MAX_VARIABLES_PER_STAGE other names; the first name
+ * refused is reported. Returns whether it was kept.
+ */
+function keepVariable(
+  vars: Map<string, unknown>,
+  name: string,
+  line: number,
+  cap: { capped: boolean },
+  ctx: ModelContext
+): boolean {
+  if (vars.has(name) || vars.size < MAX_VARIABLES_PER_STAGE) return true
+  if (!cap.capped) {
+    ctx.problem(
+      line,
+      `more than ${MAX_VARIABLES_PER_STAGE} ARG/ENV names in one stage (limit MAX_VARIABLES_PER_STAGE): ${clip(name, 100)} and later new names are treated as unresolved`
+    )
+  }
+  cap.capped = true
+  return false
 }
 
 function openStage(
   fromArgs: string,
   line: number,
   states: StageState[],
+  byName: Map<string, StageState>,
   globalLookup: VarLookup,
-  escapeChar: string,
-  problems: ModelProblem[]
+  ctx: ModelContext
 ): StageState {
-  const args = splitWords(splitFlags(fromArgs).rest, escapeChar)
+  const args = splitWords(splitFlags(fromArgs).rest, ctx.escapeChar)
   const rawImage = args[0] ?? ''
-  if (rawImage === '') problems.push({ line, message: 'FROM without an image' })
-  const image = expandWord(rawImage, globalLookup, escapeChar)
+  if (rawImage === '') ctx.problem(line, 'FROM without an image')
+  const image = ctx.expand(rawImage, globalLookup, line, 'FROM')
   const name = args.length >= 3 && args[1].toLowerCase() === 'as' ? args[2].toLowerCase() : undefined
   const stage: Stage = {
     index: states.length,
@@ -212,14 +345,10 @@ function openStage(
     env: new Map(),
     envText: new Map(),
     baseEnvKnown: false,
+    variablesCapped: false,
     lastLine: line
   }
-  const parent =
-    image.unresolved.length === 0
-      ? states.find(
-          earlier => earlier.stage.name !== undefined && earlier.stage.name === image.value.toLowerCase()
-        )
-      : undefined
+  const parent = resolved(image) ? byName.get(image.value.toLowerCase()) : undefined
   if (parent) {
     // A child stage starts from its parent's image config and build scope: USER, ENV and ARG values.
     stage.baseStageIndex = parent.stage.index
@@ -228,9 +357,10 @@ function openStage(
     state.env = new Map(parent.env)
     state.envText = new Map(parent.envText)
     state.baseEnvKnown = parent.baseEnvKnown
+    state.variablesCapped = parent.variablesCapped
   } else {
     stage.user = baseImageUser(rawImage, image)
-    state.baseEnvKnown = image.unresolved.length === 0 && image.value.toLowerCase() === 'scratch'
+    state.baseEnvKnown = resolved(image) && image.value.toLowerCase() === 'scratch'
   }
   return state
 }
@@ -244,6 +374,13 @@ function inheritUser(parent: Stage): EffectiveUser {
 }
 
 function baseImageUser(rawImage: string, image: Expansion): EffectiveUser {
+  if (image.limited) {
+    return {
+      kind: 'unknown',
+      source: 'base-image-default',
+      reason: `the base image \`${clip(rawImage, 200)}\` could not be expanded within the limit ${image.limited}, so its default user is unknown until the build and probe measure it`
+    }
+  }
   if (image.unresolved.length > 0) {
     return {
       kind: 'unknown',
@@ -285,21 +422,24 @@ function describeVars(names: string[]): string {
 /** ARG [name[=default] ...]. `scope` receives the values; `globals` feeds re-declared global ARGs. */
 function declareArgs(
   args: string,
-  scope: Map<string, VarState>,
+  line: number,
+  target: { vars: Map<string, VarState>; capped: { capped: boolean } },
   globals: Map<string, VarState>,
   lookup: VarLookup,
   buildArgs: Record<string, string>,
-  escapeChar: string
+  ctx: ModelContext
 ): void {
-  for (const { name, raw } of parseProperties(args, escapeChar, false)) {
+  const scope = target.vars
+  for (const { name, raw } of parseProperties(args, ctx.escapeChar, false)) {
     if (name === '') continue
-    if (Object.prototype.hasOwnProperty.call(buildArgs, name)) {
+    if (!keepVariable(scope, name, line, target.capped, ctx)) continue
+    if (hasOwn(buildArgs, name)) {
       scope.set(name, { state: 'set', value: buildArgs[name] })
       continue
     }
     if (raw !== null) {
-      const expanded = expandWord(raw, lookup, escapeChar)
-      scope.set(name, expanded.unresolved.length === 0 ? { state: 'set', value: expanded.value } : UNKNOWN)
+      const expanded = ctx.expand(raw, lookup, line, `ARG ${clip(name, 100)}`)
+      scope.set(name, resolved(expanded) ? { state: 'set', value: expanded.value } : UNKNOWN)
       continue
     }
     // `ARG X` without a default: inside a stage it takes the global value, if any; else it must be supplied.
@@ -308,15 +448,23 @@ function declareArgs(
   }
 }
 
-function declareEnv(args: string, state: StageState, lookup: VarLookup, escapeChar: string): void {
+function declareEnv(
+  args: string,
+  line: number,
+  state: StageState,
+  lookup: VarLookup,
+  ctx: ModelContext
+): void {
   // All values of one ENV line are expanded against the scope before that line, as the builder does.
   const updates: Array<[string, Expansion]> = []
-  for (const { name, raw } of parseProperties(args, escapeChar, true)) {
+  for (const { name, raw } of parseProperties(args, ctx.escapeChar, true)) {
     if (name === '') continue
-    updates.push([name, expandWord(raw ?? '', lookup, escapeChar)])
+    updates.push([name, ctx.expand(raw ?? '', lookup, line, `ENV ${clip(name, 100)}`)])
   }
+  const cap = stageCap(state)
   for (const [name, expanded] of updates) {
-    state.env.set(name, expanded.unresolved.length === 0 ? { state: 'set', value: expanded.value } : UNKNOWN)
+    if (!keepVariable(state.env, name, line, cap, ctx)) continue
+    state.env.set(name, resolved(expanded) ? { state: 'set', value: expanded.value } : UNKNOWN)
     state.envText.set(name, expanded.value)
   }
 }
@@ -326,15 +474,14 @@ function applyUser(
   line: number,
   state: StageState,
   lookup: VarLookup,
-  escapeChar: string,
-  problems: ModelProblem[]
+  ctx: ModelContext
 ): void {
   const raw = args.trim()
   if (raw === '') {
-    problems.push({ line, message: 'USER without a value' })
+    ctx.problem(line, 'USER without a value')
     return
   }
-  const expanded = expandWord(raw, lookup, escapeChar)
+  const expanded = ctx.expand(raw, lookup, line, 'USER')
   const fact: UserFact = { line, raw, value: expanded.value, kind: 'unknown' }
   const user: EffectiveUser = {
     kind: 'unknown',
@@ -343,7 +490,10 @@ function applyUser(
     source: 'user-instruction',
     line
   }
-  if (expanded.unresolved.length > 0) {
+  if (expanded.limited) {
+    fact.unresolved = expanded.unresolved
+    user.reason = `USER ${clip(raw, 200)} cannot be resolved statically: its expansion reached the limit ${expanded.limited}; the build and probe measure the user`
+  } else if (expanded.unresolved.length > 0) {
     fact.unresolved = expanded.unresolved
     user.reason = unresolvedUserReason(raw, expanded.unresolved, state)
   } else {
@@ -361,19 +511,19 @@ function unresolvedUserReason(raw: string, names: string[], state: StageState): 
       ? `ARG ${name} has no default value`
       : `${name} is not declared in this stage (a global ARG must be re-declared with \`ARG ${name}\`; it may also come from the base image's ENV)`
   )
-  return `USER ${raw} cannot be resolved statically: ${notes.join('; ')}; the build and probe measure the user`
+  return `USER ${clip(raw, 200)} cannot be resolved statically: ${notes.join('; ')}; the build and probe measure the user`
 }
 
-function recordRun(content: string, line: number, endLine: number, state: StageState): void {
+function recordRun(content: string, line: number, endLine: number, state: StageState): RunFact {
   const trimmed = content.trim()
+  let run: RunFact | undefined
   if (trimmed.startsWith('[')) {
     const argv = parseExecForm(trimmed)
-    if (argv) {
-      state.facts.runs.push({ line, endLine, form: 'exec', text: argv.join(' '), argv, heredoc: false })
-      return
-    }
+    if (argv) run = { line, endLine, form: 'exec', text: argv.join(' '), argv, heredoc: false }
   }
-  state.facts.runs.push({ line, endLine, form: 'shell', text: trimmed, heredoc: trimmed.includes('<<') })
+  run ??= { line, endLine, form: 'shell', text: trimmed, heredoc: trimmed.includes('<<') }
+  state.facts.runs.push(run)
+  return run
 }
 
 /** Exec form is a JSON array of strings; anything else is shell form, as in the builder. */
@@ -392,25 +542,27 @@ function recordCopy(
   line: number,
   endLine: number,
   state: StageState,
-  states: StageState[],
+  byName: Map<string, StageState>,
   lookup: VarLookup,
-  escapeChar: string
+  ctx: ModelContext
 ): void {
+  const escapeChar = ctx.escapeChar
   const fact: CopyFact = { instruction: keyword, line, endLine, sources: [] }
   const { flags, rest } = splitFlags(args)
   for (const flag of flags) {
     if (flag.value === null) continue
     const name = flag.name.toLowerCase()
-    const expanded = expandWord(flag.value, lookup, escapeChar).value
+    if (name !== 'from' && name !== 'chmod' && name !== 'chown') continue
+    const expanded = ctx.expand(flag.value, lookup, line, `${keyword} --${name}`).value
     if (name === 'from') fact.from = expanded
     else if (name === 'chmod') fact.chmod = expanded
     else if (name === 'chown') fact.chown = expanded
   }
   if (fact.from !== undefined) {
     const wanted = fact.from.toLowerCase()
-    const byName = states.find(other => other !== state && other.stage.name === wanted)
+    const named = byName.get(wanted)
     const index = /^\d+$/.test(wanted) ? Number(wanted) : undefined
-    if (byName) fact.fromStageIndex = byName.stage.index
+    if (named && named !== state) fact.fromStageIndex = named.stage.index
     else if (index !== undefined && index < state.stage.index) fact.fromStageIndex = index
   }
   const content = rest.trim()
@@ -420,7 +572,7 @@ function recordCopy(
   else {
     // Heredoc sources (`COPY <<EOF /dest`): only the first line holds sources and destination.
     const head = content.includes('<<') ? content.split('\n', 1)[0] : content
-    words = splitWords(head, escapeChar).map(word => expandWord(word, lookup, escapeChar).value)
+    words = splitWords(head, escapeChar).map(word => ctx.expand(word, lookup, line, keyword).value)
   }
   if (words.length > 0) {
     fact.dest = words[words.length - 1]
@@ -434,11 +586,20 @@ function recordExpose(
   line: number,
   state: StageState,
   lookup: VarLookup,
-  escapeChar: string
+  ctx: ModelContext
 ): void {
-  for (const raw of splitWords(args, escapeChar)) {
-    const expanded = expandWord(raw, lookup, escapeChar).value
-    for (const word of expanded.split(/\s+/)) {
+  for (const raw of splitWords(args, ctx.escapeChar)) {
+    const expanded = ctx.expand(raw, lookup, line, 'EXPOSE').value
+    // Only an expanded variable can turn one word into several ports; a written word is one port.
+    const words = expanded === raw ? [raw] : expanded.split(/\s+/)
+    if (words.length > MAX_PORTS_PER_EXPOSE_WORD) {
+      ctx.problem(
+        line,
+        `EXPOSE ${clip(raw, 100)} expands to ${words.length} ports; only the first ${MAX_PORTS_PER_EXPOSE_WORD} are checked (limit MAX_PORTS_PER_EXPOSE_WORD)`
+      )
+      words.length = MAX_PORTS_PER_EXPOSE_WORD
+    }
+    for (const word of words) {
       if (word === '') continue
       const match = /^(\d+)(?:-(\d+))?(?:\/(\w+))?$/.exec(word)
       const fact: ExposeFact = {

@@ -85,12 +85,21 @@ export function primaryLocationLineHash(text: string, line: number): string | un
 /** Name of this tool's own fingerprint in `partialFingerprints`; bump the version if the recipe changes. */
 export const STABLE_FINGERPRINT_KEY = 'leastPrivilege/v1'
 
+/** The lines of a file as instructionTextOf() counts them (CR, LF and CRLF end a line). */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/)
+}
+
 /**
  * The instruction text at lines `start..end` (1-based), normalised so that indentation, spacing, line
  * continuations and letter case of the keyword do not matter: only what the instruction says.
  */
 export function instructionText(text: string, start: number, end = start): string {
-  const lines = text.split(/\r\n|\r|\n/)
+  return instructionTextOf(splitLines(text), start, end)
+}
+
+/** instructionText() over lines split once per file (a SARIF log asks for many ranges of one file). */
+export function instructionTextOf(lines: string[], start: number, end = start): string {
   const first = Math.max(1, start)
   const last = Math.min(lines.length, Math.max(first, end))
   const joined = lines

@@ -11,17 +11,80 @@ import type { RuleMeta } from './types'
 export function applySuppressions(findings: Finding[], model: DockerfileModel, rules: RuleMeta[]): Finding[] {
   if (model.pragmas.length === 0) return findings
   const equivalents = new Map(rules.map(rule => [rule.id, rule.hadolintEquivalents ?? []]))
+  const index = indexPragmas(model.pragmas)
   return findings.map(finding => {
     if (finding.suppression || finding.file !== model.file) return finding
-    const pragma = model.pragmas.find(candidate => applies(candidate, finding, equivalents))
+    const pragma = firstApplying(index, finding, equivalents)
     return pragma ? { ...finding, suppression: toSuppression(pragma) } : finding
   })
 }
 
-function applies(pragma: Pragma, finding: Finding, equivalents: Map<string, string[]>): boolean {
+interface IndexedPragma {
+  pragma: Pragma
+  /** Position in model.pragmas: the first applying pragma wins, as before the index. */
+  order: number
+  rules: Set<string>
+}
+
+/**
+ * Pragmas by the instruction they cover, so each finding looks at the few pragmas of its own instruction
+ * (plus the file-level ones) instead of all of them: linear in findings + pragmas.
+ */
+interface PragmaIndex {
+  file: IndexedPragma[]
+  /** Instruction ranges with pragmas, sorted by first line; instructions do not overlap. */
+  ranges: Array<{ start: number; end: number; pragmas: IndexedPragma[] }>
+}
+
+function indexPragmas(pragmas: Pragma[]): PragmaIndex {
+  const file: IndexedPragma[] = []
+  const byStart = new Map<number, { start: number; end: number; pragmas: IndexedPragma[] }>()
+  pragmas.forEach((pragma, order) => {
+    const entry: IndexedPragma = { pragma, order, rules: new Set(pragma.rules) }
+    if (pragma.scope === 'file') file.push(entry)
+    else if (pragma.appliesToLine !== undefined) {
+      const start = pragma.appliesToLine
+      const end = pragma.appliesToEndLine ?? start
+      const range = byStart.get(start)
+      if (range) {
+        range.end = Math.max(range.end, end)
+        range.pragmas.push(entry)
+      } else byStart.set(start, { start, end, pragmas: [entry] })
+    }
+  })
+  return { file, ranges: [...byStart.values()].sort((a, b) => a.start - b.start) }
+}
+
+function firstApplying(
+  index: PragmaIndex,
+  finding: Finding,
+  equivalents: Map<string, string[]>
+): Pragma | undefined {
+  let best: IndexedPragma | undefined
+  const consider = (entry: IndexedPragma): void => {
+    if ((best === undefined || entry.order < best.order) && applies(entry, finding, equivalents)) best = entry
+  }
+  for (const entry of index.file) consider(entry)
+  // The last range starting at or before the finding's line is the only one that can contain it.
+  let lo = 0
+  let hi = index.ranges.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (index.ranges[mid].start <= finding.line) lo = mid + 1
+    else hi = mid
+  }
+  const range = index.ranges[lo - 1]
+  if (range && finding.line <= range.end) {
+    for (const entry of range.pragmas) consider(entry)
+  }
+  return best?.pragma
+}
+
+function applies(entry: IndexedPragma, finding: Finding, equivalents: Map<string, string[]>): boolean {
+  const pragma = entry.pragma
   const names =
     pragma.source === 'least-privilege' ? [finding.ruleId] : (equivalents.get(finding.ruleId) ?? [])
-  if (!names.some(name => pragma.rules.includes(name.toUpperCase()))) return false
+  if (!names.some(name => entry.rules.has(name.toUpperCase()))) return false
   if (pragma.scope === 'file') return true
   if (pragma.appliesToLine === undefined) return false
   const end = pragma.appliesToEndLine ?? pragma.appliesToLine

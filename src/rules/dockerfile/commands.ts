@@ -1,19 +1,11 @@
 // The commands of each RUN in the stages that reach the final image, read once and shared by the rules.
 import { factsOf, finalLineage } from '../../dockerfile/lineage'
 import type { CopyFact, DockerfileModel, RunFact, Stage } from '../../dockerfile/types'
-import { analyzeMode, modeOfCommand, type CommandMode, type ModeBits } from './modes'
-import { execCommands, simpleCommands, type SimpleCommand } from './shell'
+import { commandsOf } from './shell'
+import { modeOfCommand, analyzeMode, type CommandMode, type ModeBits } from './modes'
+import type { SimpleCommand } from './shell'
 
-const cache = new WeakMap<RunFact, SimpleCommand[]>()
-
-export function commandsOf(run: RunFact): SimpleCommand[] {
-  let commands = cache.get(run)
-  if (!commands) {
-    commands = run.form === 'exec' && run.argv ? execCommands(run.argv) : simpleCommands(run.text)
-    cache.set(run, commands)
-  }
-  return commands
-}
+export { commandsOf }
 
 export interface LocatedRun {
   stage: Stage

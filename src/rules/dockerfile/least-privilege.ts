@@ -1,5 +1,6 @@
 // Least Privilege, from the Dockerfile: the process the final image starts does not run as root.
 import { isWindowsBaseImage } from '../../dockerfile/known-images'
+import { clip } from '../../dockerfile/limits'
 import { factsOf, finalLineage, stageLabel } from '../../dockerfile/lineage'
 import type { DockerfileModel, Stage, UserFact } from '../../dockerfile/types'
 import { classifyUser } from '../../dockerfile/user'
@@ -43,7 +44,7 @@ export const finalStageRunsAsRoot: Rule = {
     const users = lineageUsers(model)
     const last = users[users.length - 1]
     const properties: Record<string, unknown> = {
-      user: final.user.value ?? 'root',
+      user: clip(final.user.value ?? 'root'),
       source: final.user.source
     }
     if (!last) {
@@ -63,8 +64,8 @@ export const finalStageRunsAsRoot: Rule = {
       }
       return [
         {
-          message: `The final stage runs as root: it sets no USER${chain}, and its base image \`${origin.baseImage}\` is not known to run as non-root, so Docker's default, root, applies. The build and probe measure the real user.`,
-          properties: { ...properties, cause: 'no-user', baseImage: origin.baseImage }
+          message: `The final stage runs as root: it sets no USER${chain}, and its base image \`${clip(origin.baseImage)}\` is not known to run as non-root, so Docker's default, root, applies. The build and probe measure the real user.`,
+          properties: { ...properties, cause: 'no-user', baseImage: clip(origin.baseImage) }
         }
       ]
     }
@@ -75,7 +76,7 @@ export const finalStageRunsAsRoot: Rule = {
     if (earlierNonRoot) {
       return [
         {
-          message: `The final stage switches back to root: USER ${last.raw} on line ${last.line} comes after USER ${earlierNonRoot.raw} on line ${earlierNonRoot.line}, so the image runs as root.`,
+          message: `The final stage switches back to root: USER ${clip(last.raw)} on line ${last.line} comes after USER ${clip(earlierNonRoot.raw)} on line ${earlierNonRoot.line}, so the image runs as root.`,
           line: last.line,
           properties: { ...properties, cause: 'switched-back-to-root', nonRootLine: earlierNonRoot.line }
         }
@@ -84,7 +85,7 @@ export const finalStageRunsAsRoot: Rule = {
     if (last.stage.index === final.index) {
       return [
         {
-          message: `The final stage runs as root: USER ${last.raw} on line ${last.line} is root.`,
+          message: `The final stage runs as root: USER ${clip(last.raw)} on line ${last.line} is root.`,
           line: last.line,
           properties: { ...properties, cause: 'explicit-root' }
         }
@@ -92,7 +93,7 @@ export const finalStageRunsAsRoot: Rule = {
     }
     return [
       {
-        message: `The final stage runs as root, inherited from stage ${stageLabel(last.stage)}: USER ${last.raw} on line ${last.line} is root and the final stage sets no USER of its own.`,
+        message: `The final stage runs as root, inherited from stage ${stageLabel(last.stage)}: USER ${clip(last.raw)} on line ${last.line} is root and the final stage sets no USER of its own.`,
         properties: {
           ...properties,
           cause: 'inherited-root',
@@ -126,8 +127,8 @@ export const userOnlyInBuilderStage: Rule = {
       if (!user) continue
       return [
         {
-          message: `USER ${user.raw} is set only in stage ${stageLabel(stage)} (line ${user.line}), which does not reach the final image, so the final stage runs as root.`,
-          properties: { builderStage: stage.index, userLine: user.line, user: user.value }
+          message: `USER ${clip(user.raw)} is set only in stage ${stageLabel(stage)} (line ${user.line}), which does not reach the final image, so the final stage runs as root.`,
+          properties: { builderStage: stage.index, userLine: user.line, user: clip(user.value) }
         }
       ]
     }
@@ -159,9 +160,9 @@ export const userNotNumeric: Rule = {
     const suggestion = uid !== undefined ? `USER ${uid}` : 'the numeric uid'
     return [
       {
-        message: `USER ${user.raw} on line ${user.line} is a name, which Kubernetes runAsNonRoot cannot verify; use ${suggestion} instead.`,
+        message: `USER ${clip(user.raw ?? user.value)} on line ${user.line} is a name, which Kubernetes runAsNonRoot cannot verify; use ${suggestion} instead.`,
         line: user.line,
-        properties: { user: user.value, ...(uid !== undefined ? { uid } : {}) }
+        properties: { user: clip(user.value), ...(uid !== undefined ? { uid } : {}) }
       }
     ]
   }
@@ -203,12 +204,12 @@ export const privilegedPortExposed: Rule = {
     if (model.finalStage.user.kind !== 'non-root' || isWindowsImage(model)) return []
     const hits: RuleHit[] = []
     const value = model.finalStage.user.value
-    const who = value !== undefined ? ` user ${value}` : ''
+    const who = value !== undefined ? ` user ${clip(value)}` : ''
     for (const stage of finalLineage(model).reverse()) {
       for (const expose of factsOf(stage).exposes) {
         if (expose.port === undefined || expose.port >= 1024) continue
         hits.push({
-          message: `EXPOSE ${expose.raw} on line ${expose.line} is a privileged port (below 1024) while the image runs as non-root${who}; it binds under Docker, but not under Kubernetes or --network host without CAP_NET_BIND_SERVICE.`,
+          message: `EXPOSE ${clip(expose.raw)} on line ${expose.line} is a privileged port (below 1024) while the image runs as non-root${who}; it binds under Docker, but not under Kubernetes or --network host without CAP_NET_BIND_SERVICE.`,
           line: expose.line,
           properties: { port: expose.port, protocol: expose.protocol }
         })
@@ -236,7 +237,7 @@ export const userUnresolved: Rule = {
     if (user.kind !== 'unknown') return []
     if (user.line !== undefined) {
       // The reason already reads "USER $X cannot be resolved statically: ...".
-      const reason = user.reason ?? `USER ${user.raw ?? ''} cannot be resolved statically`
+      const reason = user.reason ?? `USER ${clip(user.raw ?? '')} cannot be resolved statically`
       const inherited =
         user.source === 'inherited-stage'
           ? ` (line ${user.line}, inherited by the final stage)`
@@ -245,14 +246,17 @@ export const userUnresolved: Rule = {
         {
           message: `${reason.replace(/^(USER \S+)/, `$1${inherited}`)}.`,
           line: user.line,
-          properties: { raw: user.raw, value: user.value }
+          properties: {
+            raw: user.raw === undefined ? undefined : clip(user.raw),
+            value: user.value === undefined ? undefined : clip(user.value)
+          }
         }
       ]
     }
     return [
       {
         message: `The final user cannot be resolved statically: ${user.reason ?? 'the base image is unknown'}.`,
-        properties: { baseImage: model.finalStage.baseImage }
+        properties: { baseImage: clip(model.finalStage.baseImage) }
       }
     ]
   }

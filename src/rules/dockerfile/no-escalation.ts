@@ -1,6 +1,7 @@
 // No Escalation, from the Dockerfile: nothing in the image lets the process gain privileges later
 // (setuid/setgid files, sudo, world-writable files another user can swap out).
-import { factsOf, finalLineage, stageLabel } from '../../dockerfile/lineage'
+import { factsOf, reachesFinalImage, stageLabel } from '../../dockerfile/lineage'
+import { MAX_LISTED_PATHS, clip } from '../../dockerfile/limits'
 import type { DockerfileModel, Stage } from '../../dockerfile/types'
 import type { Rule, RuleHit } from '../types'
 import { commandsOf, imageCopies, imageModeChanges, imageRuns, quote } from './commands'
@@ -22,13 +23,14 @@ interface SetuidTarget {
   path: string
 }
 
-/** Paths a stage (and its ancestors) chmods setuid/setgid, for COPY --from checks. */
-function setuidTargets(model: DockerfileModel, stage: Stage): SetuidTarget[] {
-  const targets: SetuidTarget[] = []
-  const seen = new Set<number>()
-  for (let current: Stage | undefined = stage; current && !seen.has(current.index);) {
-    seen.add(current.index)
-    for (const run of factsOf(current).runs) {
+/** Paths one stage's own RUNs chmod setuid/setgid, in order; read once per stage. */
+const ownTargets = new WeakMap<Stage, SetuidTarget[]>()
+
+function stageTargets(stage: Stage): SetuidTarget[] {
+  let targets = ownTargets.get(stage)
+  if (!targets) {
+    targets = []
+    for (const run of factsOf(stage).runs) {
       for (const command of commandsOf(run)) {
         const mode = modeOfCommand(command.base, command.args)
         const bits = mode && analyzeMode(mode.mode)
@@ -37,9 +39,90 @@ function setuidTargets(model: DockerfileModel, stage: Stage): SetuidTarget[] {
         }
       }
     }
-    current = current.baseStageIndex === undefined ? undefined : model.stages[current.baseStageIndex]
+    ownTargets.set(stage, targets)
   }
   return targets
+}
+
+/**
+ * The setuid/setgid paths of a stage and its ancestors, indexed by normalised path so that each COPY
+ * --from looks up its sources instead of comparing them with every target (built once per source stage).
+ */
+interface TargetIndex {
+  targets: SetuidTarget[]
+  /** Normalised paths, sorted, each with the positions in `targets` that have it. */
+  sorted: string[]
+  positions: Map<string, number[]>
+}
+
+const indexes = new WeakMap<Stage, TargetIndex>()
+
+function targetIndex(model: DockerfileModel, stage: Stage): TargetIndex {
+  let index = indexes.get(stage)
+  if (index) return index
+  const targets: SetuidTarget[] = []
+  const seen = new Set<number>()
+  for (let current: Stage | undefined = stage; current && !seen.has(current.index);) {
+    seen.add(current.index)
+    for (const target of stageTargets(current)) targets.push(target)
+    current = current.baseStageIndex === undefined ? undefined : model.stages[current.baseStageIndex]
+  }
+  const positions = new Map<string, number[]>()
+  targets.forEach((target, at) => {
+    const key = normalisePath(target.path)
+    const list = positions.get(key)
+    if (list) list.push(at)
+    else positions.set(key, [at])
+  })
+  index = { targets, sorted: [...positions.keys()].sort(), positions }
+  indexes.set(stage, index)
+  return index
+}
+
+/** First position in sorted `keys` whose key is >= `key`. */
+function lowerBound(keys: string[], key: string): number {
+  let lo = 0
+  let hi = keys.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (keys[mid] < key) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/**
+ * Targets a copy of `sources` may carry, in file order: a source carries a target when one contains the
+ * other (`/` and `.` carry everything; a glob source carries what starts with its fixed part). At most
+ * MAX_LISTED_PATHS + 1 are collected, enough to tell that there are more.
+ */
+function carriedTargets(index: TargetIndex, sources: string[]): SetuidTarget[] {
+  const found = new Set<number>()
+  const limit = MAX_LISTED_PATHS + 1
+  const take = (key: string): void => {
+    for (const at of index.positions.get(key) ?? []) {
+      if (found.size >= limit) return
+      found.add(at)
+    }
+  }
+  const takePrefix = (prefix: string): void => {
+    for (let i = lowerBound(index.sorted, prefix); i < index.sorted.length && found.size < limit; i++) {
+      if (!index.sorted[i].startsWith(prefix)) break
+      take(index.sorted[i])
+    }
+  }
+  for (const source of sources) {
+    if (found.size >= limit) break
+    const s = normalisePath(source)
+    if (s === '/' || s === '.') {
+      for (let at = 0; at < index.targets.length && found.size < limit; at++) found.add(at)
+      continue
+    }
+    take(s)
+    if (source.search(/[*?[]/) >= 0) takePrefix(s)
+    else takePrefix(`${s}/`)
+  }
+  return [...found].sort((a, b) => a - b).map(at => index.targets[at])
 }
 
 function normalisePath(path: string): string {
@@ -48,12 +131,11 @@ function normalisePath(path: string): string {
   return cut.replace(/\/+$/, '') || '/'
 }
 
-/** True when copying `source` may carry the file at `target` (one contains the other). */
-function overlaps(source: string, target: string): boolean {
-  const s = normalisePath(source)
-  const t = normalisePath(target)
-  if (s === '/' || s === '.' || s === t) return true
-  return t.startsWith(`${s}/`) || (source.search(/[*?[]/) >= 0 && t.startsWith(s))
+/** Paths for a message: at most MAX_LISTED_PATHS, each clipped, with the rest counted. */
+function listPaths(paths: string[], more = false): string {
+  const shown = paths.slice(0, MAX_LISTED_PATHS).map(path => clip(path, 200))
+  const rest = paths.length - shown.length
+  return rest > 0 || more ? `${shown.join(', ')} and more` : shown.join(', ')
 }
 
 export const setuidBitSet: Rule = {
@@ -75,13 +157,16 @@ export const setuidBitSet: Rule = {
       const what = escalationBits(bits)
       // On directories setuid is ignored and setgid only passes the group on to new files.
       if (!what || mode.directories) continue
-      const paths = mode.targets.length > 0 ? ` on ${mode.targets.join(', ')}` : ''
+      const paths = mode.targets.length > 0 ? ` on ${listPaths(mode.targets)}` : ''
       hits.push({
         message: `\`${quote(command)}\` on line ${run.line} sets ${what}${paths} in the final image; whoever runs such a file gets ${whose(bits)} privileges.`,
         line: run.line,
         endLine: run.endLine,
         level: bits.setuid ? 'error' : 'warning',
-        properties: { mode: mode.mode, paths: mode.targets }
+        properties: {
+          mode: clip(mode.mode),
+          paths: mode.targets.slice(0, MAX_LISTED_PATHS).map(p => clip(p))
+        }
       })
     }
     for (const { copy } of imageCopies(model)) {
@@ -90,11 +175,14 @@ export const setuidBitSet: Rule = {
         const what = bits && escalationBits(bits)
         if (bits && what) {
           hits.push({
-            message: `${copy.instruction} --chmod=${copy.chmod} on line ${copy.line} sets ${what} on ${copy.dest ?? 'the copied files'} in the final image.`,
+            message: `${copy.instruction} --chmod=${clip(copy.chmod)} on line ${copy.line} sets ${what} on ${copy.dest !== undefined ? clip(copy.dest) : 'the copied files'} in the final image.`,
             line: copy.line,
             endLine: copy.endLine,
             level: bits.setuid ? 'error' : 'warning',
-            properties: { mode: copy.chmod, dest: copy.dest }
+            properties: {
+              mode: clip(copy.chmod),
+              dest: copy.dest === undefined ? undefined : clip(copy.dest)
+            }
           })
           continue
         }
@@ -103,38 +191,38 @@ export const setuidBitSet: Rule = {
       // actually copied matter and a glob or directory copy may or may not carry the setuid file.
       if (copy.fromStageIndex === undefined || copy.sources.length === 0) continue
       const source = model.stages[copy.fromStageIndex]
-      if (!source || finalLineage(model).some(stage => stage.index === source.index)) continue
-      const carried = setuidTargets(model, source).filter(target =>
-        copy.sources.some(path => overlaps(path, target.path))
-      )
+      if (!source || reachesFinalImage(model, source)) continue
+      const carried = carriedTargets(targetIndex(model, source), copy.sources)
       if (carried.length === 0) continue
+      const paths = carried.map(t => t.path)
       hits.push({
-        message: `COPY --from=${copy.from} on line ${copy.line} copies ${carried.map(t => t.path).join(', ')}, which stage ${stageLabel(source)} made setuid/setgid (line ${carried[0].line}); the bit is kept in the final image.`,
+        message: `COPY --from=${clip(copy.from ?? '', 200)} on line ${copy.line} copies ${listPaths(paths, carried.length > MAX_LISTED_PATHS)}, which stage ${stageLabel(source)} made setuid/setgid (line ${carried[0].line}); the bit is kept in the final image.`,
         line: copy.line,
         endLine: copy.endLine,
         level: 'note',
-        properties: { fromStage: source.index, paths: carried.map(t => t.path) }
+        properties: { fromStage: source.index, paths: paths.slice(0, MAX_LISTED_PATHS).map(p => clip(p)) }
       })
     }
     return hits
   }
 }
 
-const INSTALLERS: Record<string, Set<string>> = {
-  'apt-get': new Set(['install']),
-  apt: new Set(['install']),
-  aptitude: new Set(['install']),
-  apk: new Set(['add']),
-  yum: new Set(['install']),
-  dnf: new Set(['install']),
-  microdnf: new Set(['install']),
-  tdnf: new Set(['install']),
-  zypper: new Set(['install', 'in']),
-  pacman: new Set(['-S', '-Sy', '-Syu', '--sync'])
-}
+// A Map: command names come from the Dockerfile, and `toString` or `__proto__` must find nothing.
+const INSTALLERS = new Map<string, Set<string>>([
+  ['apt-get', new Set(['install'])],
+  ['apt', new Set(['install'])],
+  ['aptitude', new Set(['install'])],
+  ['apk', new Set(['add'])],
+  ['yum', new Set(['install'])],
+  ['dnf', new Set(['install'])],
+  ['microdnf', new Set(['install'])],
+  ['tdnf', new Set(['install'])],
+  ['zypper', new Set(['install', 'in'])],
+  ['pacman', new Set(['-S', '-Sy', '-Syu', '--sync'])]
+])
 
 function installsSudo(base: string, args: string[]): boolean {
-  const subcommands = INSTALLERS[base]
+  const subcommands = INSTALLERS.get(base)
   if (!subcommands) return false
   const at = args.findIndex(arg => subcommands.has(arg))
   if (at < 0) return false
@@ -210,22 +298,28 @@ export const worldWritableMode: Rule = {
     const hits: RuleHit[] = []
     for (const { run, command, mode, bits } of imageModeChanges(model)) {
       if (!bits.otherWrite || bits.sticky) continue
-      const paths = mode.targets.length > 0 ? ` ${mode.targets.join(', ')}` : ' files'
+      const paths = mode.targets.length > 0 ? ` ${listPaths(mode.targets)}` : ' files'
       hits.push({
         message: `\`${quote(command)}\` on line ${run.line} makes${paths} world-writable in the final image; any user can replace them.`,
         line: run.line,
         endLine: run.endLine,
-        properties: { mode: mode.mode, paths: mode.targets }
+        properties: {
+          mode: clip(mode.mode),
+          paths: mode.targets.slice(0, MAX_LISTED_PATHS).map(p => clip(p))
+        }
       })
     }
     for (const { copy } of imageCopies(model)) {
       const bits = copy.chmod !== undefined ? analyzeMode(copy.chmod) : undefined
       if (!bits || !bits.otherWrite || bits.sticky) continue
       hits.push({
-        message: `${copy.instruction} --chmod=${copy.chmod} on line ${copy.line} makes ${copy.dest ?? 'the copied files'} world-writable in the final image; any user can replace them.`,
+        message: `${copy.instruction} --chmod=${clip(copy.chmod ?? '')} on line ${copy.line} makes ${copy.dest !== undefined ? clip(copy.dest) : 'the copied files'} world-writable in the final image; any user can replace them.`,
         line: copy.line,
         endLine: copy.endLine,
-        properties: { mode: copy.chmod, dest: copy.dest }
+        properties: {
+          mode: clip(copy.chmod ?? ''),
+          dest: copy.dest === undefined ? undefined : clip(copy.dest)
+        }
       })
     }
     return hits

@@ -1,4 +1,5 @@
 // Runtime Hardening, from the Dockerfile: file capabilities hand privileges to whoever runs a file.
+import { clip } from '../../dockerfile/limits'
 import type { Rule, RuleHit } from '../types'
 import { commandsOf, imageRuns, quote } from './commands'
 import { operands } from './shell'
@@ -26,10 +27,13 @@ export const fileCapabilitiesSet: Rule = {
         const capabilities = words.length > 1 ? words[0] : undefined
         const file = words.length > 1 ? words[words.length - 1] : words[0]
         hits.push({
-          message: `\`${quote(command)}\` on line ${run.line} gives ${file ?? 'a file'} the file capabilities ${capabilities ?? '(unknown)'}; anyone who runs it gains them.`,
+          message: `\`${quote(command)}\` on line ${run.line} gives ${file !== undefined ? clip(file) : 'a file'} the file capabilities ${capabilities !== undefined ? clip(capabilities) : '(unknown)'}; anyone who runs it gains them.`,
           line: run.line,
           endLine: run.endLine,
-          properties: { capabilities, file }
+          properties: {
+            capabilities: capabilities === undefined ? undefined : clip(capabilities),
+            file: file === undefined ? undefined : clip(file)
+          }
         })
       }
     }

@@ -2,6 +2,9 @@
 // execute or fully parse shell; it is enough to find `sudo`, `chmod`, `setcap` and package installs in
 // command position, after `&&`, `;`, `|`, inside `sh -c "..."` and `find -exec`.
 
+import { MAX_SHELL_NESTING } from '../../dockerfile/limits'
+import type { RunFact } from '../../dockerfile/types'
+
 export interface SimpleCommand {
   /** Command name as written (path kept), e.g. `sudo`, `/usr/bin/chmod`. */
   name: string
@@ -117,11 +120,11 @@ export function tokenize(text: string): string[] {
 }
 
 /** Simple commands in shell text, including those inside `sh -c "..."` and `find ... -exec ... ;`. */
-export function simpleCommands(text: string, depth = 0): SimpleCommand[] {
+export function simpleCommands(text: string, depth = 0, reading: Reading = newReading()): SimpleCommand[] {
   const commands: SimpleCommand[] = []
   let words: string[] = []
   const finish = () => {
-    if (words.length > 0) collect(words, commands, depth)
+    if (words.length > 0) collect(words, commands, depth, reading)
     words = []
   }
   for (const token of tokenize(text)) {
@@ -133,13 +136,29 @@ export function simpleCommands(text: string, depth = 0): SimpleCommand[] {
 }
 
 /** Commands of an exec-form RUN (argv), with the same unwrapping as shell text. */
-export function execCommands(argv: string[]): SimpleCommand[] {
+export function execCommands(argv: string[], reading: Reading = newReading()): SimpleCommand[] {
   const commands: SimpleCommand[] = []
-  if (argv.length > 0) collect([...argv], commands, 0)
+  if (argv.length > 0) collect(argv, commands, 0, reading)
   return commands
 }
 
-function collect(words: string[], commands: SimpleCommand[], depth: number): void {
+/** What one reading of a RUN ran into; `nestingCut` is set when MAX_SHELL_NESTING stopped it. */
+export interface Reading {
+  nestingCut: boolean
+}
+
+export function newReading(): Reading {
+  return { nestingCut: false }
+}
+
+const TERMINATORS = new Set([';', '+', '\\;'])
+
+/**
+ * Reads one simple command and the commands it runs (`sudo X`, `sh -c "X"`, `-exec X ;`). Each nested
+ * command is a slice of its parent's words and nesting stops at MAX_SHELL_NESTING, so a word is read at
+ * most MAX_SHELL_NESTING + 1 times: linear in the text, whatever it holds.
+ */
+function collect(words: string[], commands: SimpleCommand[], depth: number, reading: Reading): void {
   let start = 0
   // Skip assignments (`A=1 cmd`), prefixes (`exec cmd`, `env -i cmd`) and redirections.
   while (start < words.length) {
@@ -153,28 +172,66 @@ function collect(words: string[], commands: SimpleCommand[], depth: number): voi
   const args = words.slice(start + 1)
   const base = name.slice(name.lastIndexOf('/') + 1)
   commands.push({ name, base, args })
-  if (depth > 3) return
+  const nested: string[][] = []
+  const nestedText: string[] = []
   if (SHELLS.has(base)) {
     const dashC = args.findIndex(arg => /^-[a-z]*c[a-z]*$/.test(arg))
-    if (dashC >= 0 && args[dashC + 1] !== undefined)
-      commands.push(...simpleCommands(args[dashC + 1], depth + 1))
+    if (dashC >= 0 && args[dashC + 1] !== undefined) nestedText.push(args[dashC + 1])
   }
   if (base === 'sudo' || base === 'doas' || base === 'su-exec' || base === 'gosu' || base === 'chroot') {
     const inner = args.findIndex(arg => !arg.startsWith('-'))
     // gosu/su-exec take a user first; sudo's own options come first.
     const from = base === 'gosu' || base === 'su-exec' || base === 'chroot' ? inner + 1 : inner
-    if (inner >= 0 && from < args.length) collect(args.slice(from), commands, depth + 1)
+    if (inner >= 0 && from < args.length) nested.push(args.slice(from))
   }
+  // Each `-exec ... ;` clause once; the words inside it (a later `-exec` too) belong to the inner command.
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '-exec' || args[i] === '-execdir' || args[i] === '-ok') {
-      const end = args.findIndex((arg, j) => j > i && (arg === ';' || arg === '+' || arg === '\\;'))
-      const inner = args.slice(i + 1, end < 0 ? args.length : end)
-      if (inner.length > 0) collect(inner, commands, depth + 1)
+      let end = i + 1
+      while (end < args.length && !TERMINATORS.has(args[end])) end++
+      if (end > i + 1) nested.push(args.slice(i + 1, end))
+      i = end
     }
   }
+  if (nested.length === 0 && nestedText.length === 0) return
+  if (depth >= MAX_SHELL_NESTING) {
+    reading.nestingCut = true
+    return
+  }
+  for (const text of nestedText) {
+    for (const command of simpleCommands(text, depth + 1, reading)) commands.push(command)
+  }
+  for (const inner of nested) collect(inner, commands, depth + 1, reading)
 }
 
 /** Words of a command that are not options (`-x`, `--long`), e.g. the operands of chmod or setcap. */
 export function operands(args: string[]): string[] {
   return args.filter(arg => !arg.startsWith('-'))
+}
+
+const cache = new WeakMap<RunFact, { commands: SimpleCommand[]; nestingCut: boolean }>()
+
+function read(run: RunFact): { commands: SimpleCommand[]; nestingCut: boolean } {
+  let entry = cache.get(run)
+  if (!entry) {
+    const reading = newReading()
+    const commands =
+      run.form === 'exec' && run.argv ? execCommands(run.argv, reading) : simpleCommands(run.text, 0, reading)
+    entry = { commands, nestingCut: reading.nestingCut }
+    cache.set(run, entry)
+  }
+  return entry
+}
+
+/** The simple commands of a RUN, read once and shared by the model's checks and the rules. */
+export function commandsOf(run: RunFact): SimpleCommand[] {
+  return read(run).commands
+}
+
+/** Text the rules read commands from: only such RUNs can reach MAX_SHELL_NESTING in a way that matters. */
+export const READ_BY_RULES = /sudo|NOPASSWD|chmod|install|mkdir|setcap/
+
+/** True when reading the RUN stopped at MAX_SHELL_NESTING (the model reports it as a problem). */
+export function nestingCut(run: RunFact): boolean {
+  return read(run).nestingCut
 }

@@ -1,0 +1,158 @@
+// Bundled by bench/scaling.mjs and run once per (family, size) in a fresh process, so that its peak memory
+// is its own: builds one pathological Dockerfile, writes it to a temp file and runs the whole static path
+// on it a few times (read -> model -> rules -> suppressions -> rows -> SARIF + JSON + text + markdown).
+// Prints one JSON line: median milliseconds, peak RSS, findings, notifications and output sizes.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildModel } from '../src/dockerfile/model'
+import { defaultProfile } from '../src/profile/parse'
+import { renderJson } from '../src/report/json'
+import { renderMarkdown } from '../src/report/markdown'
+import { buildSarif } from '../src/report/sarif'
+import { renderText } from '../src/report/text'
+import { evaluateRules } from '../src/rules/engine'
+import { ALL_RULES, ruleMetas } from '../src/rules/registry'
+import { applySuppressions } from '../src/rules/suppress'
+import { readDockerfileText } from '../src/scan/read-dockerfile'
+import { principleRows } from '../src/scan/rows'
+import type { Notification, ScanReport, ScanResult } from '../src/scan/types'
+
+const repeat = (n: number, make: (i: number) => string): string => {
+  const parts: string[] = []
+  for (let i = 0; i < n; i++) parts.push(make(i))
+  return parts.join('')
+}
+
+/** Each family builds a file from its size; the sizes double in bench/scaling.mjs. */
+export const FAMILIES: Record<string, (n: number) => string> = {
+  lines: n => `FROM scratch\n${repeat(n, i => `RUN echo line${i}\n`)}USER 1000\n`,
+  stages: n => repeat(n, () => 'FROM scratch\n'),
+  'chained-stages': n =>
+    `FROM scratch AS s0\n${repeat(n, i => `FROM s${i} AS s${i + 1}\nCOPY --from=s${i} /a /a\nRUN chmod u+s /b${i}\n`)}`,
+  findings: n => `FROM scratch\n${repeat(n, i => `RUN chmod 4755 /b${i}\n`)}`,
+  continuations: n =>
+    `FROM scratch\nRUN echo start \\\n${repeat(n, i => `  && chmod 4755 /c${i} \\\n`)}  && true\n`,
+  'var-refs': n => `FROM scratch\nARG V=1\nUSER ${repeat(n, () => '${V}')}\n`,
+  'var-nested': n => `FROM scratch\nUSER ${repeat(n, i => `\${a${i}:-`)}x${repeat(n, () => '}')}\n`,
+  'var-unclosed': n => `FROM scratch\nUSER ${repeat(n, () => '${')}\n`,
+  'exec-words': n => `FROM scratch\nRUN sudo${repeat(n, () => ' -exec')}\n`,
+  // n KiB in lines of up to 1 MiB, each a chmod with many operands (up to the 4 MiB file cap).
+  'megabyte-lines': n => {
+    const total = n * 1024
+    const lines: string[] = ['FROM scratch']
+    let size = 13
+    while (size < total) {
+      const room = Math.min(1024 * 1024, total - size) - 30
+      const words = Math.max(1, Math.floor(room / 6))
+      const line = `RUN chmod 4755${repeat(words, i => ` /${(i % 9999).toString().padStart(4, '0')}`)}`
+      lines.push(line)
+      size += line.length + 1
+    }
+    return `${lines.join('\n')}\n`
+  }
+}
+
+const stageMs: Record<string, number> = {}
+const errors: Record<string, string> = {}
+
+/** Times one step into stageMs; a renderer that throws is recorded (and reported), not fatal. */
+function step<T>(name: string, run: () => T, fallback?: T): T {
+  const start = process.hrtime.bigint()
+  try {
+    return run()
+  } catch (error) {
+    if (fallback === undefined) throw error
+    errors[name] ??= String((error as Error)?.message ?? error).split('\n')[0]
+    return fallback
+  } finally {
+    stageMs[name] = (stageMs[name] ?? 0) + Number(process.hrtime.bigint() - start) / 1e6
+  }
+}
+
+function scanOnce(
+  path: string,
+  file: string
+): { findings: number; notes: number; bytes: Record<string, number> } {
+  const read = step('read', () => readDockerfileText(path))
+  if (!read.ok) throw new Error(`${file}: ${read.reason}`)
+  const profile = defaultProfile()
+  const model = step('model', () => buildModel(read.text, file))
+  const notifications: Notification[] = model.problems.map(problem => ({
+    level: 'warning',
+    kind: 'parse-error',
+    message: `line ${problem.line}: ${problem.message}`,
+    file,
+    line: problem.line
+  }))
+  const metas = ruleMetas()
+  const raw = step('rules', () => evaluateRules(ALL_RULES, { model, profile }))
+  const findings = step('suppress', () => applySuppressions(raw, model, metas))
+  const notMeasuredReason = 'static only (--no-build)'
+  const result: ScanResult = {
+    file,
+    model,
+    profile,
+    findings,
+    notMeasuredReason,
+    rows: principleRows({ model, profile, notMeasuredReason, findings }),
+    notifications
+  }
+  const now = new Date().toISOString()
+  const report: ScanReport = { results: [result], notifications: [], startedAt: now, finishedAt: now }
+  const sarif = step('sarif', () =>
+    JSON.stringify(buildSarif(report, metas, { repoRoot: '/', readFile: () => read.text }))
+  )
+  const json = step('json', () => JSON.stringify(renderJson(report, metas)), '')
+  const text = step('text', () => renderText(report, metas, { color: false, failOn: 'error' }), '')
+  const markdown = step('markdown', () => renderMarkdown(report, metas), '')
+  return {
+    findings: findings.length,
+    notes: notifications.length,
+    bytes: {
+      input: read.text.length,
+      sarif: sarif.length,
+      json: json.length,
+      text: text.length,
+      markdown: markdown.length
+    }
+  }
+}
+
+const [family, sizeText, runsText] = process.argv.slice(2)
+const make = FAMILIES[family]
+if (!make) {
+  process.stderr.write(`unknown family ${family}; known: ${Object.keys(FAMILIES).join(', ')}\n`)
+  process.exit(2)
+}
+const size = Number(sizeText)
+const runs = Number(runsText ?? 3)
+const dir = mkdtempSync(join(tmpdir(), 'lp-scaling-'))
+try {
+  const path = join(dir, 'Dockerfile')
+  writeFileSync(path, make(size))
+  const times: number[] = []
+  let last: ReturnType<typeof scanOnce> | undefined
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint()
+    last = scanOnce(path, 'Dockerfile')
+    times.push(Number(process.hrtime.bigint() - start) / 1e6)
+  }
+  times.sort((a, b) => a - b)
+  process.stdout.write(
+    `${JSON.stringify({
+      family,
+      size,
+      ms: times[Math.floor(times.length / 2)],
+      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      heapUsedMiB: process.memoryUsage().heapUsed / 1048576,
+      findings: last?.findings,
+      notifications: last?.notes,
+      bytes: last?.bytes,
+      stageMs: Object.fromEntries(Object.entries(stageMs).map(([k, v]) => [k, Math.round(v / runs)])),
+      errors
+    })}\n`
+  )
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
