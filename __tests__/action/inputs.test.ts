@@ -172,3 +172,36 @@ describe('build-args', () => {
     )
   })
 })
+
+describe('a token pasted into the wrong input', () => {
+  const TOKENS = [
+    'ghs_16C7e42F292c6912E7710c838347Ae178B4a',
+    'ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+    'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz',
+    'gho_16C7e42F292c6912E7710c838347Ae178B4a'
+  ]
+  it.each(TOKENS)('is redacted in the error line (%s)', token => {
+    const cases: Record<string, string>[] = [
+      { 'fail-on': token },
+      { probe: `x ${token}` },
+      { build: token },
+      { dockerfile: `svc/${token}/Dockerfile` },
+      { 'build-args': `${token}` },
+      { 'sarif-file': `/etc/${token}` }
+    ]
+    for (const inputs of cases) {
+      const message = usageError(() => readSettings(env(inputs)))
+      expect(message).toMatch(/^Input [a-z-]+: /)
+      expect(message).not.toContain(token.slice(8))
+      expect(message).toContain('…(redacted)')
+    }
+  })
+
+  it('keeps ordinary values readable and cuts long ones', () => {
+    expect(usageError(() => readSettings(env({ 'fail-on': 'sometimes' })))).toBe(
+      'Input fail-on: expected error, warning, note or never, got "sometimes"'
+    )
+    const long = usageError(() => readSettings(env({ 'fail-on': 'x'.repeat(10_000) })))
+    expect(long.length).toBeLessThan(300)
+  })
+})
