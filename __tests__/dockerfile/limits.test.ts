@@ -150,6 +150,7 @@ describe('a pathological Dockerfile', () => {
     // The global ARG is not re-declared in the stage, so USER ${__proto__} takes the ENV value 4.
     expect(model.finalStage.user.value).toBe('4')
     expect(model.finalStage.env.constructor).toBe('1')
+    expect(model.stages[0].env.toString).toBeUndefined()
     expect(Object.keys(model.finalStage.env)).toEqual(
       expect.arrayContaining(['constructor', 'hasOwnProperty', 'valueOf', '__proto__'])
     )

@@ -257,7 +257,8 @@ function finishStage(state: StageState): Stage {
   const stage = state.stage
   stage.endLine = state.lastLine
   stage.facts = state.facts
-  stage.env = Object.fromEntries(state.envText)
+  // No prototype: ENV names come from the file, and `env.constructor` must be an ENV value or nothing.
+  stage.env = Object.assign(Object.create(null) as Record<string, string>, Object.fromEntries(state.envText))
   return stage
 }
 

@@ -1,7 +1,6 @@
 // Reads a Dockerfile as text, refusing what is not one (binary, too large, unreadable) with one line.
 import { readFileSync } from 'node:fs'
-
-const MAX_BYTES = 4 * 1024 * 1024
+import { MAX_FILE_BYTES } from '../dockerfile/limits'
 
 export type ReadResult = { ok: true; text: string } | { ok: false; reason: string }
 
@@ -14,7 +13,8 @@ export function readDockerfileText(path: string): ReadResult {
     const code = (error as NodeJS.ErrnoException).code ?? 'read error'
     return { ok: false, reason: `cannot read file (${code})` }
   }
-  if (bytes.length > MAX_BYTES) return { ok: false, reason: 'file is larger than 4 MiB, not a Dockerfile' }
+  if (bytes.length > MAX_FILE_BYTES)
+    return { ok: false, reason: 'file is larger than 4 MiB, not a Dockerfile' }
   if (bytes.includes(0)) return { ok: false, reason: 'binary file (contains NUL bytes), not a Dockerfile' }
   const text = bytes.toString('utf8')
   if (text.trim() === '') return { ok: false, reason: 'empty file, expected at least one FROM instruction' }
