@@ -1302,9 +1302,12 @@ const dockerFlags: Case[] = [
     fire: [{ id: 'LP321', level: 'error' }]
   }),
   flag('label type spc_t', '--security-opt label=type:spc_t', { fire: [{ id: 'LP321', level: 'error' }] }),
-  flag('a custom seccomp profile does not fire', '--security-opt seccomp=/etc/docker/seccomp.json', {
-    absent: ['LP320']
-  }),
+  // The profile file is read when the flags are read (a missing or bad file is exit 2), so it must exist.
+  flag(
+    'a custom seccomp profile does not fire',
+    `--security-opt seccomp=${join(repoRoot, '__fixtures__/seccomp/custom.json')}`,
+    { absent: ['LP320'] }
+  ),
   flag('--userns host with a space', '--userns host', { fire: [{ id: 'LP523', level: 'error' }] }),
   flag('socket mounted elsewhere in the container', '--volume /var/run/docker.sock:/tmp/docker.sock', {
     fire: [{ id: 'LP521', level: 'error' }]
