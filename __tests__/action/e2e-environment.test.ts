@@ -1,0 +1,148 @@
+// A broken runner environment through the bundles: GITHUB_EVENT_PATH pointing at a folder, bad JSON or
+// /dev/null, and the token pasted into another input. The action scans anyway with one warning, the post
+// step still runs, the CLI never reads the event, and the token never reaches the log.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api/server'
+import {
+  expectNoStackTrace,
+  IN_CI,
+  linesOf,
+  missingPrerequisite,
+  runnerCommands,
+  SHA,
+  warningsOf,
+  WORKFLOW_TOKEN
+} from './helpers/e2e-env'
+import { BUNDLE, newTemp, ROOT, runMainStep, runPostStep, type RunnerJob } from './helpers/runner'
+
+const missing = await missingPrerequisite(false)
+if (missing && !IN_CI) console.warn(`SKIPPING the action environment e2e tests: ${missing}`)
+
+describe('prerequisites', () => {
+  it('has the bundle under CI=true', () => {
+    if (IN_CI) expect(missing).toBe('')
+  })
+})
+
+// The CLI shim next to the bundle under test.
+const CLI = join(dirname(BUNDLE), 'cli', 'index.js')
+const DOCKERFILE = 'FROM scratch\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n'
+const NO_DAEMON = { DOCKER_HOST: 'unix:///nonexistent/least-privilege/docker.sock' }
+
+const suite = missing ? describe.skip : describe
+
+suite('a broken runner environment', () => {
+  let api: GitHubApi
+  let temp: string
+  let workspace: string
+  const events: Record<string, () => string> = {
+    'a directory': () => {
+      const dir = join(temp, 'event-dir')
+      mkdirSync(dir, { recursive: true })
+      return dir
+    },
+    'bad JSON': () => {
+      writeFileSync(join(temp, 'bad.json'), '{"number": ')
+      return join(temp, 'bad.json')
+    },
+    '/dev/null': () => '/dev/null'
+  }
+
+  const job = (eventFile: string, overrides: Partial<RunnerJob> = {}): RunnerJob => ({
+    workspace,
+    temp,
+    eventName: 'pull_request',
+    eventFile,
+    apiUrl: api.url,
+    token: WORKFLOW_TOKEN,
+    sha: SHA,
+    inputs: { build: 'false' },
+    env: NO_DAEMON,
+    ...overrides
+  })
+
+  beforeAll(async () => {
+    api = await startGitHubApi({
+      owner: 'octo',
+      repo: 'app',
+      tokens: { [WORKFLOW_TOKEN]: { login: 'github-actions[bot]', type: 'Bot', canWrite: true } }
+    })
+    temp = newTemp('lp-e2e-env-runner-')
+    workspace = newTemp('lp-e2e-env-ws-')
+    writeFileSync(join(workspace, 'Dockerfile'), DOCKERFILE)
+  })
+  afterAll(async () => {
+    await api?.close()
+    rmSync(temp, { recursive: true, force: true })
+    rmSync(workspace, { recursive: true, force: true })
+  })
+
+  it.each(Object.keys(events))(
+    'GITHUB_EVENT_PATH = %s: the action scans with one warning, and the post step still runs',
+    async what => {
+      const eventFile = events[what]()
+      const main = await runMainStep(job(eventFile))
+      expectNoStackTrace(main)
+      expect(main.code).toBe(0)
+      expect(main.outputs.verdict).toBe('pass')
+      expect(existsSync(main.outputs['sarif-file'])).toBe(true)
+      expect(main.summary).toMatch(/^### ✅ least-privilege passed/)
+      const about = warningsOf(main).filter(w => w.includes('GITHUB_EVENT_PATH'))
+      expect(about).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^GITHUB_EVENT_PATH ${eventFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} .*; treating the event payload as missing$`
+          )
+        )
+      ])
+      // Without a payload there is no pull request number, so no comment (and no API call for it).
+      expect(warningsOf(main)).toContain('No pull request number in the event payload; skipping the comment')
+
+      const post = await runPostStep(job(eventFile), main.state)
+      expectNoStackTrace(post)
+      expect(post.code).toBe(0)
+      expect(runnerCommands(post).filter(c => c.name === 'error')).toEqual([])
+    }
+  )
+
+  it.each(Object.keys(events))('GITHUB_EVENT_PATH = %s: the CLI does not read it at all', what => {
+    const run = spawnSync(process.execPath, [CLI, 'scan', '--no-build', 'Dockerfile'], {
+      cwd: workspace,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        GITHUB_EVENT_PATH: events[what](),
+        ...NO_DAEMON
+      },
+      encoding: 'utf8',
+      timeout: 60_000
+    })
+    expectNoStackTrace(run)
+    expect(run.status).toBe(0)
+    expect(run.stdout + run.stderr).not.toMatch(/GITHUB_EVENT_PATH|JSON|EISDIR/)
+  })
+
+  it('a token pasted into another input is masked before the error, and redacted in it', async () => {
+    const main = await runMainStep(
+      job(join(ROOT, '__fixtures__', 'events', 'pull_request.json'), {
+        inputs: { 'fail-on': WORKFLOW_TOKEN }
+      })
+    )
+    expectNoStackTrace(main)
+    expect(main.code).toBe(1)
+    const lines = linesOf(main.stdout)
+    expect(lines.filter(l => l.includes(WORKFLOW_TOKEN))).toEqual([`::add-mask::${WORKFLOW_TOKEN}`])
+    expect(lines.findIndex(l => l.includes(WORKFLOW_TOKEN))).toBeLessThan(
+      lines.findIndex(l => l.startsWith('::error::'))
+    )
+    const errors = runnerCommands(main).filter(c => c.name === 'error')
+    expect(errors.map(e => e.data)).toEqual([
+      expect.stringMatching(
+        /^Input fail-on: expected error, warning, note or never, got "ghs_…\(redacted\)"$/
+      )
+    ])
+  })
+})
