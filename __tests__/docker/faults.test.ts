@@ -17,7 +17,7 @@ const session: DockerSession | undefined = await dockerOrSkip('daemon fault test
 const describeDocker = session ? describe : describe.skip
 
 /** Short limits so a stall costs seconds; a generous ceiling only catches a hang. */
-const TIMEOUTS = { requestMs: 2_000, removeMs: 2_000, cleanupMs: 5_000 }
+const TIMEOUTS = { requestMs: 2_000, removeMs: 2_000, stepRemoveWaitMs: 1_000, cleanupMs: 5_000 }
 const CEILING_MS = 60_000
 
 /** Everything still on the daemon with this run's label (asked of the real socket, not the proxy). */

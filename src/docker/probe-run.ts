@@ -134,9 +134,12 @@ export async function runProbe(
     return { report, injection }
   } finally {
     if (container)
-      await opts.tracker.removeContainer(docker, container.id, ctx.timeouts.removeMs).catch(() => {
-        // Still tracked: the end-of-run cleanup reports it with the command that removes it.
-        opts.logger.debug(`probe container ${container?.id.slice(0, 12)} not removed yet; cleanup retries`)
-      })
+      // Bounded; what is not removed yet stays tracked for the end-of-run cleanup (which names it if it fails).
+      await opts.tracker.releaseContainer(
+        docker,
+        container.id,
+        ctx.timeouts.removeMs,
+        ctx.timeouts.stepRemoveWaitMs
+      )
   }
 }

@@ -99,6 +99,8 @@ export class ResourceTracker {
   private readonly pending = new Map<string, Promise<void>>()
   /** Ids whose removal already timed out: cleanup reports them at once instead of waiting on them twice. */
   private readonly stalled = new Map<string, string>()
+  /** Set once a removal outlasted a step's wait: later steps stop waiting for theirs. */
+  private slowRemovals = false
 
   /** `onChange` gets the full list after every change (the action saves it to state for the post step). */
   constructor(private readonly onChange?: (resources: TrackedResources) => void) {}
@@ -138,6 +140,28 @@ export class ResourceTracker {
   /** Removes one tracked container now (bounded) and forgets it. */
   async removeContainer(docker: Docker, id: string, timeoutMs = REMOVE_TIMEOUT_MS): Promise<void> {
     await this.remove(docker, 'container', id, timeoutMs)
+  }
+
+  /**
+   * Starts removing a container and waits for it at most `waitMs` (a step's finally must not hang on a slow
+   * DELETE). Past that, or once any removal has been slow, the step goes on and the end-of-run cleanup waits
+   * for the same request, never sending a second one.
+   */
+  async releaseContainer(docker: Docker, id: string, timeoutMs: number, waitMs: number): Promise<void> {
+    const removal = this.remove(docker, 'container', id, timeoutMs)
+    removal.catch(() => undefined) // reported by cleanup, which still holds the id
+    if (this.slowRemovals) return
+    let timer: NodeJS.Timeout | undefined
+    const slow = new Promise<'slow'>(resolve => (timer = setTimeout(() => resolve('slow'), waitMs)))
+    const outcome = await Promise.race([
+      removal.then(
+        () => 'done' as const,
+        () => 'done' as const
+      ),
+      slow
+    ])
+    clearTimeout(timer)
+    if (outcome === 'slow') this.slowRemovals = true
   }
 
   private remove(docker: Docker, kind: ResourceKind, id: string, timeoutMs: number): Promise<void> {

@@ -6,6 +6,8 @@ export interface DockerTimeouts {
   requestMs: number
   /** One removal (DELETE) during the run; the end-of-run cleanup is bounded by cleanupMs as a whole. */
   removeMs: number
+  /** How long a step's finally waits for its container's removal before going on (cleanup waits for the rest). */
+  stepRemoveWaitMs: number
   /** The whole end-of-run cleanup: every tracked removal plus the label sweep, in parallel. */
   cleanupMs: number
   /** One image build (a stream: progress is printed while it runs). */
@@ -17,6 +19,7 @@ export interface DockerTimeouts {
 export const DEFAULT_TIMEOUTS: DockerTimeouts = {
   requestMs: 30_000,
   removeMs: 10_000,
+  stepRemoveWaitMs: 5_000,
   cleanupMs: 15_000,
   buildMs: 900_000,
   buildQuietMs: 30_000

@@ -76,9 +76,8 @@ async function probeSidecar(docker: Docker, workloadId: string, opts: WorkloadOp
       callContext(opts)
     )
   } finally {
-    await opts.tracker
-      .removeContainer(docker, sidecar.id, callContext(opts).timeouts.removeMs)
-      .catch(() => undefined)
+    const { timeouts } = callContext(opts)
+    await opts.tracker.releaseContainer(docker, sidecar.id, timeouts.removeMs, timeouts.stepRemoveWaitMs)
   }
 }
 
@@ -158,9 +157,11 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
     }
   } finally {
     if (container)
-      await opts.tracker.removeContainer(docker, container.id, ctx.timeouts.removeMs).catch(() => {
-        // Still tracked: the end-of-run cleanup reports it with the command that removes it.
-        opts.logger.debug('workload container not removed yet; cleanup retries')
-      })
+      await opts.tracker.releaseContainer(
+        docker,
+        container.id,
+        ctx.timeouts.removeMs,
+        ctx.timeouts.stepRemoveWaitMs
+      )
   }
 }
