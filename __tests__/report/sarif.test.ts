@@ -275,7 +275,9 @@ describe('buildSarif: paths and categories', () => {
     const results = log.runs[0].results ?? []
     expect(results).toHaveLength(measuredReport.results[0].findings.length)
     for (const result of results) {
-      expect(result.locations?.[0].physicalLocation?.artifactLocation).toEqual({ uri: 'file:///x/Dockerfile' })
+      expect(result.locations?.[0].physicalLocation?.artifactLocation).toEqual({
+        uri: 'file:///x/Dockerfile'
+      })
     }
     expect(schemaErrors(log)).toEqual([])
     const warning = log.runs[0].invocations?.[0].toolExecutionNotifications?.find(
