@@ -1,5 +1,7 @@
 // The REST client against the API stand-in misbehaving: every wait is bounded, every problem is one
 // short warning that neither echoes the answer's body nor leaks internal exception text.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api/server'
 import { commentMarker, findStickyComment, nextLink, upsertStickyComment } from '../../src/action/comment'
@@ -230,11 +232,49 @@ describe('pagination', () => {
     expect(api.requests.filter(r => r.path.includes('/issues/7/comments'))).toHaveLength(2)
   })
 
+  it('never follows a next page on another host (the token would go with it)', async () => {
+    const requests: string[] = []
+    const server = createServer((req, res) => {
+      requests.push(req.url ?? '')
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        link: '<http://198.51.100.7/steal?page=2>; rel="next"'
+      })
+      res.end('[]')
+    })
+    await new Promise<void>(ready => server.listen(0, '127.0.0.1', ready))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      await expect(
+        findStickyComment(createGitHubClient(TOKEN, url, FAST), target, marker, 'github-actions[bot]')
+      ).rejects.toThrow(/another host/)
+      expect(requests).toHaveLength(1)
+    } finally {
+      server.close()
+    }
+  })
+
   it('reads the rel=next link from a Link header', () => {
     expect(
       nextLink('<https://api.github.com/x?page=2>; rel="next", <https://api.github.com/x?page=9>; rel="last"')
     ).toBe('https://api.github.com/x?page=2')
     expect(nextLink('<https://api.github.com/x?page=9>; rel="last"')).toBeUndefined()
     expect(nextLink(undefined)).toBeUndefined()
+  })
+})
+
+describe('an API that cannot be reached', () => {
+  it('retries a refused connection a few times, then says so in one line', async () => {
+    const url = api.url
+    await api.close()
+    const dead = createGitHubClient(TOKEN, url, FAST)
+    expect(await upsertStickyComment(dead, target, marker, 'body', logger)).toBe('failed')
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^Could not write the pull request comment \(could not reach GitHub: .*ECONNREFUSED/
+      )
+    ])
+    expectCleanWarning(warnings[0])
+    api = await startGitHubApi({ owner: 'octo', repo: 'app', tokens: {} })
   })
 })

@@ -32,7 +32,10 @@ export function commentMarker(workflow: string, job: string, dockerfiles: string
 export async function resolveAuthor(client: GitHubClient, logger: Logger): Promise<string> {
   try {
     const { data } = await client.rest.users.getAuthenticated()
-    return data.login
+    const login = (data as { login?: unknown } | null)?.login
+    if (typeof login === 'string' && login) return login
+    logger.debug('GET /user answered without a login; assuming the workflow token')
+    return WORKFLOW_TOKEN_LOGIN
   } catch (error) {
     if (httpStatus(error) !== 403)
       logger.debug(`GET /user failed (${apiMessage(error)}); assuming the workflow token`)

@@ -28,7 +28,8 @@ export interface ClientLimits {
 }
 
 export const DEFAULT_LIMITS: ClientLimits = {
-  requestTimeoutMs: 30_000,
+  // Long enough to send a 10 MB SARIF upload; a stalled request costs one of these, never a retry.
+  requestTimeoutMs: 60_000,
   deadlineMs: 5 * 60_000,
   attempts: 3,
   maxRetryAfterMs: 20_000,
@@ -199,11 +200,16 @@ export function apiMessage(error: unknown): string {
     return tidy(message.replace(/ - https:\/\/docs\.github\.com\S*$/, ''))
   }
   if (typeof shape?.status === 'number') {
-    // Octokit's RequestError without a response: the request never got an HTTP answer.
-    const cause = shape.cause
-    return tidy(
-      `could not reach GitHub: ${cause instanceof Error ? cause.message : (error as Error).message}`
-    )
+    // Octokit's RequestError without a response: no HTTP answer. fetch says only "fetch failed"; the
+    // reason (ECONNREFUSED, a TLS error) is further down the cause chain.
+    let reason = (error as Error).message
+    let cause: unknown = shape.cause
+    for (let depth = 0; depth < 4 && cause && typeof cause === 'object'; depth++) {
+      const message = (cause as { message?: unknown }).message
+      if (typeof message === 'string' && message.trim()) reason = message
+      cause = (cause as { cause?: unknown }).cause
+    }
+    return tidy(`could not reach GitHub: ${reason}`)
   }
   return tidy(error instanceof Error ? error.message : String(error))
 }
