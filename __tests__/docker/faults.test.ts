@@ -83,7 +83,7 @@ describeDocker('a scan through a faulty daemon', () => {
     ctx.cleanup()
   })
 
-  async function scan(rules: FaultRule[], extra: Partial<Settings> = {}) {
+  async function scan(rules: FaultRule[], extra: Partial<Settings> = {}, signal?: AbortSignal) {
     proxy.setRules(rules)
     const runId = testRunId()
     runIds.push(runId)
@@ -102,7 +102,8 @@ describeDocker('a scan through a faulty daemon', () => {
     const report = await runScan(settings, {
       logger,
       runId,
-      dockerEnv: { DOCKER_HOST: proxy.dockerHost }
+      dockerEnv: { DOCKER_HOST: proxy.dockerHost },
+      signal
     })
     return { report, runId, ms: Date.now() - started, warnings: logger.warnings }
   }
@@ -220,6 +221,43 @@ describeDocker('a scan through a faulty daemon', () => {
     expect(left.length).toBeGreaterThan(0) // honest: the daemon never removed them
     for (const id of left.filter(l => l.startsWith('container ')).map(l => l.slice(10)))
       expect(notes[0].message).toContain(id)
+  })
+
+  it('ends a stalled build at the build limit and still reports the static results', async () => {
+    const { report, runId, ms } = await scan([{ match: /^POST \S*\/build/, action: { kind: 'stall' } }], {
+      timeouts: { ...TIMEOUTS, buildMs: 3_000 }
+    })
+    expect(ms).toBeLessThan(CEILING_MS)
+    expectOneLineError(report, /^build of \S+Dockerfile timed out after 3 s$/)
+    expectStaticResults(report)
+    expect(await leftBehind(docker, runId)).toEqual([])
+  })
+
+  it('abandons a create in flight at once when asked to stop, marks the file interrupted, and leaves nothing', async () => {
+    const stop = new AbortController()
+    // Stop once the daemon has the create request and its answer is being withheld.
+    const watch = setInterval(() => {
+      if (proxy.requests.some(r => r.action === 'hang_after')) stop.abort('SIGTERM')
+    }, 50)
+    try {
+      const { report, runId, ms } = await scan(
+        [{ match: /^POST \S*\/containers\/create/, action: { kind: 'hang_after' } }],
+        // The request limit is far away: only the stop can end the wait.
+        { timeouts: { ...TIMEOUTS, requestMs: 120_000 } },
+        stop.signal
+      )
+      expect(stop.signal.aborted).toBe(true)
+      expect(proxy.requests.some(r => /\/build/.test(r.line))).toBe(true) // it got as far as the create
+      expect(ms).toBeLessThan(CEILING_MS)
+      const [result] = report.results
+      expect(result.notMeasuredReason).toBe('interrupted by SIGTERM')
+      expect(result.rows.map(r => r.verdict)).toEqual(Array(5).fill('not-measured'))
+      expect(result.notifications.map(n => n.kind)).toEqual(['interrupted'])
+      // The daemon created the container whose answer never came: the label sweep removed it.
+      expect(await leftBehind(docker, runId)).toEqual([])
+    } finally {
+      clearInterval(watch)
+    }
   })
 
   it('creates missing named volumes itself with the run label, removes them, and never touches existing ones', async () => {

@@ -38,7 +38,7 @@ export interface FaultProxy {
   dockerHost: string
   /** Every request seen, in order, with what was done to it. */
   requests: ProxiedRequest[]
-  /** Replaces the rules (counts start again). */
+  /** Replaces the rules (counts and the request log start again). */
   setRules(rules: FaultRule[]): void
   close(): Promise<void>
 }
@@ -177,6 +177,7 @@ export async function startFaultProxy(
     setRules(next) {
       rules = next
       counts = new Map()
+      requests.length = 0
     },
     close: () =>
       new Promise<void>(resolve => {
