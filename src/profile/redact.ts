@@ -29,6 +29,8 @@ const KEY_NAME = /key$/i
 // the next comma, semicolon, ampersand or blank.
 const PAIR_NAME = /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)=/g
 const VALUE_END = /[,;&\s]/g
+/** How much of a value is looked at to judge whether it is random. */
+const JUDGED_PREFIX = 256
 // Credentials in a URL: `scheme://user:password@host`.
 const URL_CREDENTIALS = /(\/\/[^\s/:@]*:)([^\s/@]+)@/g
 
@@ -75,7 +77,8 @@ function redactPairs(text: string): string {
       ends.lastIndex = start
       knownEnd = ends.exec(text)?.index ?? text.length
     }
-    const value = text.slice(start, knownEnd)
+    // Judged on a bounded prefix, so nested pairs in one huge value stay linear.
+    const value = text.slice(start, Math.min(knownEnd, start + JUDGED_PREFIX))
     if (!secretValue(name, value)) continue
     out += text.slice(copied, start) + REDACTED
     copied = knownEnd
