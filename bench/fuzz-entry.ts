@@ -36,6 +36,7 @@ const corpus = readdirSync(corpusDir)
 const dir = join(work, 'input')
 mkdirSync(dir, { recursive: true })
 mkdirSync(join(work, 'sample'), { recursive: true })
+mkdirSync(join(work, 'failed'), { recursive: true })
 
 async function main(): Promise<void> {
   for (let index = start; index < n; index++) {
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
     if (sampleEvery > 0 && index % sampleEvery === 0)
       writeFileSync(join(work, 'sample', `${String(index).padStart(7, '0')}.Dockerfile`), text)
     const { problems, ms } = await checkInput(text, { dir, validateSarif, budgetMs })
+    // A failing input is kept by the worker itself: the driver only learns of it after later ones were written.
+    if (problems.length > 0) writeFileSync(join(work, 'failed', `${index}.Dockerfile`), text)
     const rss = Math.round(process.memoryUsage().rss / 1048576)
     process.stdout.write(
       `${JSON.stringify({ index, ms: Math.round(ms), bytes: text.length, rss, problems })}\n`

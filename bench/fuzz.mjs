@@ -50,7 +50,10 @@ const started = Date.now()
 function save(index, problems) {
   mkdirSync(out, { recursive: true })
   const file = join(out, `seed${seed}-${index}.Dockerfile`)
-  if (existsSync(join(work, 'input', 'Dockerfile'))) copyFileSync(join(work, 'input', 'Dockerfile'), file)
+  // The worker kept the inputs it saw fail; for a hang or a crash, the input it was working on is current.
+  const kept = join(work, 'failed', `${index}.Dockerfile`)
+  const source = existsSync(kept) ? kept : join(work, 'input', 'Dockerfile')
+  if (existsSync(source)) copyFileSync(source, file)
   failures.push({ index, file, problems })
 }
 
