@@ -36,6 +36,7 @@ describe('expandWord bounds', () => {
   it('cuts a value longer than MAX_EXPANDED_VALUE_LENGTH and says so', () => {
     const result = expandWord('$A$A', vars({ A: 'y'.repeat(40_000) }))
     expect(result.limited).toBe('MAX_EXPANDED_VALUE_LENGTH')
+    expect(result.limitedAt).toBe('A')
     expect(result.value.length).toBe(MAX_EXPANDED_VALUE_LENGTH)
   })
 
@@ -44,7 +45,12 @@ describe('expandWord bounds', () => {
     const lookup = vars({ A: 'abcdef' })
     expect(expandWord('$A', lookup, '\\', true, budget)).toEqual({ value: 'abcdef', unresolved: [] })
     const second = expandWord('$A', lookup, '\\', true, budget)
-    expect(second).toEqual({ value: '$A', unresolved: [], limited: 'MAX_EXPANSION_OUTPUT_PER_FILE' })
+    expect(second).toEqual({
+      value: '$A',
+      unresolved: [],
+      limited: 'MAX_EXPANSION_OUTPUT_PER_FILE',
+      limitedAt: 'A'
+    })
   })
 
   it('pairs braces as a scan from each ${ would, escapes and nesting included', () => {

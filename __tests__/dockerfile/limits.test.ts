@@ -138,6 +138,17 @@ describe('a pathological Dockerfile', () => {
     }
   })
 
+  it('names the instruction, the line and the variable whose value grew past the length limit', () => {
+    const note = resultOf('env-doubling-30').notifications.find(n =>
+      n.message.includes('MAX_EXPANDED_VALUE_LENGTH')
+    )
+    // xx doubled 15 times is 65,536 characters; the 16th doubling, on line 18, is the first too long.
+    expect(note?.line).toBe(18)
+    expect(note?.message).toMatch(
+      /^line 18: ENV A \(at \$A\): the expanded value is longer than 65536 characters/
+    )
+  })
+
   it('reports a prototype-named command like any other word', () => {
     const result = resultOf('proto-toString')
     expect(result.findings.find(f => f.ruleId === 'LP402')?.message).toContain('invokes sudo')

@@ -26,6 +26,8 @@ export interface Expansion {
   unresolved: string[]
   /** Set when a bound stopped the expansion: the value is partial (cut or left as written). */
   limited?: ExpansionLimit
+  /** The variable whose reference reached the bound, for the message. */
+  limitedAt?: string
 }
 
 /** Characters substitution may still produce in one file; share one per file (see buildModel). */
@@ -48,6 +50,9 @@ interface Context {
   /** closeOf[i] is the index of the `}` that closes the `{` at i, or -1; computed on the first `${`. */
   closeOf?: Int32Array
   limited?: ExpansionLimit
+  limitedAt?: string
+  /** The variable substituted last, which is the one that makes a value too long. */
+  lastName?: string
 }
 
 /**
@@ -69,6 +74,7 @@ export function expandWord(
   const value = expandRange(ctx, 0, text.length, quotes, 0)
   const result: Expansion = { value, unresolved: [...new Set(ctx.unresolved)] }
   if (ctx.limited) result.limited = ctx.limited
+  if (ctx.limitedAt !== undefined) result.limitedAt = ctx.limitedAt
   return result
 }
 
@@ -125,7 +131,10 @@ function expandRange(ctx: Context, from: number, to: number, quotes: boolean, de
       }
     }
     if (out.length > MAX_EXPANDED_VALUE_LENGTH) {
-      ctx.limited = 'MAX_EXPANDED_VALUE_LENGTH'
+      if (ctx.limited !== 'MAX_EXPANDED_VALUE_LENGTH') {
+        ctx.limited = 'MAX_EXPANDED_VALUE_LENGTH'
+        ctx.limitedAt = ctx.lastName
+      }
       return out.slice(0, MAX_EXPANDED_VALUE_LENGTH)
     }
     if (ctx.limited === 'MAX_EXPANDED_VALUE_LENGTH') return out
@@ -169,7 +178,10 @@ function expandVariable(
   const original = (): string => text.slice(start, end)
   const wordPart = (): string => {
     if (depth + 1 > MAX_EXPANSION_DEPTH) {
-      ctx.limited ??= 'MAX_EXPANSION_DEPTH'
+      if (!ctx.limited) {
+        ctx.limited = 'MAX_EXPANSION_DEPTH'
+        ctx.limitedAt = name
+      }
       return original()
     }
     return expandRange(ctx, wordStart, close, false, depth + 1)
@@ -177,7 +189,7 @@ function expandVariable(
   let result: string
   if (operator === '-') {
     // The builder uses the default when the ARG was not supplied; that is also our best static guess.
-    result = set && state.state === 'set' ? substitute(ctx, state.value, original) : wordPart()
+    result = set && state.state === 'set' ? substitute(ctx, name, state.value, original) : wordPart()
   } else if (operator === '+') {
     if (state.state === 'unknown') {
       ctx.unresolved.push(name)
@@ -186,7 +198,7 @@ function expandVariable(
       result = set ? wordPart() : ''
     }
   } else if (set && state.state === 'set') {
-    result = substitute(ctx, state.value, original)
+    result = substitute(ctx, name, state.value, original)
   } else {
     ctx.unresolved.push(name)
     result = original()
@@ -196,19 +208,23 @@ function expandVariable(
 
 function plain(ctx: Context, name: string, start: number, end: number): string {
   const state = ctx.lookup(name)
-  if (state.state === 'set') return substitute(ctx, state.value, () => ctx.text.slice(start, end))
+  if (state.state === 'set') return substitute(ctx, name, state.value, () => ctx.text.slice(start, end))
   if (state.state === 'unset') return ''
   ctx.unresolved.push(name)
   return ctx.text.slice(start, end)
 }
 
 /** A variable's value, charged to the file's budget; once that is spent the reference stays as written. */
-function substitute(ctx: Context, value: string, original: () => string): string {
+function substitute(ctx: Context, name: string, value: string, original: () => string): string {
   if (value.length > ctx.budget.remaining) {
     ctx.budget.remaining = 0
-    ctx.limited ??= 'MAX_EXPANSION_OUTPUT_PER_FILE'
+    if (!ctx.limited) {
+      ctx.limited = 'MAX_EXPANSION_OUTPUT_PER_FILE'
+      ctx.limitedAt = name
+    }
     return original()
   }
   ctx.budget.remaining -= value.length
+  ctx.lastName = name
   return value
 }

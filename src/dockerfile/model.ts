@@ -110,7 +110,8 @@ function modelContext(escapeChar: string, problems: ModelProblem[]): ModelContex
       if (expanded.limited) {
         const once = expanded.limited === 'MAX_EXPANSION_OUTPUT_PER_FILE'
         if (!once || !budgetReported) {
-          ctx.problem(line, `${what}: ${LIMIT_TEXT[expanded.limited]}; it is treated as unresolved`)
+          const at = expanded.limitedAt !== undefined ? ` (at $${clip(expanded.limitedAt, 100)})` : ''
+          ctx.problem(line, `${what}${at}: ${LIMIT_TEXT[expanded.limited]}; it is treated as unresolved`)
         }
         if (once) budgetReported = true
       }
