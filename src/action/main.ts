@@ -46,7 +46,13 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
   const tracker = new ResourceTracker(resources => saveResources(resources))
   // Cancellation (signal part): SIGINT/SIGTERM stop the scan; see finishInterrupted below.
   const stop = installStopOnSignal(logger)
-  const report = await runScan(settings, { logger, runId, tracker, signal: stop.signal })
+  const report = await runScan(settings, {
+    logger,
+    runId,
+    tracker,
+    signal: stop.signal,
+    cleanupAfterStopMs: 5_000 // the post step removes the rest
+  })
   const verdict = gate(report, settings.failOn)
   const rules = ruleMetas()
 

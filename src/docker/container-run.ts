@@ -17,14 +17,21 @@ export async function createTracked(
   tracker: ResourceTracker,
   ctx?: CallContext & { what?: string }
 ): Promise<Docker.Container> {
-  const container = await daemonCall(
-    {
-      step: `container create for ${ctx?.what ?? 'a container'}`,
-      timeoutMs: ctx?.timeouts.requestMs ?? 30_000,
-      stop: ctx?.stop
-    },
-    s => docker.createContainer({ ...options, abortSignal: s } as Docker.ContainerCreateOptions)
-  )
+  let container: Docker.Container
+  try {
+    container = await daemonCall(
+      {
+        step: `container create for ${ctx?.what ?? 'a container'}`,
+        timeoutMs: ctx?.timeouts.requestMs ?? 30_000,
+        stop: ctx?.stop
+      },
+      s => docker.createContainer({ ...options, abortSignal: s } as Docker.ContainerCreateOptions)
+    )
+  } catch (error) {
+    // No HTTP answer: the daemon may have made it (or still be making it); the sweep looks for it later.
+    if ((error as { statusCode?: number })?.statusCode === undefined) tracker.uncertainCreates++
+    throw error
+  }
   tracker.addContainer(container.id)
   return container
 }

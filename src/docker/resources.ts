@@ -101,6 +101,8 @@ export class ResourceTracker {
   private readonly stalled = new Map<string, string>()
   /** Set once a removal outlasted a step's wait: later steps stop waiting for theirs. */
   private slowRemovals = false
+  /** Creates whose answer never came (stall, stop, dropped connection): the daemon may still be making them. */
+  uncertainCreates = 0
 
   /** `onChange` gets the full list after every change (the action saves it to state for the post step). */
   constructor(private readonly onChange?: (resources: TrackedResources) => void) {}

@@ -45,6 +45,11 @@ export interface ScanDeps {
    * Docker call, so the step in flight is abandoned at once and the finished targets are still returned.
    */
   signal?: AbortSignal
+  /**
+   * After a stop, cleanup gets at most this long (the action's post step removes the rest, and the runner
+   * sends a second signal 7.5 s after the first); default: the usual cleanup limit.
+   */
+  cleanupAfterStopMs?: number
   /** Where the daemon is (DOCKER_HOST ...); default process.env. */
   dockerEnv?: Record<string, string | undefined>
 }
@@ -314,6 +319,12 @@ function emptyResult(
   }
 }
 
+const CREATE_SETTLE_MS = 1_500
+
+function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
+}
+
 /** A Dockerfile the run did not finish because it was asked to stop. */
 function interruptedResult(target: ScanTarget, profile: RuntimeProfile, signalName: string): ScanResult {
   const why = `interrupted by ${signalName}`
@@ -343,19 +354,26 @@ async function releaseResources(
   notifications: Notification[]
 ): Promise<void> {
   const timeouts = timeoutsOf(settings)
-  const end = Date.now() + timeouts.cleanupMs
+  const limitMs =
+    stopReason(deps.signal) && deps.cleanupAfterStopMs !== undefined
+      ? Math.min(deps.cleanupAfterStopMs, timeouts.cleanupMs)
+      : timeouts.cleanupMs
+  const end = Date.now() + limitMs
   const failed: CleanupFailure[] = []
   const problems: string[] = []
   try {
     await tracker.cleanup(docker, {
       keepImages: settings.keepImage,
-      limitMs: timeouts.cleanupMs,
-      removeMs: timeouts.removeMs
+      limitMs,
+      removeMs: Math.min(timeouts.removeMs, limitMs)
     })
   } catch (error) {
     if (error instanceof CleanupError) failed.push(...error.failures)
     else problems.push(describeError(error))
   }
+  // A create whose answer never came may still be under way in the daemon: give it a moment to finish so
+  // the sweep sees the container.
+  if (tracker.uncertainCreates > 0) await sleep(Math.min(CREATE_SETTLE_MS, end - Date.now()))
   const left = end - Date.now()
   if (left > 0) {
     try {
