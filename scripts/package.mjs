@@ -9,16 +9,16 @@ import { join } from 'node:path'
 const root = new URL('..', import.meta.url).pathname
 const ncc = join(root, 'node_modules', '.bin', 'ncc')
 
-mkdirSync(join(root, 'dist'), { recursive: true })
-for (const entry of readdirSync(join(root, 'dist'), { withFileTypes: true })) {
-  if (entry.name !== 'probe') rmSync(join(root, 'dist', entry.name), { recursive: true, force: true })
-}
-
+// Build first, replace after: a failed build leaves the previous dist/ in place.
 const tmp = mkdtempSync(join(tmpdir(), 'lp-ncc-'))
 execFileSync(ncc, ['build', 'src/index.ts', '-o', tmp, '--license', 'licenses.txt', '--quiet'], {
   cwd: root,
   stdio: 'inherit'
 })
+mkdirSync(join(root, 'dist'), { recursive: true })
+for (const entry of readdirSync(join(root, 'dist'), { withFileTypes: true })) {
+  if (entry.name !== 'probe') rmSync(join(root, 'dist', entry.name), { recursive: true, force: true })
+}
 cpSync(tmp, join(root, 'dist'), { recursive: true })
 rmSync(tmp, { recursive: true, force: true })
 
