@@ -1,7 +1,7 @@
 // One short-lived container: create (tracked), start, wait with a deadline, read its logs. Every call is
 // bounded (daemonCall); removal stays with the caller's finally, through the tracker.
 import type Docker from 'dockerode'
-import { daemonCall, daemonMessage, stepError, type CallContext } from './call'
+import { daemonCall, daemonMessage, stepError, throwIfStopped, type CallContext } from './call'
 import { demuxLogs } from './demux'
 import type { ResourceTracker } from './resources'
 
@@ -57,7 +57,7 @@ export async function startWithin(
     } as Record<string, unknown>)
     return 'started'
   } catch (error) {
-    if (stop?.aborted) throw stop.reason instanceof Error ? stop.reason : error
+    throwIfStopped(stop)
     if (isAbort(error)) return 'timeout'
     throw error
   }
@@ -77,7 +77,7 @@ export async function waitFor(
     } as Record<string, unknown>)) as { StatusCode: number }
     return { statusCode: result.StatusCode }
   } catch (error) {
-    if (stop?.aborted) throw stop.reason instanceof Error ? stop.reason : error
+    throwIfStopped(stop)
     if (isAbort(error)) return 'timeout'
     throw error
   }

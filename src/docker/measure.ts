@@ -1,7 +1,7 @@
 // One image under one profile: image facts, the probe as entrypoint, and the real workload. The workload
 // is best effort: its failure is recorded in WorkloadReport and never loses the probe's result.
 import type Docker from 'dockerode'
-import { describeError } from '../errors'
+import { OperationalError, describeError } from '../errors'
 import type { Logger } from '../logger'
 import type { RuntimeProfile } from '../profile/types'
 import type { Injection } from './injection'
@@ -10,7 +10,7 @@ import { runProbe } from './probe-run'
 import type { ResourceTracker } from './resources'
 import { Interrupted } from './call'
 import { callContext } from './probe-run'
-import type { DockerTimeouts } from './timeouts'
+import { probeStepLimitMs, resolveTimeouts, seconds, type DockerTimeouts } from './timeouts'
 import type { DaemonFacts, Measurement, WorkloadReport } from './types'
 import { ensureNamedVolumes } from './volumes'
 import { runWorkload } from './workload'
@@ -37,21 +37,37 @@ export async function measureImage(
   daemon: DaemonFacts,
   opts: MeasureOptions
 ): Promise<Measurement> {
-  const ctx = callContext(opts)
-  const image = await inspectImage(docker, opts.image, ctx)
-  await ensureNamedVolumes(docker, opts.profile, opts.runId, opts.tracker, ctx)
-  const common = { ...opts, daemon }
+  // The whole step has one deadline on top of each call's own: the limit aborts whatever is in flight.
+  const limitMs = probeStepLimitMs(opts.probeTimeoutMs, opts.workloadWindowMs, resolveTimeouts(opts.timeouts))
+  const limit = AbortSignal.timeout(limitMs)
+  const stop = opts.stop ? AbortSignal.any([opts.stop, limit]) : limit
+  const overran = (error: unknown): unknown =>
+    error instanceof Interrupted && limit.aborted && !opts.stop?.aborted
+      ? new OperationalError(
+          `the probe of ${opts.subject ?? opts.image} did not finish within ${seconds(limitMs)} in all`,
+          'probe-timeout'
+        )
+      : error
+  const ctx = callContext({ ...opts, stop })
+  let image
+  try {
+    image = await inspectImage(docker, opts.image, ctx)
+    await ensureNamedVolumes(docker, opts.profile, opts.runId, opts.tracker, ctx)
+  } catch (error) {
+    throw overran(error)
+  }
+  const common = { ...opts, daemon, stop }
   // Both run at once: separate containers, and the workload's window is mostly waiting.
   const [probe, workload] = await Promise.allSettled([
     runProbe(docker, { ...common, timeoutMs: opts.probeTimeoutMs }),
     runWorkload(docker, { ...common, windowMs: opts.workloadWindowMs })
   ])
-  if (probe.status === 'rejected') throw probe.reason
-  if (workload.status === 'rejected' && workload.reason instanceof Interrupted) throw workload.reason
+  if (probe.status === 'rejected') throw overran(probe.reason)
+  if (workload.status === 'rejected' && overran(workload.reason) instanceof Interrupted) throw workload.reason
   const workloadReport: WorkloadReport =
     workload.status === 'fulfilled'
       ? workload.value
-      : { status: 'failed', detail: describeError(workload.reason), processes: [] }
+      : { status: 'failed', detail: describeError(overran(workload.reason)), processes: [] }
   if (workloadReport.status !== 'measured')
     opts.logger.info(`workload: ${workloadReport.status}: ${workloadReport.detail ?? ''}`)
   return {

@@ -29,6 +29,14 @@ export const DEFAULT_TIMEOUTS: DockerTimeouts = {
 export const SAFE_RETRIES = 2
 export const RETRY_BACKOFF_MS = 250
 
+/**
+ * The probe step's own deadline (inspect, volumes, probe and workload containers): the probe's and the
+ * window's time plus a few requests' worth. Every call inside is bounded too; this caps their sum.
+ */
+export function probeStepLimitMs(probeTimeoutMs: number, windowMs: number, t: DockerTimeouts): number {
+  return probeTimeoutMs + windowMs + 3 * t.requestMs
+}
+
 export function resolveTimeouts(overrides?: Partial<DockerTimeouts>): DockerTimeouts {
   const out = { ...DEFAULT_TIMEOUTS }
   for (const [key, value] of Object.entries(overrides ?? {}) as Array<[keyof DockerTimeouts, unknown]>) {
