@@ -145,4 +145,19 @@ suite('a broken runner environment', () => {
       )
     ])
   })
+
+  it('a huge input value gives one error line of bounded length', async () => {
+    const main = await runMainStep(
+      job(join(ROOT, '__fixtures__', 'events', 'pull_request.json'), {
+        inputs: { build: 'false', 'run-options': `--cap-add ${'A'.repeat(100_000)}` }
+      })
+    )
+    expectNoStackTrace(main)
+    expect(main.code).not.toBe(0)
+    const errors = runnerCommands(main).filter(c => c.name === 'error')
+    expect(errors).toHaveLength(1)
+    expect(errors[0].data).toMatch(/run-options/)
+    expect(errors[0].data.length).toBeLessThanOrEqual(500)
+    expect(Math.max(...linesOf(main.stdout + main.stderr).map(l => l.length))).toBeLessThan(1_000)
+  })
 })
