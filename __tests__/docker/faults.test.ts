@@ -148,6 +148,19 @@ describeDocker('a scan through a faulty daemon', () => {
     expect(await leftBehind(docker, runId)).toEqual([])
   })
 
+  it('removes a container whose create answer was dropped after the daemon made it', async () => {
+    const { report, runId, ms } = await scan([
+      { match: /^POST \S*\/containers\/create/, nth: 1, action: { kind: 'lost' } }
+    ])
+    expect(ms).toBeLessThan(CEILING_MS)
+    expect(proxy.requests.filter(r => r.action === 'lost')).toHaveLength(1)
+    // Whichever create lost its answer (probe or workload), the run says so in one line and leaves nothing.
+    const said = [...errors(report), ...report.results[0].notifications].map(n => n.message).join('\n')
+    expect(said).toMatch(/socket hang up/)
+    expectStaticResults(report)
+    expect(await leftBehind(docker, runId)).toEqual([])
+  })
+
   it('ends a stalled logs request, naming whose output it was reading', async () => {
     const { report, runId, ms } = await scan([
       { match: /^GET \S*\/containers\/\w+\/logs/, action: { kind: 'stall' } }

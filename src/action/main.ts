@@ -109,6 +109,8 @@ function finishInterrupted(stop: StopHandle): boolean {
     `${TOOL_NAME} was interrupted by ${stop.received()}; the report covers the Dockerfiles that finished`
   )
   process.exitCode = code
+  // Everything is written; a socket the daemon never answered must not keep the step alive.
+  setTimeout(() => process.exit(code), 2_000).unref()
   return true
 }
 
