@@ -3,6 +3,9 @@
 // with StreamReader.ReadLine, so a lone CR starts a new line too; it obeys `::cmd` after TrimStart and
 // the legacy `##[cmd]` ANYWHERE in a line. So each line is split the same way and both forms are broken
 // with a zero-width space, which the runner's TrimStart does not remove and the log shows as nothing.
+// The runner compares with culture-sensitive StartsWith/IndexOf, which under ICU skip a zero-width space;
+// the space is placed so that even then the command name would start with `:` or `[` (no such command),
+// because the runner takes the name at the pattern's own length from where the match begins.
 import * as core from '@actions/core'
 
 const ZWSP = '\u200b'

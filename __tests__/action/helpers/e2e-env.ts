@@ -3,7 +3,7 @@
 import { expect } from '@jest/globals'
 import { createDockerClient } from '../../../src/docker/client'
 import { BUNDLE, bundleExists } from './runner'
-import { parseRunnerOutput, readLines, type RunnerCommand } from './runner-parser'
+import { parseRunnerOutput, readLines, type CompareMode, type RunnerCommand } from './runner-parser'
 
 export const IN_CI = process.env.CI === 'true'
 export const WORKFLOW_TOKEN = 'ghs_workflowtoken0000000000000000000000'
@@ -33,9 +33,15 @@ export function expectNoStackTrace(run: { stdout: string; stderr: string }): voi
 }
 
 /** The commands the runner would carry out for a step's stdout and stderr (it reads both). */
-export function runnerCommands(run: { stdout: string; stderr: string }): RunnerCommand[] {
-  return [...parseRunnerOutput(run.stdout).commands, ...parseRunnerOutput(run.stderr).commands]
+export function runnerCommands(
+  run: { stdout: string; stderr: string },
+  mode: CompareMode = 'ordinal'
+): RunnerCommand[] {
+  return [...parseRunnerOutput(run.stdout, mode).commands, ...parseRunnerOutput(run.stderr, mode).commands]
 }
+
+/** Both ways the runner may compare strings (ordinal, or ICU's culture-sensitive comparison). */
+export const COMPARE_MODES: CompareMode[] = ['ordinal', 'icu']
 
 export const warningsOf = (run: { stdout: string; stderr: string }): string[] =>
   runnerCommands(run)

@@ -7,6 +7,9 @@
 //   properties split on `;`;
 // - command names are case-insensitive; only registered commands count;
 // - `stop-commands::TOKEN` ignores every command until `::TOKEN::` (or `##[TOKEN]`).
+// The runner calls the culture-sensitive StartsWith/IndexOf(string). With ICU (the runner needs libicu
+// and does not run in invariant mode) those skip "ignorable" characters such as U+200B, while the
+// Substring offsets that follow still count the pattern's own length. `mode: 'icu'` emulates that.
 
 export interface RunnerCommand {
   name: string
@@ -59,6 +62,35 @@ function trimStart(text: string): string {
   return text.slice(DOTNET_SPACE.exec(text)?.[0].length ?? 0)
 }
 
+export type CompareMode = 'ordinal' | 'icu'
+
+// Default-ignorable code points ICU's root collation gives no weight (a practical subset).
+// eslint-disable-next-line no-control-regex -- NUL is one of them
+const IGNORABLE = /[\u0000\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/
+
+/** Where `pattern` matches `text` at `at`, skipping ignorables in `text` under ICU; else -1. */
+function matchAt(text: string, pattern: string, at: number, mode: CompareMode): number {
+  let i = at
+  for (const ch of pattern) {
+    while (mode === 'icu' && i < text.length && IGNORABLE.test(text[i])) i++
+    if (text[i] !== ch) return -1
+    i++
+  }
+  return i
+}
+
+function startsWith(text: string, pattern: string, mode: CompareMode): boolean {
+  return matchAt(text, pattern, 0, mode) >= 0
+}
+
+function indexOf(text: string, pattern: string, from: number, mode: CompareMode): number {
+  for (let i = from; i < text.length; i++) {
+    if (mode === 'icu' && IGNORABLE.test(text[i])) continue
+    if (matchAt(text, pattern, i, mode) >= 0) return i
+  }
+  return -1
+}
+
 const unescapeData = (s: string): string =>
   s.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%25/gi, '%')
 const unescapeProperty = (s: string): string => unescapeData(s.replace(/%3A/gi, ':').replace(/%2C/gi, ','))
@@ -70,10 +102,10 @@ const unescapeLegacy = (s: string): string =>
     .replace(/%5D/gi, ']')
     .replace(/%25/gi, '%')
 
-function parseV2(line: string, registered: Set<string>): RunnerCommand | undefined {
+function parseV2(line: string, registered: Set<string>, mode: CompareMode): RunnerCommand | undefined {
   const message = trimStart(line)
-  if (!message.startsWith('::')) return undefined
-  const end = message.indexOf('::', 2)
+  if (!startsWith(message, '::', mode)) return undefined
+  const end = indexOf(message, '::', 2, mode)
   if (end < 0) return undefined
   const info = message.slice(2, end)
   const space = info.indexOf(' ')
@@ -93,8 +125,8 @@ function parseV2(line: string, registered: Set<string>): RunnerCommand | undefin
   return { name, properties, data: unescapeData(message.slice(end + 2)), line, form: 'v2' }
 }
 
-function parseLegacy(line: string, registered: Set<string>): RunnerCommand | undefined {
-  const prefix = line.indexOf('##[')
+function parseLegacy(line: string, registered: Set<string>, mode: CompareMode): RunnerCommand | undefined {
+  const prefix = indexOf(line, '##[', 0, mode)
   if (prefix < 0) return undefined
   const close = line.indexOf(']', prefix)
   if (close < 0) return undefined
@@ -125,13 +157,13 @@ export interface ParsedOutput {
 }
 
 /** Runs output text through the runner's parser. */
-export function parseRunnerOutput(text: string): ParsedOutput {
+export function parseRunnerOutput(text: string, mode: CompareMode = 'ordinal'): ParsedOutput {
   const registered = new Set(REGISTERED)
   const commands: RunnerCommand[] = []
   const ignored: RunnerCommand[] = []
   let stopToken: string | undefined
   for (const line of readLines(text)) {
-    const command = parseV2(line, registered) ?? parseLegacy(line, registered)
+    const command = parseV2(line, registered, mode) ?? parseLegacy(line, registered, mode)
     if (!command) continue
     if (stopToken !== undefined) {
       if (command.name === stopToken.toLowerCase()) {
