@@ -85,7 +85,9 @@ describe('runner-safe output', () => {
     safeInfo(text, line => lines.push(line))
     for (const mode of MODES) expect(parseRunnerOutput(lines.join('\n'), mode).commands).toEqual([])
     // The text is still there to read (only zero-width spaces were added).
-    expect(lines.join('\n').replace(/\u200b/g, '')).toBe(text.replace(/\r\n|[\r\n\u2028]/g, '\n').replace(/\u200b/g, ''))
+    expect(lines.join('\n').replace(/\u200b/g, '')).toBe(
+      text.replace(/\r\n|[\r\n\u2028]/g, '\n').replace(/\u200b/g, '')
+    )
   })
 
   it('splits on every line break the runner splits on, so each line is checked', () => {
