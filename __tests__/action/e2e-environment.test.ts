@@ -2,10 +2,12 @@
 // /dev/null, and the token pasted into another input. The action scans anyway with one warning, the post
 // step still runs, the CLI never reads the event, and the token never reaches the log.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api/server'
+import { createDockerClient } from '../../src/docker/client'
+import { RESOURCE_LABEL } from '../../src/meta'
 import {
   expectNoStackTrace,
   IN_CI,
@@ -19,6 +21,7 @@ import {
 import { BUNDLE, newTemp, ROOT, runMainStep, runPostStep, type RunnerJob } from './helpers/runner'
 
 const missing = await missingPrerequisite(false)
+const haveDocker = !missing && (await missingPrerequisite(true)) === ''
 if (missing && !IN_CI) console.warn(`SKIPPING the action environment e2e tests: ${missing}`)
 
 describe('prerequisites', () => {
@@ -159,5 +162,36 @@ suite('a broken runner environment', () => {
     expect(errors[0].data).toMatch(/run-options/)
     expect(errors[0].data.length).toBeLessThanOrEqual(500)
     expect(Math.max(...linesOf(main.stdout + main.stderr).map(l => l.length))).toBeLessThan(1_000)
+  })
+
+  it('with a bad GITHUB_EVENT_PATH, a real build and probe still run and nothing is left after the post step', async () => {
+    if (!haveDocker) {
+      if (IN_CI) throw new Error('no Docker daemon answers under CI=true')
+      return
+    }
+    const built = newTemp('lp-e2e-env-build-')
+    copyFileSync('/bin/busybox', join(built, 'busybox'))
+    writeFileSync(
+      join(built, 'Dockerfile'),
+      'FROM scratch\nCOPY busybox /bin/busybox\nUSER 65532:65532\nENTRYPOINT ["/bin/busybox", "sleep", "30"]\n'
+    )
+    const bad = events['bad JSON']()
+    const buildJob = job(bad, { workspace: built, inputs: { comment: 'false' }, env: {} })
+    try {
+      const main = await runMainStep(buildJob)
+      expectNoStackTrace(main)
+      expect(warningsOf(main).filter(w => w.includes('GITHUB_EVENT_PATH'))).toHaveLength(1)
+      expect(main.state.resources).toBeDefined()
+      expect(main.summary).not.toMatch(/Static-only scan/)
+      const post = await runPostStep(buildJob, main.state)
+      expectNoStackTrace(post)
+      expect(post.code).toBe(0)
+      const filters = JSON.stringify({ label: [`${RESOURCE_LABEL}=${main.state.runId}`] })
+      const docker = createDockerClient()
+      expect((await docker.listContainers({ all: true, filters })).length).toBe(0)
+      expect((await docker.listImages({ filters })).length).toBe(0)
+    } finally {
+      rmSync(built, { recursive: true, force: true })
+    }
   })
 })
