@@ -88,7 +88,13 @@ describeDocker('the bundled action cancelled mid-run', () => {
       }>
     ).map(r => r.locations[0].physicalLocation.artifactLocation.uri)
     expect(uris).toContain('fast/Dockerfile')
-    expect(uris).not.toContain('slow/Dockerfile')
+    expect(sarif.runs[0].invocations[0].toolExecutionNotifications).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          message: expect.objectContaining({ text: expect.stringContaining('interrupted by SIGINT') })
+        })
+      ])
+    )
 
     const report = JSON.parse(readFileSync(main.outputs.report, 'utf8')) as {
       results: Array<{ file: string; not_measured_reason: string | null; measurement: unknown }>
@@ -96,6 +102,7 @@ describeDocker('the bundled action cancelled mid-run', () => {
     const byFile = Object.fromEntries(report.results.map(r => [r.file, r]))
     expect(byFile['fast/Dockerfile'].measurement).not.toBeNull()
     expect(byFile['slow/Dockerfile'].not_measured_reason).toBe('interrupted by SIGINT')
+    expect(byFile['slow/Dockerfile'].measurement).toBeNull()
     expect(main.summary).toContain('fast/Dockerfile')
     expect(main.summary).toContain('interrupted by SIGINT')
 

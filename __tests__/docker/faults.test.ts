@@ -246,7 +246,7 @@ describeDocker('a scan through a faulty daemon', () => {
     expect(await leftBehind(docker, runId)).toEqual([])
   })
 
-  it('abandons a create in flight at once when asked to stop, marks the file interrupted, and leaves nothing', async () => {
+  it('abandons a create in flight at once when asked to stop, keeps the static results, marks the measurement interrupted, and leaves nothing', async () => {
     const stop = new AbortController()
     // Stop once the daemon has the create request and its answer is being withheld.
     const watch = setInterval(() => {
@@ -264,8 +264,10 @@ describeDocker('a scan through a faulty daemon', () => {
       expect(ms).toBeLessThan(CEILING_MS)
       const [result] = report.results
       expect(result.notMeasuredReason).toBe('interrupted by SIGTERM')
-      expect(result.rows.map(r => r.verdict)).toEqual(Array(5).fill('not-measured'))
+      expect(result.measurement).toBeUndefined()
+      expect(result.rows.map(r => r.measured)).toEqual(Array(5).fill('not measured: interrupted by SIGTERM'))
       expect(result.notifications.map(n => n.kind)).toEqual(['interrupted'])
+      expectStaticResults(report) // the static part needs no daemon: it is still reported
       // The daemon created the container whose answer never came: the label sweep removed it.
       expect(await leftBehind(docker, runId)).toEqual([])
     } finally {

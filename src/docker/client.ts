@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import Docker from 'dockerode'
 import { OperationalError } from '../errors'
 import type { Logger } from '../logger'
+import { throwIfStopped } from './call'
 import { daemonFactsFrom, type InfoResponse, type VersionResponse } from './daemon-facts'
 import type { DaemonFacts } from './types'
 
@@ -122,6 +123,8 @@ export function apiVersionOf(docker: Docker): string | undefined {
 export interface ConnectOptions {
   timeoutMs?: number
   env?: Env
+  /** Aborted on SIGINT/SIGTERM: the connection attempt ends at once with Interrupted. */
+  stop?: AbortSignal
 }
 
 /** Pings the daemon (short timeout), negotiates the API version, and reads its facts. */
@@ -145,13 +148,17 @@ export async function connectDocker(
     'ping' | 'version' | 'info',
     (o: { abortSignal: AbortSignal }) => Promise<unknown>
   >
-  const signal = (): { abortSignal: AbortSignal } => ({ abortSignal: AbortSignal.timeout(timeoutMs) })
+  const signal = (): { abortSignal: AbortSignal } => {
+    const deadline = AbortSignal.timeout(timeoutMs)
+    return { abortSignal: opts.stop ? AbortSignal.any([deadline, opts.stop]) : deadline }
+  }
   try {
     await calls.ping(signal())
     version = (await calls.version(signal())) as VersionResponse
     setApiVersion(docker, negotiateApiVersion(version.ApiVersion ?? ''))
     info = (await calls.info(signal())) as InfoResponse
   } catch (error) {
+    throwIfStopped(opts.stop)
     throw unreachable(reason(error, timeoutMs))
   }
   const daemon = daemonFactsFrom(info, version, isRemoteEndpoint(endpoint))

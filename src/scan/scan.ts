@@ -74,12 +74,7 @@ export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanR
   const results: ScanResult[] = []
   try {
     for (const [index, target] of targets.entries()) {
-      const stopped = stopReason(deps.signal)
-      results.push(
-        stopped
-          ? interruptedResult(target, profile, stopped)
-          : await scanOneSafely(target, index, settings, profile, session, tracker, deps)
-      )
+      results.push(await scanOneSafely(target, index, settings, profile, session, tracker, deps))
     }
   } finally {
     if (session) await releaseResources(session.docker, tracker, settings, deps, notifications)
@@ -99,8 +94,12 @@ async function openDockerSession(
 ): Promise<DockerSession | undefined> {
   if (!dockerWanted(settings)) return undefined
   try {
-    return await connectDocker(deps.logger, deps.dockerEnv ? { env: deps.dockerEnv } : {})
+    return await connectDocker(deps.logger, {
+      ...(deps.dockerEnv ? { env: deps.dockerEnv } : {}),
+      stop: deps.signal
+    })
   } catch (error) {
+    if (error instanceof Interrupted) return undefined // every target says it was interrupted
     const requested =
       settings.probe === 'true' || (settings.image !== undefined && settings.probe !== 'false')
     notifications.push({
@@ -165,19 +164,30 @@ async function scanOne(
 
   let measurement: Measurement | undefined
   let notMeasuredReason: string | undefined = staticOnlyReason(settings, session)
-  if (session) {
-    const measured = await buildAndMeasure(
-      target,
-      index,
-      settings,
-      profile,
-      session,
-      tracker,
-      deps,
-      notifications
-    )
-    measurement = measured.measurement
-    notMeasuredReason = measured.notMeasuredReason
+  // After a stop the static part still runs (it needs no daemon); only the measurement is given up.
+  let stopped = stopReason(deps.signal)
+  if (session && !stopped) {
+    try {
+      const measured = await buildAndMeasure(
+        target,
+        index,
+        settings,
+        profile,
+        session,
+        tracker,
+        deps,
+        notifications
+      )
+      measurement = measured.measurement
+      notMeasuredReason = measured.notMeasuredReason
+    } catch (error) {
+      if (!(error instanceof Interrupted)) throw error
+      stopped = error.signalName
+    }
+  }
+  if (stopped) {
+    notMeasuredReason = `interrupted by ${stopped}`
+    notifications.push(interruptedNote(target, stopped))
   }
 
   const ctx = {
@@ -325,16 +335,18 @@ function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
 }
 
-/** A Dockerfile the run did not finish because it was asked to stop. */
-function interruptedResult(target: ScanTarget, profile: RuntimeProfile, signalName: string): ScanResult {
-  const why = `interrupted by ${signalName}`
-  const note: Notification = {
+/** A Dockerfile the run did not finish (measure) because it was asked to stop. */
+function interruptedNote(target: ScanTarget, signalName: string): Notification {
+  return {
     level: 'error',
     kind: 'interrupted',
-    message: `${why} before this file was scanned to the end`,
+    message: `interrupted by ${signalName} before this file was built and measured; only its static checks are reported`,
     file: target.file
   }
-  return emptyResult(target, profile, [note], why)
+}
+
+function interruptedResult(target: ScanTarget, profile: RuntimeProfile, signalName: string): ScanResult {
+  return emptyResult(target, profile, [interruptedNote(target, signalName)], `interrupted by ${signalName}`)
 }
 
 function timeoutsOf(settings: Settings): DockerTimeouts {
