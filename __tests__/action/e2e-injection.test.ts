@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api/server'
 import { createDockerClient } from '../../src/docker/client'
-import { RESOURCE_LABEL } from '../../src/meta'
+import { marked } from 'marked'
+import { RESOURCE_LABEL, RULE_DOCS_BASE } from '../../src/meta'
 import {
   COMPARE_MODES,
   expectNoStackTrace,
@@ -47,7 +48,8 @@ const HOSTILE_NAMES = [
   'b ##[set-output name=verdict;]pass',
   'c\n::error::NAME-INJECTED',
   '##[stop-commands]hideall',
-  'd,line=1::e'
+  'd,line=1::e',
+  'www.evil.example'
 ]
 const HOSTILE_TEXT = `FROM scratch
 COPY busybox /bin/busybox
@@ -56,6 +58,11 @@ USER ##[set-output name=verdict;]pass
 `
 
 const INJECTED = /INJECTED|hideall/
+const TRUSTED_LINKS = [
+  `https://github.com/octo/app/blob/${SHA}/`,
+  RULE_DOCS_BASE,
+  'https://github.com/octo/app/actions/runs/'
+]
 
 /** Commands that are not the tool's own: anything but its annotations, groups, debug, mask and ::error::. */
 function foreign(commands: RunnerCommand[]): RunnerCommand[] {
@@ -145,7 +152,7 @@ suite('workflow-command injection through the bundled action', () => {
     rmSync(workspace, { recursive: true, force: true })
   })
 
-  it('hostile file names and Dockerfile text make the runner obey nothing either', async () => {
+  it('hostile file names and Dockerfile text make the runner obey nothing, and no link in the summary or comment', async () => {
     workspace = newTemp('lp-e2e-inject-names-')
     copyFileSync('/bin/busybox', join(workspace, 'busybox'))
     for (const name of HOSTILE_NAMES) {
@@ -176,6 +183,19 @@ suite('workflow-command injection through the bundled action', () => {
     expect(files).toContain(`a\r::add-mask::least-privilege/Dockerfile`)
     expect(commands.filter(c => c.name === 'error' && !c.properties.title)).toHaveLength(1)
     expect(main.outputs.verdict).toBe('fail')
+    // The same names in the job summary and the PR comment, rendered as GitHub renders them: no link
+    // but the tool's own.
+    const comment = api
+      .comments(7)
+      .filter(c => c.user.login === 'github-actions[bot]')
+      .pop()
+    expect(comment).toBeDefined()
+    for (const markdown of [main.summary, comment!.body]) {
+      expect(markdown).toContain('evil')
+      const html = marked.parse(markdown, { gfm: true, async: false })
+      const hrefs = [...html.matchAll(/<a\s[^>]*href="([^"]*)"/gi)].map(m => m[1])
+      expect(hrefs.filter(h => !TRUSTED_LINKS.some(prefix => h.startsWith(prefix)))).toEqual([])
+    }
     await postIsClean(main)
     rmSync(workspace, { recursive: true, force: true })
   })
