@@ -46,11 +46,15 @@ try {
     if (wanted.length > 0 && !wanted.includes(family)) continue
     let previous
     for (const size of sizes) {
-      const child = spawnSync(process.execPath, [join(out, 'index.js'), family, String(size), String(runs)], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 26,
-        timeout: 600_000
-      })
+      const child = spawnSync(
+        process.execPath,
+        ['--expose-gc', join(out, 'index.js'), family, String(size), String(runs)],
+        {
+          encoding: 'utf8',
+          maxBuffer: 1 << 26,
+          timeout: 600_000
+        }
+      )
       if (child.status !== 0) {
         console.log(
           `${family} ${size}: FAILED (exit ${child.status ?? child.signal}): ${(child.stderr ?? '').split('\n').slice(0, 3).join(' | ')}`
