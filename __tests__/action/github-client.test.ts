@@ -22,7 +22,8 @@ const FAST: ClientLimits = {
   deadlineMs: 5_000,
   attempts: 3,
   maxRetryAfterMs: 2_000,
-  retryDelayMs: 10
+  retryDelayMs: 10,
+  maxAnswerBytes: 1024 * 1024
 }
 
 let api: GitHubApi
@@ -202,6 +203,19 @@ describe('answers that are not what GitHub sends', () => {
     api.faults.push({ match: /^POST .*\/code-scanning\/sarifs$/, kind: 'html', status: 500 })
     expect(await uploadSarif(client(), uploadRequest, logger, { delaysMs: [5] })).toBe('rejected')
     expect(warnings[0]).toMatch(/SARIF upload failed \(HTTP 500/)
+    expectCleanWarning(warnings[0])
+  })
+
+  it('stops reading an answer above the size cap, once, with one warning', async () => {
+    for (let i = 0; i < 40; i++) api.seedComment(7, 'someone', 'User', 'x'.repeat(1_000))
+    const small = { ...FAST, maxAnswerBytes: 10_000 }
+    expect(await upsertStickyComment(client(small), target, marker, 'body', logger)).toBe('failed')
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /answer to GET \/repos\/octo\/app\/issues\/7\/comments is larger than 10000 bytes/
+      )
+    ])
+    expect(api.requests.filter(r => r.path.includes('/issues/7/comments'))).toHaveLength(1)
     expectCleanWarning(warnings[0])
   })
 

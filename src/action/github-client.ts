@@ -25,6 +25,8 @@ export interface ClientLimits {
   maxRetryAfterMs: number
   /** Wait before a retry without retry-after. */
   retryDelayMs: number
+  /** The largest answer read: 100 comments of 65,536 characters with JSON escaping fit well inside. */
+  maxAnswerBytes: number
 }
 
 export const DEFAULT_LIMITS: ClientLimits = {
@@ -33,7 +35,8 @@ export const DEFAULT_LIMITS: ClientLimits = {
   deadlineMs: 5 * 60_000,
   attempts: 3,
   maxRetryAfterMs: 20_000,
-  retryDelayMs: 1_000
+  retryDelayMs: 1_000,
+  maxAnswerBytes: 64 * 1024 * 1024
 }
 
 /** Thrown (as the cause of Octokit's RequestError) when GitHub did not answer in time. */
@@ -41,6 +44,14 @@ export class ApiTimeoutError extends Error {
   constructor(message: string) {
     super(message)
     this.name = 'ApiTimeoutError'
+  }
+}
+
+/** Thrown (as the cause of Octokit's RequestError) for an answer above ClientLimits.maxAnswerBytes. */
+export class AnswerTooLargeError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'AnswerTooLargeError'
   }
 }
 
@@ -55,7 +66,8 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): ClientLimit
     deadlineMs: num('LEAST_PRIVILEGE_API_DEADLINE_MS', DEFAULT_LIMITS.deadlineMs),
     attempts: DEFAULT_LIMITS.attempts,
     maxRetryAfterMs: num('LEAST_PRIVILEGE_API_MAX_RETRY_AFTER_MS', DEFAULT_LIMITS.maxRetryAfterMs),
-    retryDelayMs: num('LEAST_PRIVILEGE_API_RETRY_DELAY_MS', DEFAULT_LIMITS.retryDelayMs)
+    retryDelayMs: num('LEAST_PRIVILEGE_API_RETRY_DELAY_MS', DEFAULT_LIMITS.retryDelayMs),
+    maxAnswerBytes: DEFAULT_LIMITS.maxAnswerBytes
   }
 }
 
@@ -107,12 +119,15 @@ export function boundedFetch(base: Fetch, limits: ClientLimits, now: () => numbe
       const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout
       let response: Response
       try {
-        response = await buffered(await base(url, { ...init, signal }))
+        response = await buffered(await base(url, { ...init, signal }), limits.maxAnswerBytes, what)
       } catch (error) {
+        if (error instanceof AnswerTooLargeError) throw error
         if (timeout.aborted) {
           throw new ApiTimeoutError(`GitHub did not answer ${what} within ${Math.ceil(budget / 1000)} s`)
         }
-        if (init.signal?.aborted || attempt >= limits.attempts) throw error
+        // A lost answer to a POST may still have created the comment: only idempotent calls are re-sent.
+        const idempotent = !['POST'].includes((init.method ?? 'GET').toUpperCase())
+        if (init.signal?.aborted || attempt >= limits.attempts || !idempotent) throw error
         await sleep(Math.min(limits.retryDelayMs, Math.max(0, deadline - now())))
         continue
       }
@@ -125,11 +140,25 @@ export function boundedFetch(base: Fetch, limits: ClientLimits, now: () => numbe
   }) as Fetch
 }
 
-/** Reads the whole body inside the attempt's timeout, so Octokit's later read cannot stall. */
-async function buffered(response: Response): Promise<Response> {
-  const empty = [101, 204, 205, 304].includes(response.status)
-  const body = empty ? null : await response.arrayBuffer()
-  const copy = new Response(body, {
+/** Reads the whole body inside the attempt's timeout (so Octokit's later read cannot stall), capped. */
+async function buffered(response: Response, maxBytes: number, what: string): Promise<Response> {
+  const empty = [101, 204, 205, 304].includes(response.status) || !response.body
+  const chunks: Uint8Array[] = []
+  let size = 0
+  if (!empty) {
+    const reader = response.body.getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.byteLength
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined)
+        throw new AnswerTooLargeError(`GitHub's answer to ${what} is larger than ${maxBytes} bytes`)
+      }
+      chunks.push(value)
+    }
+  }
+  const copy = new Response(empty ? null : Buffer.concat(chunks), {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers
@@ -188,10 +217,11 @@ export function isRateLimited(error: unknown): boolean {
  * text), and internal exception text is replaced by what went wrong.
  */
 export function apiMessage(error: unknown): string {
-  if (isTimeout(error)) {
-    const timeout = error instanceof ApiTimeoutError ? error : (error as ErrorShape).cause
-    return (timeout as Error).message
-  }
+  // Our own limits (timeout, answer size) say what happened themselves.
+  const own = [error, (error as ErrorShape | null)?.cause].find(
+    e => e instanceof ApiTimeoutError || e instanceof AnswerTooLargeError
+  )
+  if (own) return tidy((own as Error).message)
   const shape = error as ErrorShape | null
   if (shape?.response) {
     const data = shape.response.data
