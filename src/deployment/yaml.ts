@@ -1,0 +1,104 @@
+// YAML for deployment files (compose, Kubernetes): every document as plain data, plus the line of any
+// key or item in it, so a finding can point at the line where its fix goes. Bounded: file size, number of
+// documents and alias expansion are capped, and a parse error is one line naming the file and line.
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml'
+import { UsageError } from '../errors'
+
+/** A deployment file larger than this is refused (the same cap as a Dockerfile). */
+export const MAX_DEPLOYMENT_BYTES = 4 * 1024 * 1024
+/** Documents in one multi-document file (`helm template` output for a large chart is a few hundred). */
+export const MAX_DOCUMENTS = 10_000
+/** Aliases resolved per document: a "billion laughs" file ends here instead of exhausting memory. */
+export const MAX_ALIASES = 1_000
+
+export type YamlPath = readonly (string | number)[]
+
+export interface SourceLocation {
+  file: string
+  /** 1-based. */
+  line: number
+  /** 1-based. */
+  column: number
+}
+
+export interface YamlDocument {
+  /** 0-based position of the document in its file. */
+  index: number
+  /** The document as plain data (maps are null-prototype objects, so any key is just a key). */
+  value: unknown
+  /** Where the key at `path` is written (for a map entry) or the item (for a sequence element); else undefined. */
+  locate(path: YamlPath): SourceLocation | undefined
+}
+
+/** Parses every document of `text`, read from `file` (the name used in messages and locations). */
+export function parseYamlDocuments(text: string, file: string): YamlDocument[] {
+  if (Buffer.byteLength(text) > MAX_DEPLOYMENT_BYTES)
+    throw new UsageError(`${file}: larger than ${MAX_DEPLOYMENT_BYTES / 1048576} MiB, not a deployment file`)
+  const lines = new LineCounter()
+  const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+  const list = Array.isArray(documents) ? documents : [documents]
+  if (list.length > MAX_DOCUMENTS)
+    throw new UsageError(`${file}: more than ${MAX_DOCUMENTS} YAML documents, over the limit`)
+  const at = (offset: number): SourceLocation => {
+    const { line, col } = lines.linePos(offset)
+    return { file, line, column: col }
+  }
+  return list.map((doc, index) => {
+    const error = doc.errors[0]
+    if (error)
+      throw new UsageError(
+        `${file}: line ${at(error.pos[0]).line}: invalid YAML: ${firstLine(error.message)}`
+      )
+    return { index, value: toData(doc, file, at), locate: path => locateIn(doc, path, at) }
+  })
+}
+
+function toData(doc: Document, file: string, at: (offset: number) => SourceLocation): unknown {
+  try {
+    return nullPrototype(doc.toJS({ maxAliasCount: MAX_ALIASES }))
+  } catch (error) {
+    const where = doc.contents?.range ? `line ${at(doc.contents.range[0]).line}: ` : ''
+    throw new UsageError(`${file}: ${where}${firstLine((error as Error).message)}`)
+  }
+}
+
+/** Copies plain objects into null-prototype ones, so `__proto__` or `constructor` keys are ordinary data. */
+function nullPrototype(value: unknown, depth = 0): unknown {
+  if (depth > 256) throw new UsageError('YAML nested deeper than 256 levels')
+  if (Array.isArray(value)) return value.map(item => nullPrototype(item, depth + 1))
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = Object.create(null)
+    for (const [key, item] of Object.entries(value)) out[key] = nullPrototype(item, depth + 1)
+    return out
+  }
+  return value
+}
+
+function locateIn(
+  doc: Document,
+  path: YamlPath,
+  at: (offset: number) => SourceLocation
+): SourceLocation | undefined {
+  let node: Node | null | undefined = doc.contents
+  let here: number | undefined = node?.range?.[0]
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find(item => isScalar(item.key) && String(item.key.value) === String(segment))
+      if (!pair) return undefined
+      here = (pair.key as Node).range?.[0]
+      node = pair.value as Node | null
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as Node | undefined
+      if (!item) return undefined
+      here = item.range?.[0]
+      node = item
+    } else {
+      return undefined
+    }
+  }
+  return here === undefined ? undefined : at(here)
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0].trim()
+}
