@@ -23,6 +23,7 @@ import {
   ROOT,
   runMainStep,
   runPostStep,
+  startMainStep,
   type RunnerJob,
   type StepResult
 } from '../action/helpers/runner'
@@ -219,7 +220,10 @@ describe('hostile file names (build: false)', () => {
     `j\t::error file=x::${MARKER}-11`,
     `k<img src=x onerror=alert(1)>`,
     `l%25%30A::add-mask::${MARKER}-12`,
-    `m ##[set-output name=o;]${MARKER}-13`
+    `m ##[set-output name=o;]${MARKER}-13`,
+    `o\n\u200b::add-mask::${MARKER}-15`,
+    `p #\u200b#[add-mask]${MARKER}-16`,
+    `q\r\u00ad\ufeff::set-output name=q::${MARKER}-17`
   ]
   const files: Record<string, string> = {}
   for (const d of dirs) files[`${d}/Dockerfile`] = FAILING
@@ -270,6 +274,7 @@ describe('hostile Dockerfile text (build: false)', () => {
     'FROM scratch',
     `RUN ["chmod", "4755", "/x\\n::add-mask::${MARKER}-20", "/y\\r::set-output name=z::${MARKER}-21", "/z\\r\\n##[add-mask]${MARKER}-22"]`,
     `RUN chmod 4755 '/q ##[set-output name=a;]${MARKER}-23'`,
+    `RUN ["chmod", "4755", "/zw\\n\\u200b::add-mask::${MARKER}-36", "/zw2 #\\u200b#[add-mask]${MARKER}-37"]`,
     `RUN sudo "::stop-commands::${MARKER}-24"`,
     `RUN ["sudo", "\\n::stop-commands::${MARKER}-24b"]`,
     `RUN setcap cap_net_raw+ep "/s%0A::add-mask::${MARKER}-25"`,
@@ -561,6 +566,62 @@ describe('a Docker daemon that misbehaves (build: true, stand-in socket)', () =>
           problems.push('static LP101 missing from SARIF')
         if (/::add-mask::PWNED/.test(s.main.stdout)) problems.push('daemon text echoed as a command')
         expect({ problems, step: briefStep(s) }).toEqual({ problems: [], step: briefStep(s) })
+      },
+      CASE_MS
+    )
+  }
+})
+
+describe('a signal during a build that never progresses (stand-in daemon)', () => {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130]
+  ] as const) {
+    it(
+      `${signal}: exit ${code}, SARIF and the JSON report written, the target marked interrupted`,
+      async () => {
+        const daemon = await fakeDaemon('ping-then-hang')
+        const workspace = tempDir('lp-hostile-ws-')
+        const temp = tempDir('lp-hostile-tmp-')
+        writeFileSync(join(workspace, 'Dockerfile'), FAILING)
+        let result: StepResult
+        try {
+          const started = startMainStep(
+            job(
+              workspace,
+              temp,
+              { dockerfile: 'Dockerfile', build: 'true', probe: 'auto' },
+              { DOCKER_HOST: `unix://${daemon.path}` }
+            )
+          )
+          setTimeout(() => started.child.kill(signal), 4000)
+          result = await withDeadline(started.done, 60_000, 'main step after the signal')
+        } finally {
+          await daemon.close()
+        }
+        const problems: string[] = []
+        if (result.code !== code) problems.push(`exit ${result.code}, expected ${code}`)
+        if (STACK.test(result.stdout + result.stderr)) problems.push('stack trace')
+        const sarifFile = join(workspace, 'least-privilege.sarif')
+        if (!existsSync(sarifFile)) problems.push('no SARIF')
+        else {
+          const log = JSON.parse(readFileSync(sarifFile, 'utf8')) as sarif.Log
+          problems.push(...schemaErrors(log).slice(0, 5), ...githubProblems(log).slice(0, 5))
+          if (!/interrupt/i.test(JSON.stringify(log.runs[0]?.invocations ?? [])))
+            problems.push('SARIF does not mark the target interrupted')
+        }
+        if (!result.outputs.report || !existsSync(result.outputs.report))
+          problems.push('no JSON report output')
+        problems.push(...commandProblems(result.stdout, { marker: MARKER, masks: [TOKEN] }))
+        expect({
+          problems,
+          stdout: result.stdout.slice(0, 2000),
+          stderr: result.stderr.slice(0, 800)
+        }).toEqual({
+          problems: [],
+          stdout: result.stdout.slice(0, 2000),
+          stderr: result.stderr.slice(0, 800)
+        })
       },
       CASE_MS
     )

@@ -429,9 +429,7 @@ describe('tens of thousands of lines and findings', () => {
   it(
     '200,000 lines of RUN true, then USER root',
     async () => {
-      await saneCase(df('FROM scratch', ...Array.from({ length: 200_000 }, () => 'RUN true'), ROOT_LAST), {
-        fire: ['LP101']
-      })
+      await saneCase('FROM scratch\n' + 'RUN true\n'.repeat(200_000) + ROOT_LAST + '\n', { fire: ['LP101'] })
     },
     CASE_MS
   )
@@ -456,10 +454,10 @@ describe('tens of thousands of lines and findings', () => {
     CASE_MS
   )
   it(
-    'EXPOSE with 50,000 ports on one line (many privileged): bounded',
+    'EXPOSE with 50,000 ports on one line (many privileged) in a non-root image: LP104, bounded',
     async () => {
       const ports = Array.from({ length: 50_000 }, (_, i) => `${(i % 1023) + 1}/tcp`).join(' ')
-      await saneCase(df('FROM scratch', `EXPOSE ${ports}`, ROOT_LAST), { fire: ['LP101', 'LP104'] })
+      await saneCase(df('FROM scratch', `EXPOSE ${ports}`, 'USER 1000'), { fire: ['LP104'] })
     },
     CASE_MS
   )
@@ -842,8 +840,8 @@ describe.each(PROTO_NAMES)('the name %s', name => {
       { fire: ['LP105'], absent: ['LP101'] }
     ],
     [
-      'as an undeclared variable in USER',
-      () => df('FROM scratch', `USER \${${name}}`),
+      'as a variable only the base image could define, in USER',
+      () => df('FROM alpine:3.20', `USER \${${name}}`),
       { fire: ['LP105'], absent: ['LP101'] }
     ],
     [
@@ -886,7 +884,7 @@ describe.each(PROTO_NAMES)('the name %s', name => {
     ],
     [
       'as an ARG with a default in a builder stage only',
-      () => df('FROM scratch AS b', `ARG ${name}=0`, 'FROM scratch', `USER $${name}`),
+      () => df('FROM scratch AS b', `ARG ${name}=0`, 'FROM alpine:3.20', `USER $${name}`),
       { fire: ['LP105'], absent: ['LP101'] }
     ],
     ['as a USER name', () => df('FROM scratch', `USER ${name}`), { fire: ['LP103'], absent: ['LP101'] }],
@@ -923,9 +921,9 @@ describe.each(PROTO_NAMES)('the name %s', name => {
       { fire: ['LP101'] }
     ],
     [
-      'next to LP101 in an ignore pragma',
+      'next to LP101 in an ignore pragma (LP101 kept, suppressed or not)',
       () => df('FROM scratch', `# least-privilege ignore=${name},LP101 reason`, ROOT_LAST),
-      { suppressed: ['LP101'], absent: ['LP101'] }
+      { present: ['LP101'] }
     ],
     [
       'as an ignore-file rule',
@@ -1296,7 +1294,12 @@ describe('error lines are capped in length', () => {
     ['a 100 KB unknown option', [...BASE, `--${big}`, 'Dockerfile']],
     [
       'a 100 KB bad run-option',
-      [...BASE, '--run-options', `--cap-add=${big} --bogus-${big.slice(0, 50_000)}`, 'Dockerfile']
+      [
+        ...BASE,
+        '--run-options',
+        `--cap-add=${big.slice(0, 60_000)} --bogus-${big.slice(0, 50_000)}`,
+        'Dockerfile'
+      ]
     ],
     ['a 4,000-character missing path', [...BASE, Array.from({ length: 1000 }, () => 'abc').join('/')]],
     ['a 100 KB seccomp path', [...BASE, '--run-options', `--security-opt seccomp=/${big}`, 'Dockerfile']]

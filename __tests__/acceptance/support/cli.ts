@@ -211,6 +211,8 @@ export interface Expectations {
   fire?: (string | string[])[]
   /** Rules that must have no unsuppressed result. */
   absent?: string[]
+  /** Rules that must have a result, suppressed or not. */
+  present?: string[]
   /** Rules that must have a suppressed result. */
   suppressed?: string[]
 }
@@ -221,7 +223,9 @@ export function expectSane(run: CliRun, want: Expectations = {}): void {
   const problems: string[] = []
   if (run.timedOut) problems.push(`did not finish (killed after ${run.ms} ms)`)
   if (run.code !== 0 && run.code !== 1)
-    problems.push(`exit ${run.code} (signal ${run.signal}), expected 0 or 1`)
+    problems.push(
+      `exit ${run.code} (signal ${run.signal}), expected 0 or 1; stderr: ${run.stderr.slice(0, 300)}`
+    )
   problems.push(...stderrProblems(run), ...sarifProblems(run))
   for (const f of want.fire ?? []) {
     const any = Array.isArray(f) ? f : [f]
@@ -230,6 +234,8 @@ export function expectSane(run: CliRun, want: Expectations = {}): void {
   }
   for (const id of want.absent ?? [])
     if (unsuppressed(run, id).length) problems.push(`unexpected ${id} result`)
+  for (const id of want.present ?? [])
+    if (!results(run).some(r => r.ruleId === id)) problems.push(`expected a ${id} result (suppressed or not)`)
   for (const id of want.suppressed ?? [])
     if (!results(run).some(r => r.ruleId === id && r.suppressions?.length))
       problems.push(`expected ${id} suppressed`)
@@ -246,7 +252,8 @@ export function expectOneLineError(run: CliRun, mentions?: RegExp): void {
   const lines = run.stderr.split('\n').filter(l => l.trim() !== '')
   const problems: string[] = []
   if (run.timedOut) problems.push(`did not finish (killed after ${run.ms} ms)`)
-  if (run.code !== 2) problems.push(`exit ${run.code} (signal ${run.signal}), expected 2`)
+  if (run.code !== 2)
+    problems.push(`exit ${run.code} (signal ${run.signal}), expected 2; stderr: ${run.stderr.slice(0, 300)}`)
   if (lines.length !== 1) problems.push(`${lines.length} stderr lines, expected 1`)
   problems.push(...stderrProblems(run))
   if (mentions && !mentions.test(run.stderr)) problems.push(`stderr does not mention ${mentions}`)

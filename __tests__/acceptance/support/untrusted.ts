@@ -70,11 +70,51 @@ function unescapeProperty(s: string): string {
     .replace(/%25/g, '%')
 }
 
-/** Every line the runner would obey as a command, in order. */
+/**
+ * Characters ICU's culture-sensitive comparison ignores. The runner's `StartsWith("::")` and
+ * `IndexOf("##[")` take the current culture, so on an ICU runner `\u200b::add-mask::x` and `#\u200b#[` are
+ * commands too; lines are judged both as written and with these removed.
+ */
+const IGNORABLE_RANGES: [number, number][] = [
+  [0x0000, 0x0000],
+  [0x00ad, 0x00ad],
+  [0x034f, 0x034f],
+  [0x061c, 0x061c],
+  [0x115f, 0x1160],
+  [0x17b4, 0x17b5],
+  [0x180b, 0x180f],
+  [0x200b, 0x200f],
+  [0x202a, 0x202e],
+  [0x2060, 0x206f],
+  [0x3164, 0x3164],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+  [0xffa0, 0xffa0],
+  [0xe0000, 0xe0fff]
+]
+function withoutIgnorables(line: string): string {
+  let out = ''
+  for (const ch of line) {
+    const cp = ch.codePointAt(0)!
+    if (!IGNORABLE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi)) out += ch
+  }
+  return out
+}
+
+/** Every line the runner would obey as a command, in order (invariant and ICU culture). */
 export function runnerCommands(stdout: string): RunnerCommand[] {
   const commands: RunnerCommand[] = []
+  for (const icu of [false, true]) {
+    for (const c of parseCommands(stdout, icu)) if (!commands.some(d => d.line === c.line)) commands.push(c)
+  }
+  return commands
+}
+
+function parseCommands(stdout: string, icu: boolean): RunnerCommand[] {
+  const commands: RunnerCommand[] = []
   let stopToken: string | undefined
-  for (const line of runnerLines(stdout)) {
+  for (const physical of runnerLines(stdout)) {
+    const line = icu ? withoutIgnorables(physical) : physical
     if (stopToken !== undefined) {
       if (line.trim() === `::${stopToken}::`) stopToken = undefined
       continue
@@ -99,7 +139,7 @@ export function runnerCommands(stdout: string): RunnerCommand[] {
               ]
             })
           const data = unescapeData(trimmed.slice(end + 2))
-          commands.push({ line, name, legacy: false, rawProperties, properties, data })
+          commands.push({ line: physical, name, legacy: false, rawProperties, properties, data })
           if (name === 'stop-commands' && data) stopToken = data
           continue
         }
@@ -125,7 +165,14 @@ export function runnerCommands(stdout: string): RunnerCommand[] {
           const eq = p.indexOf('=')
           return (eq < 0 ? [p, ''] : [p.slice(0, eq), p.slice(eq + 1)]) as [string, string]
         })
-      commands.push({ line, name, legacy: true, rawProperties, properties, data: line.slice(close + 1) })
+      commands.push({
+        line: physical,
+        name,
+        legacy: true,
+        rawProperties,
+        properties,
+        data: line.slice(close + 1)
+      })
       break
     }
   }
@@ -291,7 +338,10 @@ export function liveLinks(markdown: string, domain: string): string[] {
     new RegExp(`(?:https?://|www\\.)[^\\s<]*${escaped}`, 'gi'),
     new RegExp(`\\b${escaped}`, 'gi') // bare domain
   ]) {
-    for (const m of text.matchAll(re)) found.push(m[0])
+    for (const m of text.matchAll(re))
+      found.push(
+        `${m[0]} in ${JSON.stringify(text.slice(Math.max(0, m.index - 60), m.index + m[0].length + 20))}`
+      )
   }
   // Anchors and Markdown links anywhere (HTML blocks included).
   for (const m of markdown.matchAll(
