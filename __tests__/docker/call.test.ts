@@ -1,7 +1,7 @@
 // daemonCall's contract without a daemon: a stall becomes one line naming the step, a stop is Interrupted
 // and never retried, and only idempotent calls are retried (a few times) after a dropped connection.
 import { describe, expect, it } from '@jest/globals'
-import { Interrupted, daemonCall, stepError } from '../../src/docker/call'
+import { Interrupted, bounded, daemonCall, isDeadline, stepError } from '../../src/docker/call'
 import { OperationalError } from '../../src/errors'
 import { DEFAULT_TIMEOUTS, resolveTimeouts, SAFE_RETRIES } from '../../src/docker/timeouts'
 
@@ -75,6 +75,24 @@ describe('daemonCall', () => {
       })
     ).rejects.toBe(gone)
     expect(calls).toBe(1)
+  })
+})
+
+describe('bounded', () => {
+  it('settles at the deadline even when the call ignores its signal and never settles', async () => {
+    const deaf = (): Promise<never> => new Promise(() => undefined)
+    const error = await bounded(30, undefined, deaf).catch((e: unknown) => e)
+    expect(isDeadline(error)).toBe(true)
+  })
+
+  it('gives the stop reason as Interrupted for a call that ignores its signal', async () => {
+    const stop = new AbortController()
+    setTimeout(() => stop.abort('SIGTERM'), 10)
+    const error = await bounded(60_000, stop.signal, () => new Promise(() => undefined)).catch(
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(Interrupted)
+    expect((error as Interrupted).signalName).toBe('SIGTERM')
   })
 })
 

@@ -3,7 +3,7 @@
 import type Docker from 'dockerode'
 import { OperationalError, describeError } from '../errors'
 import type { Logger } from '../logger'
-import { Interrupted, stepError, throwIfStopped, type CallContext } from './call'
+import { Interrupted, bounded, stepError, throwIfStopped, type CallContext } from './call'
 import { apiVersionOf } from './client'
 import { BuildProgress, type BuildEvent } from './build-progress'
 import { createBuildContext } from './context'
@@ -57,10 +57,9 @@ export function isBuildkitOnlyFailure(message: string): boolean {
 async function removeIntermediate(docker: Docker, layers: string[], timeoutMs: number): Promise<void> {
   const newest = layers[layers.length - 1]
   if (newest)
-    await docker
-      .getImage(newest)
-      .remove({ abortSignal: AbortSignal.timeout(timeoutMs) } as Record<string, unknown>)
-      .catch(() => undefined)
+    await bounded(timeoutMs, undefined, s =>
+      docker.getImage(newest).remove({ abortSignal: s } as Record<string, unknown>)
+    ).catch(() => undefined)
 }
 
 async function runBuild(docker: Docker, opts: BuildOptions, version: '1' | '2'): Promise<void> {

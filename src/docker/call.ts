@@ -68,6 +68,45 @@ function sleep(ms: number, stop?: AbortSignal): Promise<void> {
   })
 }
 
+/** The error a bounded call rejects with at its deadline (what AbortSignal.timeout would give). */
+export function isDeadline(error: unknown): boolean {
+  return (error as { name?: string })?.name === 'TimeoutError'
+}
+
+/**
+ * Runs `fn` with a signal that fires at the deadline or on stop, and settles when the signal fires even if
+ * `fn` never does (a library that loses a half-answered request). The deadline timer is a real one, so a
+ * pending call keeps the process alive until it is decided, instead of letting it exit silently.
+ */
+export async function bounded<T>(
+  timeoutMs: number,
+  stop: AbortSignal | undefined,
+  fn: (signal: AbortSignal) => Promise<T>
+): Promise<T> {
+  const deadline = new AbortController()
+  const timer = setTimeout(
+    () => deadline.abort(new DOMException('the operation timed out', 'TimeoutError')),
+    Math.max(1, Math.round(timeoutMs))
+  )
+  const signal = stop ? AbortSignal.any([deadline.signal, stop]) : deadline.signal
+  let onAbort: (() => void) | undefined
+  const gaveUp = new Promise<never>((_, reject) => {
+    onAbort = () =>
+      reject(signal.reason instanceof Error ? signal.reason : new Interrupted(String(signal.reason)))
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+  })
+  gaveUp.catch(() => undefined)
+  try {
+    const work = fn(signal)
+    work.catch(() => undefined) // the race's loser must not become an unhandled rejection
+    return await Promise.race([work, gaveUp])
+  } finally {
+    clearTimeout(timer)
+    if (onAbort) signal.removeEventListener('abort', onAbort)
+  }
+}
+
 /**
  * Runs `fn` with an AbortSignal that fires at the deadline or on stop. A stall becomes one line naming the
  * step; a stop becomes Interrupted; other errors are passed through (callers add their own context).
@@ -76,13 +115,11 @@ export async function daemonCall<T>(opts: CallOptions, fn: (signal: AbortSignal)
   const attempts = 1 + (opts.idempotent ? SAFE_RETRIES : 0)
   for (let attempt = 1; ; attempt++) {
     throwIfStopped(opts.stop)
-    const deadline = AbortSignal.timeout(Math.max(1, Math.round(opts.timeoutMs)))
-    const signal = opts.stop ? AbortSignal.any([deadline, opts.stop]) : deadline
     try {
-      return await fn(signal)
+      return await bounded(opts.timeoutMs, opts.stop, fn)
     } catch (error) {
       throwIfStopped(opts.stop)
-      if (deadline.aborted) {
+      if (isDeadline(error)) {
         throw new OperationalError(
           `the daemon did not answer the ${opts.step} within ${seconds(opts.timeoutMs)}`,
           opts.kind ?? 'probe-failed'

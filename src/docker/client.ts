@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import Docker from 'dockerode'
 import { OperationalError } from '../errors'
 import type { Logger } from '../logger'
-import { throwIfStopped } from './call'
+import { bounded, throwIfStopped } from './call'
 import { daemonFactsFrom, type InfoResponse, type VersionResponse } from './daemon-facts'
 import type { DaemonFacts } from './types'
 
@@ -148,15 +148,13 @@ export async function connectDocker(
     'ping' | 'version' | 'info',
     (o: { abortSignal: AbortSignal }) => Promise<unknown>
   >
-  const signal = (): { abortSignal: AbortSignal } => {
-    const deadline = AbortSignal.timeout(timeoutMs)
-    return { abortSignal: opts.stop ? AbortSignal.any([deadline, opts.stop]) : deadline }
-  }
+  const call = (name: 'ping' | 'version' | 'info'): Promise<unknown> =>
+    bounded(timeoutMs, opts.stop, s => calls[name].call(docker, { abortSignal: s }))
   try {
-    await calls.ping(signal())
-    version = (await calls.version(signal())) as VersionResponse
+    await call('ping')
+    version = (await call('version')) as VersionResponse
     setApiVersion(docker, negotiateApiVersion(version.ApiVersion ?? ''))
-    info = (await calls.info(signal())) as InfoResponse
+    info = (await call('info')) as InfoResponse
   } catch (error) {
     throwIfStopped(opts.stop)
     throw unreachable(reason(error, timeoutMs))

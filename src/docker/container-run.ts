@@ -1,7 +1,7 @@
 // One short-lived container: create (tracked), start, wait with a deadline, read its logs. Every call is
 // bounded (daemonCall); removal stays with the caller's finally, through the tracker.
 import type Docker from 'dockerode'
-import { daemonCall, daemonMessage, stepError, throwIfStopped, type CallContext } from './call'
+import { bounded, daemonCall, daemonMessage, stepError, throwIfStopped, type CallContext } from './call'
 import { demuxLogs } from './demux'
 import type { ResourceTracker } from './resources'
 
@@ -50,11 +50,8 @@ export async function startWithin(
   timeoutMs: number,
   stop?: AbortSignal
 ): Promise<'started' | 'timeout'> {
-  const deadline = AbortSignal.timeout(Math.max(1, timeoutMs))
   try {
-    await container.start({
-      abortSignal: stop ? AbortSignal.any([deadline, stop]) : deadline
-    } as Record<string, unknown>)
+    await bounded(timeoutMs, stop, s => container.start({ abortSignal: s } as Record<string, unknown>))
     return 'started'
   } catch (error) {
     throwIfStopped(stop)
@@ -69,12 +66,16 @@ export async function waitFor(
   timeoutMs: number,
   stop?: AbortSignal
 ): Promise<{ statusCode: number } | 'timeout'> {
-  const deadline = AbortSignal.timeout(Math.max(1, timeoutMs))
   try {
-    const result = (await container.wait({
-      condition: 'not-running',
-      abortSignal: stop ? AbortSignal.any([deadline, stop]) : deadline
-    } as Record<string, unknown>)) as { StatusCode: number }
+    const result = (await bounded(
+      timeoutMs,
+      stop,
+      s =>
+        container.wait({ condition: 'not-running', abortSignal: s } as Record<
+          string,
+          unknown
+        >) as Promise<unknown>
+    )) as { StatusCode: number }
     return { statusCode: result.StatusCode }
   } catch (error) {
     throwIfStopped(stop)
@@ -112,7 +113,7 @@ export async function readLogs(
 /** Kills a container that overran; it may have exited meanwhile, which is fine. Bounded. */
 export async function killQuietly(container: Docker.Container, timeoutMs = 10_000): Promise<void> {
   try {
-    await container.kill({ abortSignal: AbortSignal.timeout(timeoutMs) } as Record<string, unknown>)
+    await bounded(timeoutMs, undefined, s => container.kill({ abortSignal: s } as Record<string, unknown>))
   } catch {
     // already stopped, or removal in finally will force it
   }
