@@ -68,6 +68,14 @@ function sleep(ms: number, stop?: AbortSignal): Promise<void> {
   })
 }
 
+/** What a bounded call rejects with at its deadline; named like AbortSignal.timeout's reason. */
+class DeadlineError extends Error {
+  constructor() {
+    super('the operation timed out')
+    this.name = 'TimeoutError'
+  }
+}
+
 /** The error a bounded call rejects with at its deadline (what AbortSignal.timeout would give). */
 export function isDeadline(error: unknown): boolean {
   return (error as { name?: string })?.name === 'TimeoutError'
@@ -84,15 +92,17 @@ export async function bounded<T>(
   fn: (signal: AbortSignal) => Promise<T>
 ): Promise<T> {
   const deadline = new AbortController()
-  const timer = setTimeout(
-    () => deadline.abort(new DOMException('the operation timed out', 'TimeoutError')),
-    Math.max(1, Math.round(timeoutMs))
-  )
+  const timer = setTimeout(() => deadline.abort(new DeadlineError()), Math.max(1, Math.round(timeoutMs)))
   const signal = stop ? AbortSignal.any([deadline.signal, stop]) : deadline.signal
   let onAbort: (() => void) | undefined
   const gaveUp = new Promise<never>((_, reject) => {
+    // An object reason is an error (ours, or the caller's); a string one is a signal's name.
     onAbort = () =>
-      reject(signal.reason instanceof Error ? signal.reason : new Interrupted(String(signal.reason)))
+      reject(
+        typeof signal.reason === 'object' && signal.reason !== null
+          ? (signal.reason as Error)
+          : new Interrupted(String(signal.reason))
+      )
     if (signal.aborted) onAbort()
     else signal.addEventListener('abort', onAbort, { once: true })
   })
