@@ -1,7 +1,16 @@
 // YAML for deployment files (compose, Kubernetes): every document as plain data, plus the line of any
 // key or item in it, so a finding can point at the line where its fix goes. Bounded: file size, number of
 // documents and alias expansion are capped, and a parse error is one line naming the file and line.
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml'
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node,
+  type Tags
+} from 'yaml'
 import { UsageError } from '../errors'
 
 /** A deployment file larger than this is refused (the same cap as a Dockerfile). */
@@ -30,12 +39,27 @@ export interface YamlDocument {
   locate(path: YamlPath): SourceLocation | undefined
 }
 
+export interface YamlOptions {
+  /**
+   * How plain scalars resolve. '1.2' (the default) is YAML 1.2's core schema, as compose reads files.
+   * '1.1' is how Kubernetes tooling reads them (kubectl, helm and kustomize decode with go-yaml v2):
+   * `yes`/`no`/`on`/`off`/`y`/`n` are booleans, `0644` is octal and `<<` merges; timestamps and base-60
+   * numbers stay strings, as go-yaml v2 leaves them when decoding to plain data.
+   */
+  version?: '1.1' | '1.2'
+}
+
 /** Parses every document of `text`, read from `file` (the name used in messages and locations). */
-export function parseYamlDocuments(text: string, file: string): YamlDocument[] {
+export function parseYamlDocuments(text: string, file: string, options: YamlOptions = {}): YamlDocument[] {
   if (Buffer.byteLength(text) > MAX_DEPLOYMENT_BYTES)
     throw new UsageError(`${file}: larger than ${MAX_DEPLOYMENT_BYTES / 1048576} MiB, not a deployment file`)
   const lines = new LineCounter()
-  const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+  const documents = parseAllDocuments(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    ...(options.version === '1.1' ? { version: '1.1' as const, customTags: goYamlV2Tags } : {})
+  })
   const list = Array.isArray(documents) ? documents : [documents]
   if (list.length > MAX_DOCUMENTS)
     throw new UsageError(`${file}: more than ${MAX_DOCUMENTS} YAML documents, over the limit`)
@@ -51,6 +75,15 @@ export function parseYamlDocuments(text: string, file: string): YamlDocument[] {
       )
     return { index, value: toData(doc, file, at), locate: path => locateIn(doc, path, at) }
   })
+}
+
+/** YAML 1.1 as go-yaml v2 resolves plain scalars: no timestamps, no base-60 (`1:20`) numbers. */
+function goYamlV2Tags(tags: Tags): Tags {
+  return tags.filter(
+    tag =>
+      typeof tag === 'string' ||
+      (tag.tag !== 'tag:yaml.org,2002:timestamp' && !('format' in tag && tag.format === 'TIME'))
+  )
 }
 
 function toData(doc: Document, file: string, at: (offset: number) => SourceLocation): unknown {
