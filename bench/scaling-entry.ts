@@ -154,6 +154,7 @@ try {
       family,
       size,
       ms: times[Math.floor(times.length / 2)],
+      minMs: times[0],
       renderMs: renderTimes[Math.floor(renderTimes.length / 2)],
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
       heapUsedMiB: process.memoryUsage().heapUsed / 1048576,

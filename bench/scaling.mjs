@@ -2,16 +2,17 @@
 // Bundles bench/scaling-entry.ts with ncc (the same compiler as dist/) and runs the whole static path
 // (read -> model -> rules -> suppressions -> SARIF; the JSON/text/markdown renderers are timed on the side,
 // not judged) on input families that double in size, one fresh process per size so peak memory is per
-// size. Prints time (median of RUNS), the time ratio per doubling and peak RSS, then a table; exits 1 when
-// a family's ratio at the large end (mean over its last two doublings) exceeds 2.2x (linear is 2x). Times
-// under 30 ms are too noisy to judge and are not held to the bound.
+// size. Prints time (median and fastest of RUNS, default 5), the time ratio per doubling and peak RSS, then
+// a table; exits 1 when a family's ratio at the large end exceeds 2.2x (linear is 2x). That ratio is judged
+// on the fastest run (other processes only add time) over the last two doublings (geometric mean), so one
+// noisy size does not decide alone. Times under 30 ms are too noisy to judge and are not held to the bound.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
-const runs = Number(process.argv[2] ?? 3)
+const runs = Number(process.argv[2] ?? 5)
 const wanted = process.argv.slice(3)
 const MAX_RATIO = 2.2
 const MIN_MS = 30
@@ -81,9 +82,10 @@ try {
     const last = mine[mine.length - 1]
     const base = mine[mine.length - 3]
     if (last && base) {
-      const judged = Math.sqrt((last.ms / base.ms) * (4 / (last.size / base.size)))
+      // The fastest of the runs: load from other processes on a shared machine only ever adds time.
+      const judged = Math.sqrt((last.minMs / base.minMs) * (4 / (last.size / base.size)))
       last.judged = judged
-      if (judged > MAX_RATIO && last.ms >= MIN_MS) {
+      if (judged > MAX_RATIO && last.minMs >= MIN_MS) {
         failed.push(`${family}: x${judged.toFixed(2)} per doubling over sizes ${base.size}..${last.size}`)
       }
     }
@@ -93,12 +95,12 @@ try {
 }
 
 console.log(
-  `\n| family | size | ms (median of ${runs}) | ratio per doubling | peak RSS MiB | findings | notifications | SARIF bytes |`
+  `\n| family | size | ms (median of ${runs}) | fastest ms | ratio per doubling | peak RSS MiB | findings | notifications | SARIF bytes |`
 )
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 for (const r of rows) {
   console.log(
-    `| ${r.family} | ${r.size} | ${r.ms.toFixed(1)} | ${r.ratio === undefined ? '' : r.ratio.toFixed(2)} | ${r.peakRssMiB.toFixed(0)} | ${r.findings} | ${r.notifications} | ${r.bytes.sarif} | ${r.judged === undefined ? '' : r.judged.toFixed(2)} | ${r.renderMs.toFixed(0)}${r.note ? ` (${r.note})` : ''} |`
+    `| ${r.family} | ${r.size} | ${r.ms.toFixed(1)} | ${r.minMs.toFixed(1)} | ${r.ratio === undefined ? '' : r.ratio.toFixed(2)} | ${r.peakRssMiB.toFixed(0)} | ${r.findings} | ${r.notifications} | ${r.bytes.sarif} | ${r.judged === undefined ? '' : r.judged.toFixed(2)} | ${r.renderMs.toFixed(0)}${r.note ? ` (${r.note})` : ''} |`
   )
 }
 if (failed.length > 0) {
