@@ -619,6 +619,22 @@ describe('shell nesting and chains in RUN', () => {
       { fire: ['LP402'] }
     ],
     [
+      '10,000 RUN --mount flags before sudo',
+      () =>
+        df('FROM scratch', 'RUN ' + '--mount=type=cache,target=/c '.repeat(10_000) + 'sudo id', 'USER 1000'),
+      { fire: ['LP402'] }
+    ],
+    [
+      '10,000 COPY flags (--chown, --chmod, --from, --link) on one COPY',
+      () =>
+        df(
+          'FROM scratch',
+          'COPY ' + '--chown=0:0 --chmod=4755 --from=x --link '.repeat(2_500) + 'a /a',
+          ROOT_LAST
+        ),
+      { fire: ['LP101'] }
+    ],
+    [
       '100,000 backslashes',
       () => df('FROM scratch', 'RUN echo ' + '\\\\'.repeat(100_000) + ' x', ROOT_LAST),
       { fire: ['LP101'] }
