@@ -1339,6 +1339,13 @@ describe('secrets in run-options appear in no output', () => {
   const GHP = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'
   const variants: [string, string, string][] = [
     ['--env KEY=secret', `--env API_KEY=${CORE}`, CORE],
+    ['--env with a quoted value holding spaces', `--env 'PASS=open sesame ${CORE}'`, CORE],
+    ['--env value with a second =', `--env CONN=user=admin;pw=${CORE}`, CORE],
+    ['--env given twice, tab-separated', `--env\tA=1 --env\tB=${CORE}`, CORE],
+    ['-e KEY=secret across a newline', `-e A=1\n-e B=${CORE}`, CORE],
+    ['--env KEY=secret inside --env-file-like noise', `--env-file /dev/null --env K=${CORE}`, CORE],
+    ['an AWS key shape in --label', `--label aws=AKIAZQ7XK2WP9RM4TT8V`, 'AKIAZQ7XK2WP9RM4TT8V'],
+    ['password= in a mount option', `--mount type=volume,src=v,dst=/d,volume-opt=o=password=${CORE}`, CORE],
     ['--env=KEY=secret with HTML/URL specials', `'--env=DB_PASS=<&>"%${CORE}'`, CORE],
     ['-e KEY=secret', `-e TOKEN=${CORE}`, CORE],
     ['-eKEY=secret (attached)', `-eTOKEN=${CORE}`, CORE],
