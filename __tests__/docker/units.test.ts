@@ -5,7 +5,7 @@ import { BuildProgress, decodeBuildkitLog } from '../../src/docker/build-progres
 import { demuxLogs } from '../../src/docker/demux'
 import { probeMount } from '../../src/docker/injection'
 import { parseProbeOutput } from '../../src/docker/probe-output'
-import { containerCreateOptions } from '../../src/docker/safety'
+import { containerCreateOptions, workloadProfile } from '../../src/docker/safety'
 import { parseTop } from '../../src/docker/top'
 import { RESOURCE_LABEL } from '../../src/meta'
 import { parseRunOptions } from '../../src/profile/parse'
@@ -94,5 +94,31 @@ describe('parseProbeOutput', () => {
     )
     expect(() => parseProbeOutput('{"schema_version":2}', '', 0)).toThrow(/schema_version 2, expected 1/)
     expect(() => parseProbeOutput('not json', '', 0)).toThrow(/not JSON/)
+  })
+})
+
+describe('workloadProfile', () => {
+  it('replaces host bind mounts with tmpfs at the same target and drops devices, keeping the rest', () => {
+    const declared = parseRunOptions(
+      '--user 1001 --cap-drop ALL -v /var/run/docker.sock:/var/run/docker.sock -v /etc:/host/etc:ro ' +
+        '-v data:/data --tmpfs /tmp --device /dev/kmsg --device-cgroup-rule "c 1:3 mr" --pid host'
+    )
+    const contained = workloadProfile(declared)
+    const options = containerCreateOptions(contained, { image: 'img', runId: 'r' })
+    const host = options.HostConfig as Record<string, unknown>
+    expect(host.Mounts).toEqual([
+      { Type: 'tmpfs', Target: '/var/run/docker.sock', ReadOnly: false },
+      { Type: 'tmpfs', Target: '/host/etc', ReadOnly: true },
+      { Type: 'volume', Source: 'data', Target: '/data', ReadOnly: false }
+    ])
+    expect(host.Tmpfs).toEqual({ '/tmp': '' })
+    expect(host.Devices).toBeUndefined()
+    expect(host.DeviceCgroupRules).toBeUndefined()
+    expect(host.PidMode).toBe('host')
+    expect(host.CapDrop).toEqual(['ALL'])
+    expect(options.User).toBe('1001')
+    // The declared profile itself is untouched: the rules judge what was declared.
+    expect(declared.mounts.map(m => m.type)).toEqual(['bind', 'bind', 'volume', 'tmpfs'])
+    expect(declared.devices).toHaveLength(1)
   })
 })

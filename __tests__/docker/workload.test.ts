@@ -37,6 +37,18 @@ describeDocker('the real workload on the real daemon', () => {
     expect(report.probe?.capabilities.sets.effective.names).toEqual([])
   })
 
+  it("withholds the host's Docker socket and devices from the image's own entrypoint", async () => {
+    const image = await images.get('host-peeker')
+    const declared = parseRunOptions(
+      '-v /var/run/docker.sock:/run/host.sock --device /dev/null:/dev/host-null --device-cgroup-rule "a *:* rwm"'
+    )
+    const report = await runWorkload(docker, { ...base, image, profile: declared })
+    // The image exits at once, naming what it saw, when the socket or the device reaches it.
+    expect(report.detail ?? '').not.toMatch(/VISIBLE/)
+    expect(report.status).toBe('measured')
+    expect(report.processes.map(p => p.args).join(' ')).toContain('sleep 30')
+  })
+
   it('measures the image and the workload together, and the image config still says root', async () => {
     const image = await images.get('dropper')
     const m = await measureImage(docker, daemon, {

@@ -23,6 +23,33 @@ export interface ContainerSpec {
   pidsLimit?: number
 }
 
+/**
+ * The profile the image's own entrypoint runs under in the workload window: the declared one, less the host.
+ * Host bind mounts become empty tmpfs mounts at the same targets, and host devices and device cgroup rules
+ * are not passed through, so code under review never reaches the runner's Docker socket, files or devices.
+ * What the window reads
+ * (uids, capabilities, seccomp, no_new_privs) does not depend on them; the rules still judge them as declared.
+ */
+export function workloadProfile(profile: RuntimeProfile): RuntimeProfile {
+  return {
+    ...profile,
+    devices: [],
+    // A cgroup rule plus the default CAP_MKNOD would let the workload make a host device node itself.
+    deviceCgroupRules: [],
+    mounts: profile.mounts.map(mount =>
+      mount.type === 'bind'
+        ? {
+            type: 'tmpfs',
+            source: '',
+            target: mount.target,
+            readOnly: mount.readOnly,
+            flag: 'host mount withheld'
+          }
+        : mount
+    )
+  }
+}
+
 /** Create options for `POST /containers/create`: the profile's flags plus the tool's safety settings. */
 export function containerCreateOptions(
   profile: RuntimeProfile,

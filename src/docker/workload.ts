@@ -12,7 +12,7 @@ import { chooseInjection, type Injection } from './injection'
 import { callContext, collectProbeReport, createProbeContainer, DEFAULT_PROBE_TIMEOUT_MS } from './probe-run'
 import type { ProbeReport } from './probe-report'
 import type { ResourceTracker } from './resources'
-import { containerCreateOptions, WORKLOAD_MEMORY_BYTES, WORKLOAD_PIDS_LIMIT } from './safety'
+import { containerCreateOptions, WORKLOAD_MEMORY_BYTES, WORKLOAD_PIDS_LIMIT, workloadProfile } from './safety'
 import { parseTop, TOP_PS_ARGS } from './top'
 import type { DockerTimeouts } from './timeouts'
 import type { DaemonFacts, WorkloadProcess, WorkloadReport } from './types'
@@ -89,7 +89,7 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
     try {
       container = await createTracked(
         docker,
-        containerCreateOptions(opts.profile, {
+        containerCreateOptions(workloadProfile(opts.profile), {
           image: opts.image,
           runId: opts.runId,
           memoryBytes: WORKLOAD_MEMORY_BYTES,
