@@ -85,5 +85,8 @@ suite('repository root of the bundled CLI', () => {
     }
     const ids = log.runs[0].invocations?.[0].toolExecutionNotifications?.map(n => n.descriptor?.id)
     expect(ids).toContain('outside-repository')
+    // The file is still read by its absolute path, so its results keep code scanning's line hash.
+    for (const result of log.runs[0].results ?? [])
+      expect(result.partialFingerprints?.primaryLocationLineHash).toMatch(/^[0-9a-f]+:\d+$/)
   })
 })

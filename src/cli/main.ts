@@ -1,7 +1,7 @@
 // The CLI entry: `least-privilege scan [options] PATH...`. Exit 0 / 1 (findings) / 2 (usage or operational);
 // 130/143 after SIGINT/SIGTERM, with SARIF and the report still written for the Dockerfiles that finished.
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { resolve } from 'node:path'
 import { ResourceTracker, newRunId } from '../docker/resources'
 import { installStopOnSignal } from '../docker/stop'
 import { UsageError, describeError } from '../errors'
@@ -108,7 +108,8 @@ function render(report: ScanReport, settings: Settings, color: boolean): string 
 function reader(settings: Settings) {
   return (relativePath: string): string | undefined => {
     try {
-      return readFileSync(join(settings.repoRoot, relativePath), 'utf8')
+      // resolve, not join: a file outside the repository root comes as an absolute path.
+      return readFileSync(resolve(settings.repoRoot, relativePath), 'utf8')
     } catch {
       return undefined
     }
