@@ -2,6 +2,7 @@
 // key or item in it, so a finding can point at the line where its fix goes. Bounded: file size, number of
 // documents and alias expansion are capped, and a parse error is one line naming the file and line.
 import {
+  isAlias,
   isMap,
   isScalar,
   isSeq,
@@ -37,7 +38,27 @@ export interface YamlDocument {
   value: unknown
   /** Where the key at `path` is written (for a map entry) or the item (for a sequence element); else undefined. */
   locate(path: YamlPath): SourceLocation | undefined
+  /** The document as a tree whose every node knows its line (undefined for an empty document). */
+  tree(): LocatedNode | undefined
 }
+
+/**
+ * A value with the place it was written: for a map entry the key, for a sequence item the item, for the
+ * root the document start. `tag` is an explicit YAML tag (`!reset`, `!override`). Map entries are
+ * null-prototype, so any key is just a key.
+ */
+export type LocatedNode =
+  | { kind: 'map'; at: SourceLocation; tag?: string; entries: Record<string, LocatedNode> }
+  | { kind: 'seq'; at: SourceLocation; tag?: string; items: LocatedNode[] }
+  | { kind: 'scalar'; at: SourceLocation; tag?: string; value: string | number | boolean | null }
+
+export interface YamlOptions {
+  /** YAML 1.1 merge keys (`<<: *base`), as Compose and Kubernetes (go-yaml) read them. */
+  merge?: boolean
+}
+
+/** Nodes in one located tree, counting every alias expansion: ends a tree that would exhaust memory. */
+export const MAX_TREE_NODES = 1_000_000
 
 export interface YamlOptions {
   /**
@@ -73,7 +94,17 @@ export function parseYamlDocuments(text: string, file: string, options: YamlOpti
       throw new UsageError(
         `${file}: line ${at(error.pos[0]).line}: invalid YAML: ${firstLine(error.message)}`
       )
-    return { index, value: toData(doc, file, at), locate: path => locateIn(doc, path, at) }
+    let tree: LocatedNode | undefined | null = null
+    return {
+      index,
+      value: toData(doc, file, at),
+      locate: path => locateIn(doc, path, at),
+      tree: () => {
+        if (tree === null)
+          tree = doc.contents ? locatedTree(doc, file, at, options.merge === true) : undefined
+        return tree
+      }
+    }
   })
 }
 
@@ -130,6 +161,56 @@ function locateIn(
     }
   }
   return here === undefined ? undefined : at(here)
+}
+
+function locatedTree(
+  doc: Document,
+  file: string,
+  at: (offset: number) => SourceLocation,
+  merge: boolean
+): LocatedNode {
+  let budget = MAX_TREE_NODES
+  const place = (node: Node | null | undefined, fallback: SourceLocation): SourceLocation =>
+    node?.range ? at(node.range[0]) : fallback
+  const walk = (node: Node | null | undefined, here: SourceLocation, depth: number): LocatedNode => {
+    if (--budget < 0) throw new UsageError(`${file}: line ${here.line}: YAML too large to read (aliases)`)
+    if (depth > 256) throw new UsageError(`${file}: line ${here.line}: YAML nested deeper than 256 levels`)
+    const tag = node && !isAlias(node) && node.tag ? { tag: node.tag } : {}
+    if (isAlias(node)) return walk(node.resolve(doc) as Node | undefined, here, depth + 1)
+    if (isMap(node)) {
+      const entries: Record<string, LocatedNode> = Object.create(null)
+      const merged: LocatedNode[] = []
+      for (const pair of node.items) {
+        const key = pair.key as Node | null
+        const name = isScalar(key) ? String(key.value) : String(key)
+        const keyAt = place(key, here)
+        if (merge && name === '<<' && !(isScalar(key) && key.type !== 'PLAIN')) {
+          merged.push(walk(pair.value as Node | null, keyAt, depth + 1))
+          continue
+        }
+        entries[name] = walk(pair.value as Node | null, keyAt, depth + 1)
+      }
+      // Merge keys: explicit keys win, then earlier sources over later ones (YAML 1.1 merge).
+      for (const source of merged.flatMap(m => (m.kind === 'seq' ? m.items : [m]))) {
+        if (source.kind !== 'map') continue
+        for (const [name, value] of Object.entries(source.entries))
+          if (!(name in entries)) entries[name] = value
+      }
+      return { kind: 'map', at: here, ...tag, entries }
+    }
+    if (isSeq(node)) {
+      const items = node.items.map(item => walk(item as Node, place(item as Node, here), depth + 1))
+      return { kind: 'seq', at: here, ...tag, items }
+    }
+    if (isScalar(node)) {
+      const v = node.value
+      const value =
+        v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v)
+      return { kind: 'scalar', at: here, ...tag, value }
+    }
+    return { kind: 'scalar', at: here, ...tag, value: null }
+  }
+  return walk(doc.contents as Node, place(doc.contents as Node, { file, line: 1, column: 1 }), 0)
 }
 
 function firstLine(text: string): string {
