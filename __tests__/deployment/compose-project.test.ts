@@ -215,6 +215,20 @@ describe('override files and extends', () => {
     )
   })
 
+  it('reads a file named by many extends once', () => {
+    const body = ['services:']
+    for (let i = 0; i < 100; i++) body.push(`  s${i}:`, '    extends: {file: base.yaml, service: base}')
+    const p = open({
+      'compose.yaml': lines(...body),
+      'base.yaml': lines('services:', '  base: {image: b, pid: host}')
+    })
+    const deployments = p.read().deployments
+    expect(deployments).toHaveLength(100)
+    expect(deployments.every(d => d.profile.pid === 'host' && d.locations.pid.file === 'base.yaml')).toBe(
+      true
+    )
+  })
+
   it('bounds an extends chain', () => {
     const body = ['services:']
     for (let i = 0; i < 40; i++) body.push(`  s${i}:`, `    extends: s${i + 1}`)
@@ -329,6 +343,13 @@ describe('bad input', () => {
       )
     })
     expect(p.read().deployments).toHaveLength(1)
+  })
+
+  it('notes an include it does not read', () => {
+    const p = open({ 'compose.yaml': lines('include: [other.yaml]', 'services:', '  app: {image: a}') })
+    expect(p.read().notes).toEqual([
+      { line: 1, message: 'compose.yaml: include is not read; the included files are not judged' }
+    ])
   })
 
   it('reads a file with no services as no deployments', () => {

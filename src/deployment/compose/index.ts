@@ -97,7 +97,12 @@ export function readCompose(files: readonly string[], opts: ComposeReadOptions):
   const unset = new Set<string>()
   let reads = 0
 
-  const load = (path: string, baseDir: string): Loaded => {
+  // A file named by many `extends.file` entries is read once; its resolved services are shared (copied on use).
+  const cache = new Map<string, Loaded>()
+  const load = (path: string, baseDir: string, cached = false): Loaded => {
+    const key = `${path}\0${baseDir}`
+    const seen = cached ? cache.get(key) : undefined
+    if (seen) return seen
     if (++reads > MAX_FILES) throw new UsageError(`${mainFile}: more than ${MAX_FILES} compose files to read`)
     const name = shown(path)
     let text: string
@@ -134,7 +139,14 @@ export function readCompose(files: readonly string[], opts: ComposeReadOptions):
         services[service] = node
       }
     }
-    return { root, services }
+    if (entry(root, 'include'))
+      notes.push({
+        line: entry(root, 'include')!.at.line,
+        message: `${name}: include is not read; the included files are not judged`
+      })
+    const loaded = { root, services }
+    if (cached) cache.set(key, loaded)
+    return loaded
   }
 
   const applyExtends = (loaded: Loaded, path: string): void => {
@@ -163,7 +175,7 @@ export function readCompose(files: readonly string[], opts: ComposeReadOptions):
         // `extends.file` was resolved against its own file's folder (resolvePaths).
         const other = scalarText(fileNode) ?? ''
         if (!opts.exists(other)) throw failAt(fileNode.at, where, `file ${shown(other)} does not exist`)
-        const loadedOther = load(other, dirname(other))
+        const loadedOther = load(other, dirname(other), true)
         if (!Object.hasOwn(loadedOther.services, ref))
           throw failAt(ext.at, where, `service ${JSON.stringify(ref)} not found in ${shown(other)}`)
         base = resolveService(ref, loadedOther.services, other, [...chain, id])
