@@ -12,7 +12,7 @@
 // build: false cases need no daemon. build: true cases need one: they skip loudly outside CI and run for
 // real under CI=true (a missing daemon then fails them).
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type * as sarif from 'sarif'
@@ -107,6 +107,7 @@ async function step(
   for (const [rel, body] of Object.entries(files)) {
     mkdirSync(join(workspace, rel, '..'), { recursive: true })
     writeFileSync(join(workspace, rel), body)
+    if (rel === 'busybox') chmodSync(join(workspace, rel), 0o755) // COPY keeps the mode: it must run
   }
   const before = new Set(Object.keys(files).map(f => join(workspace, f)))
   const commentsBefore = api.comments(7).map(c => `${c.id}:${c.updated_at}:${c.body.length}`)
@@ -383,6 +384,32 @@ describe('names of object properties in the action inputs (build: false)', () =>
       if (!ids.includes('LP101'))
         problems.push(`target constructor runs as $toString=0 (root) but no LP101: ${ids.join(',')}`)
       if (s.main.code !== 1) problems.push(`main exit ${s.main.code}`)
+      expect({ problems, step: briefStep(s) }).toEqual({ problems: [], step: briefStep(s) })
+    },
+    CASE_MS
+  )
+})
+
+describe('tens of thousands of findings and megabyte lines through the action (build: false)', () => {
+  it(
+    '40,000 setuid chmods with 3 MB of path on one of them: summary under 1 MiB, one comment under 65,536, valid SARIF',
+    async () => {
+      const lines = ['FROM scratch']
+      for (let i = 0; i < 40_000; i++) lines.push(`RUN chmod 4755 /b${i}`)
+      lines.push(`RUN chmod 4755 /${'p'.repeat(3 * 1024 * 1024)}`, 'USER root')
+      const s = await step(
+        { Dockerfile: lines.join('\n') + '\n' },
+        { dockerfile: 'Dockerfile', build: 'false' }
+      )
+      const problems = stepProblems(s, ['Dockerfile'])
+      problems.push(...sarifProblemsOf(s, ['Dockerfile']))
+      if (s.main.code !== 1) problems.push(`main exit ${s.main.code}`)
+      const summaryBytes = Buffer.byteLength(s.main.summary)
+      if (summaryBytes === 0 || summaryBytes > 1024 * 1024) problems.push(`summary of ${summaryBytes} bytes`)
+      if (s.comments.length !== 1) problems.push(`${s.comments.length} comments written`)
+      for (const c of s.comments) if (c.length > 65_536) problems.push(`comment of ${c.length} characters`)
+      const annotations = runnerCommands(s.main.stdout).filter(c => c.properties.some(([k]) => k === 'file'))
+      if (annotations.some(c => c.line.length > LINE_CAP)) problems.push('an annotation line over the cap')
       expect({ problems, step: briefStep(s) }).toEqual({ problems: [], step: briefStep(s) })
     },
     CASE_MS
@@ -758,6 +785,44 @@ describeDocker('hostile build output (build: true, real daemon)', () => {
       CASE_MS
     )
   }
+
+  it(
+    'SIGTERM during a real build: exit 143, a SARIF, and after the post step nothing of the run is left',
+    async () => {
+      const workspace = tempDir('lp-hostile-ws-')
+      const temp = tempDir('lp-hostile-tmp-')
+      writeFileSync(join(workspace, 'busybox'), readFileSync('/bin/busybox'))
+      chmodSync(join(workspace, 'busybox'), 0o755)
+      writeFileSync(
+        join(workspace, 'Dockerfile'),
+        [
+          'FROM scratch',
+          'COPY busybox /bin/busybox',
+          'RUN ["/bin/busybox", "sleep", "60"]',
+          'USER root'
+        ].join('\n')
+      )
+      const j = job(workspace, temp, { dockerfile: 'Dockerfile', build: 'true', probe: 'auto' })
+      const started = startMainStep(j)
+      setTimeout(() => started.child.kill('SIGTERM'), 8000)
+      const main = await withDeadline(started.done, 90_000, 'main step after SIGTERM')
+      const post = await withDeadline(runPostStep(j, main.state), 120_000, 'post step')
+      const problems: string[] = []
+      if (main.code !== 143) problems.push(`main exit ${main.code}, expected 143: ${main.stdout.slice(-800)}`)
+      if (post.code !== 0) problems.push(`post exit ${post.code}`)
+      if (STACK.test(main.stdout + main.stderr + post.stdout + post.stderr)) problems.push('stack trace')
+      if (!existsSync(join(workspace, 'least-privilege.sarif'))) problems.push('no SARIF')
+      // Wait for the daemon to finish cancelling the build, then look for anything labelled with the run.
+      await new Promise(r => setTimeout(r, 5000))
+      problems.push(...leftovers(main.state.runId ?? '').map(id => `left behind: ${id}`))
+      expect({ problems, stdout: main.stdout.slice(0, 1500), post: post.stdout.slice(0, 800) }).toEqual({
+        problems: [],
+        stdout: main.stdout.slice(0, 1500),
+        post: post.stdout.slice(0, 800)
+      })
+    },
+    CASE_MS
+  )
 
   it(
     'secrets in the probed deployment appear in no output',

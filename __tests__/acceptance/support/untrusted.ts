@@ -72,8 +72,8 @@ function unescapeProperty(s: string): string {
 
 /**
  * Characters ICU's culture-sensitive comparison ignores. The runner's `StartsWith("::")` and
- * `IndexOf("##[")` take the current culture, so on an ICU runner `\u200b::add-mask::x` and `#\u200b#[` are
- * commands too; lines are judged both as written and with these removed.
+ * `IndexOf("::")`/`IndexOf("##[")` take the current culture, so on an ICU runner they match across these
+ * characters while the offsets the runner then slices with stay ordinal; lines are judged in both modes.
  */
 const IGNORABLE_RANGES: [number, number][] = [
   [0x0000, 0x0000],
@@ -92,14 +92,6 @@ const IGNORABLE_RANGES: [number, number][] = [
   [0xffa0, 0xffa0],
   [0xe0000, 0xe0fff]
 ]
-function withoutIgnorables(line: string): string {
-  let out = ''
-  for (const ch of line) {
-    const cp = ch.codePointAt(0)!
-    if (!IGNORABLE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi)) out += ch
-  }
-  return out
-}
 
 /** Every line the runner would obey as a command, in order (invariant and ICU culture). */
 export function runnerCommands(stdout: string): RunnerCommand[] {
@@ -110,19 +102,54 @@ export function runnerCommands(stdout: string): RunnerCommand[] {
   return commands
 }
 
+const isIgnorable = (ch: string): boolean => {
+  const cp = ch.codePointAt(0)!
+  return IGNORABLE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi)
+}
+
+/**
+ * `s.IndexOf(needle, from)` as .NET computes it: ordinal, or (ICU) skipping ignorable characters inside the
+ * match while the index stays an offset into the raw string, as the runner then uses it.
+ */
+function indexOfIn(s: string, needle: string, from: number, icu: boolean): number {
+  if (!icu) return s.indexOf(needle, from)
+  for (let i = from; i < s.length; i++) {
+    if (isIgnorable(s[i])) continue
+    let j = i
+    let k = 0
+    while (k < needle.length && j < s.length) {
+      if (isIgnorable(s[j])) {
+        j++
+        continue
+      }
+      if (s[j] !== needle[k]) break
+      j++
+      k++
+    }
+    if (k === needle.length) return i
+  }
+  return -1
+}
+function startsWithIn(s: string, prefix: string, icu: boolean): boolean {
+  if (!icu) return s.startsWith(prefix)
+  let i = 0
+  while (i < s.length && isIgnorable(s[i])) i++
+  return indexOfIn(s, prefix, i, true) === i
+}
+
+/** actions/runner ActionCommand.TryParseV2 and TryParse, with .NET's offsets. */
 function parseCommands(stdout: string, icu: boolean): RunnerCommand[] {
   const commands: RunnerCommand[] = []
   let stopToken: string | undefined
-  for (const physical of runnerLines(stdout)) {
-    const line = icu ? withoutIgnorables(physical) : physical
+  for (const line of runnerLines(stdout)) {
     if (stopToken !== undefined) {
-      if (line.trim() === `::${stopToken}::`) stopToken = undefined
+      if (line.trim().toLowerCase() === `::${stopToken}::`.toLowerCase()) stopToken = undefined
       continue
     }
     const trimmed = line.trimStart()
-    if (trimmed.startsWith('::')) {
-      const end = trimmed.indexOf('::', 2)
-      if (end > 2) {
+    if (startsWithIn(trimmed, '::', icu)) {
+      const end = indexOfIn(trimmed, '::', 2, icu)
+      if (end >= 2) {
         const info = trimmed.slice(2, end)
         const space = info.indexOf(' ')
         const name = (space < 0 ? info : info.slice(0, space)).toLowerCase()
@@ -139,42 +166,30 @@ function parseCommands(stdout: string, icu: boolean): RunnerCommand[] {
               ]
             })
           const data = unescapeData(trimmed.slice(end + 2))
-          commands.push({ line: physical, name, legacy: false, rawProperties, properties, data })
+          commands.push({ line, name, legacy: false, rawProperties, properties, data })
           if (name === 'stop-commands' && data) stopToken = data
           continue
         }
       }
     }
-    // Legacy `##[name props]data`, honoured anywhere in the line.
-    let from = 0
-    for (;;) {
-      const at = line.indexOf('##[', from)
-      if (at < 0) break
-      from = at + 3
-      const close = line.indexOf(']', at + 3)
-      if (close < 0) break
-      const info = line.slice(at + 3, close)
-      const space = info.indexOf(' ')
-      const name = (space < 0 ? info : info.slice(0, space)).toLowerCase()
-      if (!REGISTERED_COMMANDS.has(name)) continue
-      const rawProperties = space < 0 ? '' : info.slice(space + 1)
-      const properties = rawProperties
-        .split(';')
-        .filter(p => p.length > 0)
-        .map(p => {
-          const eq = p.indexOf('=')
-          return (eq < 0 ? [p, ''] : [p.slice(0, eq), p.slice(eq + 1)]) as [string, string]
-        })
-      commands.push({
-        line: physical,
-        name,
-        legacy: true,
-        rawProperties,
-        properties,
-        data: line.slice(close + 1)
+    // Legacy `##[name props]data`: the first `##[` anywhere in the line.
+    const at = indexOfIn(line, '##[', 0, icu)
+    if (at < 0) continue
+    const close = line.indexOf(']', at)
+    if (close < 0) continue
+    const info = line.slice(at + 3, close)
+    const space = info.indexOf(' ')
+    const name = (space < 0 ? info : info.slice(0, space)).toLowerCase()
+    if (!REGISTERED_COMMANDS.has(name)) continue
+    const rawProperties = space < 0 ? '' : info.slice(space + 1)
+    const properties = rawProperties
+      .split(';')
+      .filter(p => p.length > 0)
+      .map(p => {
+        const eq = p.indexOf('=')
+        return (eq < 0 ? [p, ''] : [p.slice(0, eq), p.slice(eq + 1)]) as [string, string]
       })
-      break
-    }
+    commands.push({ line, name, legacy: true, rawProperties, properties, data: line.slice(close + 1) })
   }
   return commands
 }
