@@ -84,6 +84,23 @@ describe('interpolation', () => {
     )
   })
 
+  it('never shows an environment value in an interpolation error', () => {
+    const p = open({
+      'compose.yaml': lines(
+        'services:',
+        '  app:',
+        '    image: app',
+        '    environment:',
+        '      PASSWORD: "hunter2${"'
+      )
+    })
+    const message = error(() => p.read())
+    expect(message).toMatch(
+      /^compose\.yaml: line 5: services\.app\.environment\.PASSWORD: invalid interpolation format/
+    )
+    expect(message).not.toContain('hunter2')
+  })
+
   it('notes variables that are not set and rejects a value that is not a boolean', () => {
     const p = open({
       'compose.yaml': lines('services:', '  app:', '    image: app:${NOPE}', '    read_only: ${RO:-maybe}')
@@ -226,6 +243,25 @@ describe('override files and extends', () => {
     expect(deployments).toHaveLength(100)
     expect(deployments.every(d => d.profile.pid === 'host' && d.locations.pid.file === 'base.yaml')).toBe(
       true
+    )
+  })
+
+  it('refuses an extends file outside the repository or missing', () => {
+    const p = open({
+      'compose.yaml': lines(
+        'services:',
+        '  a:',
+        '    extends:',
+        '      file: /etc/hostname',
+        '      service: x'
+      )
+    })
+    expect(error(() => p.read())).toBe(
+      'compose.yaml: line 4: services.a.extends: file /etc/hostname is outside the repository'
+    )
+    p.write('compose.yaml', lines('services:', '  a:', '    extends: {file: nope.yaml, service: x}'))
+    expect(error(() => p.read())).toBe(
+      'compose.yaml: line 3: services.a.extends: file nope.yaml does not exist'
     )
   })
 

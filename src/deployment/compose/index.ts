@@ -174,6 +174,9 @@ export function readCompose(files: readonly string[], opts: ComposeReadOptions):
       if (fileNode) {
         // `extends.file` was resolved against its own file's folder (resolvePaths).
         const other = scalarText(fileNode) ?? ''
+        // Compose reads any path; a scan reads only the repository it judges.
+        if (shown(other) === other)
+          throw failAt(fileNode.at, where, `file ${other} is outside the repository`)
         if (!opts.exists(other)) throw failAt(fileNode.at, where, `file ${shown(other)} does not exist`)
         const loadedOther = load(other, dirname(other), true)
         if (!Object.hasOwn(loadedOther.services, ref))

@@ -144,8 +144,14 @@ export function interpolateTree(root: LocatedNode, lookup: Lookup, unset: Set<st
       try {
         node.value = substitute(node.value, lookup, unset)
       } catch (error) {
-        if (error instanceof InterpolationError) throw failAt(node.at, pathText(path), error.message)
-        throw error
+        if (!(error instanceof InterpolationError)) throw error
+        // An environment value is never shown, not even in an error.
+        const secret = path[2] === 'environment' || path[3] === 'args'
+        throw failAt(
+          node.at,
+          pathText(path),
+          secret ? error.message.replace(/ in ".*" /, ' ') : error.message
+        )
       }
       if (booleanPath(path)) {
         const cast = composeBoolean(node.value)

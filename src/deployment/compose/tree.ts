@@ -1,6 +1,7 @@
 // Helpers over located YAML nodes (../yaml.ts): the compose reader keeps every value with the place it was
 // written, through interpolation, extends and override merging, so a finding points at the winning line.
 import { UsageError } from '../../errors'
+import { redactText } from '../../profile/redact'
 import type { LocatedNode, SourceLocation } from '../yaml'
 
 export type { LocatedNode } from '../yaml'
@@ -8,9 +9,12 @@ export type MapNode = Extract<LocatedNode, { kind: 'map' }>
 export type SeqNode = Extract<LocatedNode, { kind: 'seq' }>
 export type ScalarNode = Extract<LocatedNode, { kind: 'scalar' }>
 
-/** `compose.yaml: line 7: services.web.cap_add: ...`: the one-line form of every compose error. */
+/**
+ * `compose.yaml: line 7: services.web.cap_add: ...`: the one-line form of every compose error. The reason
+ * may quote a value, so it is redacted like run-options (a token in a volume option never reaches a log).
+ */
 export function failAt(at: SourceLocation, path: string, why: string): UsageError {
-  return new UsageError(`${at.file}: line ${at.line}: ${path ? `${path}: ` : ''}${why}`)
+  return new UsageError(`${at.file}: line ${at.line}: ${path ? `${path}: ` : ''}${redactText(why)}`)
 }
 
 export function isMapNode(node: LocatedNode | undefined): node is MapNode {
