@@ -471,6 +471,50 @@ describe('tens of thousands of lines and findings', () => {
     )
 })
 
+describe('limits never hide the final stage', () => {
+  it(
+    '1,200 non-root stages, then a final stage with USER root: LP101',
+    async () => {
+      const stages = Array.from({ length: 1200 }, (_, i) => `FROM scratch AS s${i}\nUSER 1000`).join('\n')
+      await saneCase(`${stages}\nFROM scratch\nUSER root\n`, { fire: ['LP101'] })
+    },
+    CASE_MS
+  )
+  it(
+    'USER 1000, 200,000 RUN lines, then USER root: LP101',
+    async () => {
+      await saneCase('FROM scratch\nUSER 1000\n' + 'RUN true\n'.repeat(200_000) + 'USER root\n', {
+        fire: ['LP101']
+      })
+    },
+    CASE_MS
+  )
+  it(
+    'USER 1000, 200,000 continuation lines, then USER root: LP101',
+    async () => {
+      await saneCase(
+        'FROM scratch\nUSER 1000\nRUN true \\\n' + ' && true \\\n'.repeat(200_000) + ' && true\nUSER root\n',
+        {
+          fire: ['LP101']
+        }
+      )
+    },
+    CASE_MS
+  )
+  it(
+    '50,000 ARG lines before the only FROM, then USER root: LP101',
+    async () => {
+      await saneCase(
+        Array.from({ length: 50_000 }, (_, i) => `ARG A${i}=${i}`).join('\n') + '\nFROM scratch\nUSER root\n',
+        {
+          fire: ['LP101']
+        }
+      )
+    },
+    CASE_MS
+  )
+})
+
 describe('megabyte lines', () => {
   const mb3 = 3 * 1024 * 1024
   const cases: [string, () => string, Expectations][] = [
