@@ -60,7 +60,7 @@ const LINES = [
   '          securityContext:', //                            23
   '            runAsUser: 2000', //                           24
   '            capabilities:', //                             25
-  '              add: [NET_ADMIN, "cap_sys_time"]', //        26
+  '              add: [NET_ADMIN, "sys_time"]', //            26
   '              drop:', //                                   27
   '                - ALL', //                                 28
   '          volumeMounts:', //                               29
@@ -229,6 +229,72 @@ describe('privilege', () => {
       'capDrop:ALL'
     ])
     expect(d.platformDefaults.capDrop).toBeUndefined()
+  })
+
+  it("applies add and drop in the runtimes' order: a name both added and dropped is dropped", () => {
+    const both = sc({ capabilities: { add: ['NET_RAW', 'SYS_TIME'], drop: ['NET_RAW'] } })
+    expect(both.profile.capAdd).toEqual(['SYS_TIME'])
+    expect(both.profile.capDrop).toEqual(['NET_RAW'])
+    expect(both.locations['capAdd:NET_RAW']).toBeUndefined()
+    // add ALL then drop ALL leaves only the named adds (Docker alone would keep every capability).
+    const all = sc({ capabilities: { add: ['ALL', 'NET_BIND_SERVICE'], drop: ['ALL'] } })
+    expect(all.profile.capAdd).toEqual(['NET_BIND_SERVICE'])
+    expect(all.profile.capDrop).toEqual(['ALL'])
+    const allButOne = sc({ capabilities: { add: ['ALL'], drop: ['SYS_ADMIN'] } })
+    expect(allButOne.profile.capAdd).toEqual(['ALL'])
+    expect(allButOne.profile.capDrop).toEqual(['SYS_ADMIN'])
+  })
+
+  it('ignores a name that is not a capability, with a note, as the runtime does', () => {
+    const text = stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            image: 'app',
+            securityContext: { capabilities: { add: ['NET_ADMINN'], drop: ['CAP_ALL'] } }
+          }
+        ]
+      }
+    })
+    const result = readKubernetesManifest(text, 'pod.yaml')
+    expect(result.deployments[0].profile.capAdd).toEqual([])
+    expect(result.deployments[0].profile.capDrop).toEqual([])
+    expect(result.notes.map(n => n.message)).toEqual([
+      'Pod/p: spec.containers[0].securityContext.capabilities.add[0] "NET_ADMINN" is not a capability: containerd ignores it and CRI-O refuses to start the container',
+      'Pod/p: spec.containers[0].securityContext.capabilities.drop[0] "CAP_ALL" is not a capability: the runtime ignores it'
+    ])
+    expect(result.notes[0].line).toBe(text.split('\n').findIndex(l => l.includes('NET_ADMINN')) + 1)
+  })
+
+  it('judges a CAP_-prefixed name the safe way round: granted when added, not dropped when dropped', () => {
+    const text = stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            image: 'app',
+            securityContext: { capabilities: { add: ['CAP_SYS_ADMIN'], drop: ['CAP_NET_RAW', 'MKNOD'] } }
+          }
+        ]
+      }
+    })
+    const result = readKubernetesManifest(text, 'pod.yaml')
+    const [d] = result.deployments
+    expect(d.profile.capAdd).toEqual(['SYS_ADMIN'])
+    expect(d.profile.capDrop).toEqual(['MKNOD'])
+    expect(d.locations['capAdd:SYS_ADMIN']).toBeDefined()
+    expect(d.locations['capDrop:NET_RAW']).toBeUndefined()
+    expect(result.notes.map(n => n.message)).toEqual([
+      'Pod/p: spec.containers[0].securityContext.capabilities.add[0] "CAP_SYS_ADMIN": Kubernetes names capabilities without CAP_ (write SYS_ADMIN); containerd adds its own prefix and ignores the result (CRI-O grants it): judged as granted',
+      'Pod/p: spec.containers[0].securityContext.capabilities.drop[0] "CAP_NET_RAW": Kubernetes names capabilities without CAP_ (write NET_RAW); containerd adds its own prefix and ignores the result, so nothing is dropped there (CRI-O drops it): judged as not dropped'
+    ])
   })
 
   it("records the runtime's default capability set when nothing is dropped (not for privileged)", () => {

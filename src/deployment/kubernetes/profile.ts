@@ -101,11 +101,17 @@ export function containerDeployment(input: ContainerInput): Deployment {
     profile.readOnly = sc.readOnlyRootFilesystem.value
     mark('readOnly', sc.readOnlyRootFilesystem)
   }
+  // The runtimes apply add ALL, then drop ALL, then each named add, then each named drop: a name both added
+  // and dropped is dropped (Docker would keep it), and add ALL with drop ALL keeps only the named adds
+  // (Docker would keep all). The profile says so in Docker's terms.
+  const drops = sc.capabilities?.drop ?? []
+  const dropped = new Set(drops.map(c => c.name))
   for (const cap of sc.capabilities?.add ?? []) {
+    if (dropped.has(cap.name)) continue
     profile.capAdd.push(cap.name)
     mark(`capAdd:${cap.name}`, cap)
   }
-  for (const cap of sc.capabilities?.drop ?? []) {
+  for (const cap of drops) {
     profile.capDrop.push(cap.name)
     mark(`capDrop:${cap.name}`, cap)
   }

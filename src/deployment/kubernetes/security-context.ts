@@ -162,8 +162,8 @@ export function readContainerSecurityContext(
   const caps = mapAt(ctx, sc.capabilities, [...path, 'capabilities'])
   if (caps) {
     out.capabilities = {
-      add: capabilityList(ctx, caps.add, [...path, 'capabilities', 'add']),
-      drop: capabilityList(ctx, caps.drop, [...path, 'capabilities', 'drop'])
+      add: capabilityList(ctx, caps.add, [...path, 'capabilities', 'add'], 'add', note),
+      drop: capabilityList(ctx, caps.drop, [...path, 'capabilities', 'drop'], 'drop', note)
     }
   }
   const procMount = stringAt(ctx, sc.procMount, [...path, 'procMount'])
@@ -239,15 +239,46 @@ function profileField(
   return { value: { type }, ...at }
 }
 
-function capabilityList(ctx: ObjectContext, value: unknown, path: YamlPath): Capability[] {
+/**
+ * Capability names as the container runtimes apply them. Kubernetes does not validate them. containerd
+ * upper-cases each name and prefixes `CAP_`, and runc ignores names it does not know; CRI-O prefixes only
+ * when the prefix is missing and refuses an unknown name to add. So an unknown name is ignored (with a
+ * note), and a name written with `CAP_` is judged the safe way round: granted when added (CRI-O grants it)
+ * and not dropped when dropped (containerd, the usual runtime, drops nothing).
+ */
+function capabilityList(
+  ctx: ObjectContext,
+  value: unknown,
+  path: YamlPath,
+  which: 'add' | 'drop',
+  note: Note
+): Capability[] {
   const list = listAt(ctx, value, path) ?? []
   const out: Capability[] = []
   list.forEach((item, i) => {
-    const written = stringAt(ctx, item, [...path, i]) ?? ''
+    const at = [...path, i]
+    const written = stringAt(ctx, item, at)
+    if (written === undefined) throw invalid(ctx, at, 'must be a string')
+    const field = `${fieldName(at)} ${JSON.stringify(written)}`
+    // `CAP_ALL` is not `ALL` to normaliseCapability (Docker rejects it), nor to the runtimes.
     const name = normaliseCapability(written)
-    // `CAP_ALL` is not `ALL` to normaliseCapability (Docker rejects it); the runtimes do not know it either.
-    if (!name) throw invalid(ctx, [...path, i], `names an unknown capability ${JSON.stringify(written)}`)
-    if (!out.some(c => c.name === name)) out.push({ name, written, path: [...path, i] })
+    if (!name) {
+      const effect =
+        which === 'add'
+          ? 'containerd ignores it and CRI-O refuses to start the container'
+          : 'the runtime ignores it'
+      note(at, `${field} is not a capability: ${effect}`)
+      return
+    }
+    if (written.trim().toUpperCase().startsWith('CAP_')) {
+      const bare = `Kubernetes names capabilities without CAP_ (write ${name}); containerd adds its own prefix and ignores the result`
+      if (which === 'drop') {
+        note(at, `${field}: ${bare}, so nothing is dropped there (CRI-O drops it): judged as not dropped`)
+        return
+      }
+      note(at, `${field}: ${bare} (CRI-O grants it): judged as granted`)
+    }
+    if (!out.some(c => c.name === name)) out.push({ name, written, path: at })
   })
   return out
 }
