@@ -249,3 +249,44 @@ describe('compose service fields -> RuntimeProfile', () => {
     expect(d.profile.args.join(' ')).toContain('volume-subpath=***')
   })
 })
+
+describe('compose values docker or the schema would reject', () => {
+  it.each([
+    [['user: [root]'], /^compose\.yaml: line 4: services\.app\.user: must be string$/],
+    [['init: maybe'], /^compose\.yaml: line 4: services\.app\.init: invalid boolean "maybe"$/],
+    [['privileged: 1'], /^compose\.yaml: line 4: services\.app\.privileged: must be boolean or string$/],
+    [
+      ['userns_mode: private'],
+      /^compose\.yaml: line 4: services\.app\.userns_mode: invalid --userns value "private"$/
+    ],
+    [['ipc: everything'], /^compose\.yaml: line 4: services\.app\.ipc: invalid --ipc value "everything"$/],
+    [['uts: container'], /^compose\.yaml: line 4: services\.app\.uts: invalid --uts value "container"$/],
+    [
+      ['tmpfs: run'],
+      /^compose\.yaml: line 4: services\.app\.tmpfs: invalid --tmpfs "run": the container path must be absolute$/
+    ],
+    [
+      ['group_add: [{a: 1}]'],
+      /^compose\.yaml: line 4: services\.app\.group_add\.0: must be string or number$/
+    ],
+    [
+      ['cap_drop: ["NET_ADMIN,SYS_ADMIN"]'],
+      /^compose\.yaml: line 4: services\.app\.cap_drop: --cap-drop takes one capability per flag/
+    ],
+    [
+      ['devices: [{target: /dev/x}]'],
+      /^compose\.yaml: line 4: services\.app\.devices\.0: must have required property 'source'$/
+    ],
+    [
+      ['volumes: [{source: /a, target: /b}]'],
+      /^compose\.yaml: line 4: services\.app\.volumes\.0: must have required property 'type'$/
+    ],
+    [
+      ['security_opt: ["label=bogus"]'],
+      /^compose\.yaml: line 4: services\.app\.security_opt: invalid --security-opt "label=bogus"/
+    ],
+    [['sysctls: "net.x=1"'], /^compose\.yaml: line 4: services\.app\.sysctls: must be/]
+  ])('%j is one line naming the file, line and key', (body, message) => {
+    expect(fails(body)).toMatch(message)
+  })
+})

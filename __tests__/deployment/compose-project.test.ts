@@ -110,7 +110,7 @@ describe('interpolation', () => {
     )
     p.write('compose.yaml', lines('services:', '  app:', '    image: app:${NOPE}'))
     expect(p.read().notes).toEqual([
-      { line: 1, message: expect.stringContaining('variable NOPE is not set') }
+      { line: 3, message: expect.stringContaining('variable NOPE is not set') }
     ])
   })
 

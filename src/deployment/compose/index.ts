@@ -5,7 +5,7 @@
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { UsageError } from '../../errors'
 import type { DeploymentFile } from '../types'
-import { parseYamlDocuments } from '../yaml'
+import { parseYamlDocuments, type SourceLocation } from '../yaml'
 import { canonicalService } from './canonical'
 import { parseDotenv } from './dotenv'
 import { interpolateTree, type Lookup } from './interpolate'
@@ -83,7 +83,8 @@ export function readCompose(files: readonly string[], opts: ComposeReadOptions):
   const projectDir = dirname(abs[0])
   const shown = (path: string) => {
     const rel = relative(opts.repoRoot, path)
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path
+    const outside = rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)
+    return rel && !outside ? rel.split(sep).join('/') : path
   }
   const mainFile = shown(abs[0])
   const environment: Lookup = name => (Object.hasOwn(opts.env, name) ? opts.env[name] : undefined)
@@ -94,7 +95,7 @@ export function readCompose(files: readonly string[], opts: ComposeReadOptions):
   const lookup: Lookup = name => environment(name) ?? (Object.hasOwn(dotenv, name) ? dotenv[name] : undefined)
   const home = environment('HOME')
   const notes: DeploymentFile['notes'] = []
-  const unset = new Set<string>()
+  const unset = new Map<string, SourceLocation>()
   let reads = 0
 
   // A file named by many `extends.file` entries is read once; its resolved services are shared (copied on use).
@@ -224,11 +225,13 @@ export function readCompose(files: readonly string[], opts: ComposeReadOptions):
       )
     }
   }
-  for (const name of [...unset].sort())
+  for (const [name, at] of [...unset].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const where = at.file === mainFile ? '' : `${at.file}: line ${at.line}: `
     notes.push({
-      line: 1,
-      message: `variable ${name} is not set: a blank string is used (as docker compose does)`
+      line: at.file === mainFile ? at.line : 1,
+      message: `${where}variable ${name} is not set: a blank string is used (as docker compose does)`
     })
+  }
   return { file: mainFile, deployments, notes }
 }
 

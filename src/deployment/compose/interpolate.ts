@@ -2,7 +2,7 @@
 // `${VAR-default}`, `${VAR:?error}`, `${VAR?error}`, `${VAR:+alt}`, `${VAR+alt}`, `$$` for a literal `$`.
 // Defaults nest (`${A:-${B}}`), bounded. Only values are interpolated, never keys. Values at boolean
 // fields are then cast as compose-go casts them (`"true"`, `yes`, `on` ...).
-import type { LocatedNode } from '../yaml'
+import type { LocatedNode, SourceLocation } from '../yaml'
 import { failAt, keyText } from './tree'
 
 /** How deep `${A:-${B:-${C}}}` may nest. */
@@ -134,7 +134,7 @@ function booleanPath(path: readonly string[]): boolean {
 }
 
 /** Interpolates every value of a compose file in place; errors name the file, line and key. */
-export function interpolateTree(root: LocatedNode, lookup: Lookup, unset: Set<string>): void {
+export function interpolateTree(root: LocatedNode, lookup: Lookup, unset: Map<string, SourceLocation>): void {
   const walk = (node: LocatedNode, path: string[]): void => {
     if (node.kind === 'map') {
       for (const [key, child] of Object.entries(node.entries)) walk(child, [...path, key])
@@ -142,7 +142,9 @@ export function interpolateTree(root: LocatedNode, lookup: Lookup, unset: Set<st
       node.items.forEach((item, index) => walk(item, [...path, String(index)]))
     } else if (typeof node.value === 'string') {
       try {
-        node.value = substitute(node.value, lookup, unset)
+        const names = new Set<string>()
+        node.value = substitute(node.value, lookup, names)
+        for (const name of names) if (!unset.has(name)) unset.set(name, node.at)
       } catch (error) {
         if (!(error instanceof InterpolationError)) throw error
         // An environment value is never shown, not even in an error.
