@@ -30,7 +30,14 @@ import {
 import { requireDocker } from '../support/docker-available'
 import { cleanTemps, tempDir } from './support/cli'
 import { fakeDaemon } from './support/fake-daemon'
-import { commandProblems, filesUnder, liveLinks, runnerCommands, secretSightings } from './support/untrusted'
+import {
+  commandProblems,
+  filesUnder,
+  liveLinks,
+  markdownText,
+  runnerCommands,
+  secretSightings
+} from './support/untrusted'
 
 const TOKEN = 'ghs_hostiletoken000000000000000000000000'
 const SHA = 'c0ffee0000000000000000000000000000000001'
@@ -468,6 +475,32 @@ describe('links GitHub would autolink from untrusted text are inert', () => {
         summary: liveLinks(strip(s.main.summary), DOMAIN),
         comments: s.comments.map(c => liveLinks(strip(c), DOMAIN))
       }).toEqual({ summary: [], comments: s.comments.map(() => []) })
+    },
+    CASE_MS
+  )
+})
+
+describe('mentions and issue references from untrusted text do not notify anyone (docs/security.md)', () => {
+  it(
+    'in the sticky comment',
+    async () => {
+      const text = [
+        'FROM scratch',
+        'RUN chmod 4755 "/x @mallory" "/y @octo/security-team"',
+        'RUN sudo echo "see #123 and octo/app#9"',
+        'USER root'
+      ].join('\n')
+      const s = await step({ Dockerfile: text }, { dockerfile: 'Dockerfile', build: 'false' })
+      expect(s.comments.length).toBeGreaterThanOrEqual(1)
+      const live = s.comments.flatMap(c => {
+        const t = markdownText(c)
+        return [
+          ...t.matchAll(/(^|[^\w`])@(mallory|octo\/security-team)\b/g),
+          ...t.matchAll(/(^|\s)#123\b/g),
+          ...t.matchAll(/octo\/app#9\b/g)
+        ].map(m => JSON.stringify(t.slice(Math.max(0, m.index - 40), m.index + 40)))
+      })
+      expect(live).toEqual([])
     },
     CASE_MS
   )
