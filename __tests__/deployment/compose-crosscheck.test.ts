@@ -29,7 +29,11 @@ interface Settings {
   capDrop: string[]
   securityOpt: string[]
   pid?: string
+  ipc?: string
+  init: boolean
   network?: string
+  devices: string[]
+  groupAdd: string[]
   mounts: string[]
   tmpfs: string[]
   sysctls: Record<string, string>
@@ -58,11 +62,20 @@ function fromCompose(service: Record<string, unknown>, root: string): Settings {
     user: service.user === undefined ? undefined : String(service.user),
     privileged: service.privileged === true,
     readOnly: service.read_only === true,
-    capAdd: list('cap_add').map(c => normaliseCapability(c)!),
-    capDrop: list('cap_drop').map(c => normaliseCapability(c)!),
+    // compose v1 merges capability lists as sets (sorted); order does not change the set.
+    capAdd: list('cap_add')
+      .map(c => normaliseCapability(c)!)
+      .sort(),
+    capDrop: list('cap_drop')
+      .map(c => normaliseCapability(c)!)
+      .sort(),
     securityOpt: list('security_opt').sort(),
     pid: service.pid as string | undefined,
+    ipc: service.ipc as string | undefined,
+    init: service.init === true,
     network: service.network_mode as string | undefined,
+    devices: list('devices').sort(),
+    groupAdd: list('group_add').sort(),
     mounts: mounts.sort(),
     tmpfs: list('tmpfs').sort(),
     sysctls: Object.fromEntries(
@@ -79,11 +92,15 @@ function fromReader(d: Deployment): Settings {
     user: p.user,
     privileged: p.privileged,
     readOnly: p.readOnly,
-    capAdd: p.capAdd,
-    capDrop: p.capDrop,
+    capAdd: [...p.capAdd].sort(),
+    capDrop: [...p.capDrop].sort(),
     securityOpt: p.args.filter((_, i) => p.args[i - 1] === '--security-opt').sort(),
     pid: p.pid,
+    ipc: p.ipc,
+    init: p.init,
     network: p.network,
+    devices: [...p.devices].sort(),
+    groupAdd: [...p.groupAdd].sort(),
     mounts: p.mounts
       .filter(m => !m.flag.startsWith('--tmpfs'))
       .map(m => `${m.type}:${m.source}:${m.target}:${m.readOnly ? 'ro' : 'rw'}`)
@@ -98,7 +115,53 @@ function fromReader(d: Deployment): Settings {
   }
 }
 
+function agree(files: string[], env: Record<string, string>): void {
+  const root = current!.root
+  const output = execFileSync(binary, [...files.flatMap(f => ['-f', resolve(root, f)]), 'config'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    encoding: 'utf8',
+    timeout: 60_000
+  })
+  const composed = parse(output).services as Record<string, Record<string, unknown>>
+  const ours = current!.read(files, env).deployments
+  expect(ours.map(d => d.name.split(' ').pop()).sort()).toEqual(Object.keys(composed).sort())
+  for (const d of ours) {
+    const name = d.name.split(' ').pop()!
+    expect(fromReader(d)).toEqual(fromCompose(composed[name], root))
+  }
+}
+
 suite('the reader agrees with docker-compose config', () => {
+  it('on devices, sysctls and tmpfs lists, ipc, init, group_add and an override replacing by key', () => {
+    current = project({
+      'docker-compose.yml': lines(
+        'services:',
+        '  db:',
+        '    image: postgres:16',
+        '    read_only: "true"',
+        '    init: true',
+        '    ipc: shareable',
+        '    devices: [/dev/fuse, "/dev/sda:/dev/xvda:r"]',
+        '    sysctls: [net.ipv4.ip_forward=1]',
+        '    tmpfs: ["/run:size=64m", /tmp]',
+        '    group_add: [wheel]',
+        '    cap_add: [SYS_NICE, NET_ADMIN]',
+        '    security_opt: ["label:disable", "apparmor=unconfined"]',
+        '    user: postgres'
+      ),
+      'docker-compose.override.yml': lines(
+        'services:',
+        '  db:',
+        '    cap_add: [NET_ADMIN, SYS_PTRACE]',
+        '    devices: ["/dev/sdb:/dev/xvda:rw"]',
+        '    sysctls: {net.ipv4.ip_forward: "0"}',
+        '    user: "999"'
+      )
+    })
+    agree(['docker-compose.yml', 'docker-compose.override.yml'], {})
+  })
+
   it('on interpolation, .env, an override file and extends', () => {
     current = project({
       'compose.yaml': lines(
@@ -139,21 +202,6 @@ suite('the reader agrees with docker-compose config', () => {
       '.env': lines('TAG=1.0', 'NET=host'),
       'app/Dockerfile': 'FROM scratch\n'
     })
-    const root = current.root
-    const env = { NET: 'none' }
-    const files = ['compose.yaml', 'compose.override.yaml']
-    const output = execFileSync(binary, [...files.flatMap(f => ['-f', resolve(root, f)]), 'config'], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-      encoding: 'utf8',
-      timeout: 60_000
-    })
-    const composed = parse(output).services as Record<string, Record<string, unknown>>
-    const ours = current.read(files, env).deployments
-    expect(ours.map(d => d.name.split(' ').pop()).sort()).toEqual(Object.keys(composed).sort())
-    for (const d of ours) {
-      const name = d.name.split(' ').pop()!
-      expect(fromReader(d)).toEqual(fromCompose(composed[name], root))
-    }
+    agree(['compose.yaml', 'compose.override.yaml'], { NET: 'none' })
   })
 })
