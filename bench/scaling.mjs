@@ -95,7 +95,7 @@ try {
 }
 
 console.log(
-  `\n| family | size | ms (median of ${runs}) | fastest ms | ratio per doubling | peak RSS MiB | findings | notifications | SARIF bytes |`
+  `\n| family | size | ms (median of ${runs}) | fastest ms | ratio per doubling | peak RSS MiB | findings | notifications | SARIF bytes | judged x per doubling | renderers ms (not judged) |`
 )
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 for (const r of rows) {
