@@ -186,6 +186,15 @@ describe('workload kinds', () => {
     expect(noContainers.notes[0].message).toMatch(/^Pod\/x: no containers at spec\.containers/)
   })
 
+  it('notes a Windows pod instead of judging Linux settings it does not have', () => {
+    const result = read(stringify(workload('Pod', podSpec({ os: { name: 'windows' } }))))
+    expect(result.deployments).toEqual([])
+    expect(result.notes.map(n => n.message)).toEqual([
+      'Pod/x: a Windows pod (spec.os.name: windows), not judged'
+    ])
+    expect(read(stringify(workload('Pod', podSpec({ os: { name: 'linux' } })))).deployments).toHaveLength(1)
+  })
+
   it('reads YAML 1.1 booleans as kubectl does (yes, on)', () => {
     const text = [
       'apiVersion: v1',

@@ -405,6 +405,39 @@ describe('seccomp', () => {
     expect(d.platformDefaults['securityOpt.seccomp']).toBeUndefined()
   })
 
+  it('refuses a field and its annotation that disagree, as the API server does', () => {
+    const refuse = (podFields: Obj, container: Obj, annotations: Obj) =>
+      expect(() => one({ securityContext: container }, { securityContext: podFields }, annotations)).toThrow(
+        /^pod\.yaml: line \d+: Pod\/p: spec\.(containers\[0\]\.)?securityContext\.seccompProfile\.type seccomp type in annotation and field must match$/
+      )
+    refuse(
+      {},
+      { seccompProfile: { type: 'RuntimeDefault' } },
+      { 'container.seccomp.security.alpha.kubernetes.io/app': 'unconfined' }
+    )
+    refuse(
+      { seccompProfile: { type: 'Unconfined' } },
+      {},
+      { 'seccomp.security.alpha.kubernetes.io/pod': 'runtime/default' }
+    )
+    refuse(
+      { seccompProfile: { type: 'Localhost', localhostProfile: 'a.json' } },
+      {},
+      { 'seccomp.security.alpha.kubernetes.io/pod': 'localhost/b.json' }
+    )
+  })
+
+  it("ignores annotations on the workload's own metadata: only the pod template's reach the pod", () => {
+    const text = stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd', annotations: { 'seccomp.security.alpha.kubernetes.io/pod': 'runtime/default' } },
+      spec: { template: { spec: { containers: [{ name: 'app', image: 'app' }] } } }
+    })
+    const [d] = readKubernetesManifest(text, 'd.yaml').deployments
+    expect(d.profile.securityOpt.seccomp).toBe('unconfined')
+  })
+
   it('resolves field and annotation as the API server and kubelet do', () => {
     const pod = 'seccomp.security.alpha.kubernetes.io/pod'
     const app = 'container.seccomp.security.alpha.kubernetes.io/app'
@@ -415,13 +448,12 @@ describe('seccomp', () => {
     expect(seccomp({}, { seccompProfile: { type: 'RuntimeDefault' } }, { [app]: 'unconfined' })).toBe(
       'unconfined'
     )
-    // The container field wins over the container annotation.
+    // A field and its own annotation may both be set when they agree.
+    expect(seccomp({ seccompProfile: { type: 'Unconfined' } }, {}, { [app]: 'unconfined' })).toBe(
+      'unconfined'
+    )
     expect(
-      seccomp({ seccompProfile: { type: 'RuntimeDefault' } }, {}, { [app]: 'unconfined' })
-    ).toBeUndefined()
-    // The pod field wins over the pod annotation.
-    expect(
-      seccomp({}, { seccompProfile: { type: 'RuntimeDefault' } }, { [pod]: 'unconfined' })
+      seccomp({}, { seccompProfile: { type: 'RuntimeDefault' } }, { [pod]: 'docker/default' })
     ).toBeUndefined()
     // The container annotation wins over the pod annotation.
     expect(seccomp({}, {}, { [pod]: 'unconfined', [app]: 'runtime/default' })).toBeUndefined()

@@ -162,6 +162,12 @@ class ManifestReader {
         message.startsWith(`${ctx.label}`) ? message : `${ctx.label}: ${message}`
       )
 
+    // A Windows pod's containers have none of these Linux settings (the API server refuses most of them).
+    const os = mapAt(ctx, spec.os, [...specPath, 'os'])
+    if (stringAt(ctx, os?.name, [...specPath, 'os', 'name']) === 'windows') {
+      note([...specPath, 'os', 'name'], 'a Windows pod (spec.os.name: windows), not judged')
+      return
+    }
     const podSecurity = readPodSecurityContext(
       ctx,
       spec.securityContext,

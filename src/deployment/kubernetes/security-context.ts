@@ -346,14 +346,21 @@ export function mergeSecurityContext(
   const merged: EffectiveSecurityContext = { ...pod, ...withoutUndefined(container), sysctls: pod.sysctls }
   // seccomp: the container's field, else its annotation (copied into the field by the API server), else
   // the pod's field, else the pod's annotation; nothing means the kubelet's default.
+  const containerAnnotation = annotationAt(
+    ctx,
+    annotations,
+    SECCOMP_CONTAINER_ANNOTATION + containerName,
+    'seccomp'
+  )
+  const podAnnotation = annotationAt(ctx, annotations, SECCOMP_POD_ANNOTATION, 'seccomp')
+  // The API server refuses a pod whose field and annotation disagree (ValidateSeccompAnnotationsAndFields).
+  mustMatch(ctx, container.seccompProfile, containerAnnotation)
+  mustMatch(ctx, pod.seccompProfile, podAnnotation)
   const seccomp =
     tag(container.seccompProfile, 'container') ??
-    tag(
-      annotationAt(ctx, annotations, SECCOMP_CONTAINER_ANNOTATION + containerName, 'seccomp'),
-      'container annotation'
-    ) ??
+    tag(containerAnnotation, 'container annotation') ??
     tag(pod.seccompProfile, 'pod') ??
-    tag(annotationAt(ctx, annotations, SECCOMP_POD_ANNOTATION, 'seccomp'), 'pod annotation')
+    tag(podAnnotation, 'pod annotation')
   if (seccomp) merged.seccomp = seccomp
   // AppArmor: the container's field, else its annotation, else the pod's field (there is no pod annotation).
   const apparmor =
@@ -365,6 +372,20 @@ export function mergeSecurityContext(
     tag(pod.appArmorProfile, 'pod')
   if (apparmor) merged.appArmor = apparmor
   return merged
+}
+
+function mustMatch(
+  ctx: ObjectContext,
+  field: Located<ProfileChoice> | undefined,
+  annotation: Located<ProfileChoice> | undefined
+): void {
+  if (!field || !annotation) return
+  const a = field.value
+  const b = annotation.value
+  const same =
+    a.type === b.type &&
+    (a.type !== 'Localhost' || (b.type === 'Localhost' && a.localhostProfile === b.localhostProfile))
+  if (!same) throw invalid(ctx, field.path, 'seccomp type in annotation and field must match')
 }
 
 function tag<T>(
