@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
@@ -9,6 +10,7 @@ import {
   substitute
 } from '../../src/deployment/compose/index'
 import { COMPOSE_SPEC_SCHEMA } from '../../src/deployment/compose/compose-spec'
+import { composeFileSystem } from '../../src/deployment/compose/io'
 import { lines, project, type Project } from './compose-helpers'
 
 let current: Project | undefined
@@ -439,5 +441,22 @@ describe('schema', () => {
       readFileSync(join('node_modules', 'dclint', 'schemas', 'compose.schema.json'), 'utf8')
     )
     expect(COMPOSE_SPEC_SCHEMA).toEqual(shipped)
+  })
+})
+
+describe('composeFileSystem', () => {
+  it('reads regular files and refuses a FIFO or an oversized file without blocking', () => {
+    const p = open({ 'compose.yaml': lines('services:', '  a: {image: a}'), 'big.yaml': 'x'.repeat(64) })
+    execFileSync('mkfifo', [join(p.root, 'fifo.yaml')])
+    const fs = composeFileSystem(32)
+    expect(fs.readFile(join(p.root, 'compose.yaml'))).toContain('services')
+    expect(() => fs.readFile(join(p.root, 'fifo.yaml'))).toThrow('not a regular file')
+    expect(() => fs.readFile(join(p.root, 'big.yaml'))).toThrow('larger than 32 bytes')
+    expect(fs.exists(join(p.root, 'fifo.yaml'))).toBe(true)
+    expect(fs.exists(join(p.root, 'none.yaml'))).toBe(false)
+    const io = composeFileSystem()
+    expect(error(() => readCompose(['fifo.yaml'], { ...io, env: {}, repoRoot: p.root }))).toBe(
+      'fifo.yaml: cannot be read: not a regular file'
+    )
   })
 })
