@@ -386,6 +386,22 @@ describe('bad input', () => {
     expect(message).toContain('Pod/"evil\\nname": spec.containers must be a list')
   })
 
+  it('cuts long input quoted in notes and errors', () => {
+    const long = 'X'.repeat(100_000)
+    const noted = read(
+      stringify(
+        workload('Pod', {
+          containers: [{ name: 'app', image: 'app', securityContext: { capabilities: { add: [long] } } }]
+        })
+      )
+    )
+    expect(noted.notes).toHaveLength(1)
+    expect(noted.notes[0].message.length).toBeLessThan(400)
+    const message = error(stringify(workload('Pod', { containers: 'x' }, long)))
+    expect(message.length).toBeLessThan(400)
+    expect(message).toContain(`Pod/"${'X'.repeat(100)}…": spec.containers must be a list`)
+  })
+
   it('bounds the containers of one pod and the objects of one file', () => {
     const many = Array.from({ length: MAX_LIST_ITEMS + 1 }, (_, i) => ({ name: `c${i}`, image: 'app' }))
     expect(error(JSON.stringify(workload('Pod', { containers: many })))).toMatch(

@@ -37,14 +37,22 @@ export function fieldName(path: YamlPath): string {
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`
     else if (/^[A-Za-z_][\w-]*$/.test(segment)) out += out ? `.${segment}` : segment
-    else out += `[${JSON.stringify(segment)}]`
+    else out += `[${quoted(segment)}]`
   }
   return out || '(object)'
 }
 
-/** A name from input as shown in a message: plain names as they are, anything else quoted (one line). */
+/** Longest piece of input quoted in a message or note. */
+const MAX_QUOTED = 100
+
+/** Input text quoted for a message: one line (JSON escapes), cut at MAX_QUOTED characters. */
+export function quoted(text: string): string {
+  return JSON.stringify(text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text)
+}
+
+/** A name from input as shown in a message: plain short names as they are, anything else quoted. */
 export function shown(name: string): string {
-  return /^[\w.:@/*()-]+$/.test(name) ? name : JSON.stringify(name)
+  return name.length <= MAX_QUOTED && /^[\w.:@/*()-]+$/.test(name) ? name : quoted(name)
 }
 
 export function invalid(ctx: ObjectContext, path: YamlPath, why: string): UsageError {

@@ -13,6 +13,7 @@ import {
   listAt,
   locate,
   mapAt,
+  quoted,
   shown,
   stringAt,
   type Data,
@@ -129,7 +130,7 @@ class ManifestReader {
       const expected = workload.groups.map(g => (g ? `${g}/…` : 'v1')).join(' or ')
       this.note(
         where(['apiVersion']),
-        `${ctx.label}: apiVersion ${JSON.stringify(apiVersion)} is not Kubernetes' ${shown(kind)} (${expected}), ignored`
+        `${ctx.label}: apiVersion ${quoted(apiVersion)} is not Kubernetes' ${shown(kind)} (${expected}), ignored`
       )
       return
     }
@@ -296,8 +297,7 @@ function hostPathMounts(
     // subPathExpr expands environment variables, which are not read: the whole volume is what it can reach.
     stringAt(ctx, mount.subPathExpr, [...at, 'subPathExpr'])
     const volume = volumes.get(name)
-    if (!volume)
-      throw invalid(ctx, [...at, 'name'], `names no volume of the pod (${JSON.stringify(name)} not found)`)
+    if (!volume) throw invalid(ctx, [...at, 'name'], `names no volume of the pod (${quoted(name)} not found)`)
     if (!volume.hostPath) return
     mounts.push({
       source: hostPathSource(volume.hostPath.path, subPath),

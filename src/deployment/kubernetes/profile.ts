@@ -7,7 +7,7 @@ import { redactText } from '../../profile/redact'
 import type { MountSpec, RuntimeProfile } from '../../profile/types'
 import type { Deployment, ProfileField } from '../types'
 import type { SourceLocation, YamlPath } from '../yaml'
-import { locate, shown, type ObjectContext } from './fields'
+import { locate, quoted, shown, type ObjectContext } from './fields'
 import type { EffectiveSecurityContext, Located, Note, ProfileChoice } from './security-context'
 
 export type ContainerKind = 'containers' | 'initContainers' | 'ephemeralContainers'
@@ -134,7 +134,7 @@ export function containerDeployment(input: ContainerInput): Deployment {
     if (sc.seccomp.value.type === 'Localhost')
       input.note(
         sc.seccomp.path,
-        `${containerLabel(input)}: seccomp profile ${JSON.stringify(sc.seccomp.value.localhostProfile)} is a file on the node; judged and probed as the container runtime's default profile`
+        `${containerLabel(input)}: seccomp profile ${quoted(sc.seccomp.value.localhostProfile)} is a file on the node; judged and probed as the container runtime's default profile`
       )
   } else if (input.kubeletSeccompDefault) {
     platformDefaults['securityOpt.seccomp'] = PLATFORM_DEFAULTS.seccompKubeletDefault

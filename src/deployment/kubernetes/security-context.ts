@@ -16,6 +16,7 @@ import {
   invalid,
   listAt,
   mapAt,
+  quoted,
   stringAt,
   type Data,
   type ObjectContext
@@ -259,7 +260,7 @@ function capabilityList(
     const at = [...path, i]
     const written = stringAt(ctx, item, at)
     if (written === undefined) throw invalid(ctx, at, 'must be a string')
-    const field = `${fieldName(at)} ${JSON.stringify(written)}`
+    const field = `${fieldName(at)} ${quoted(written)}`
     // `CAP_ALL` is not `ALL` to normaliseCapability (Docker rejects it), nor to the runtimes.
     const name = normaliseCapability(written)
     if (!name) {
