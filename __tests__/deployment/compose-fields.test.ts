@@ -175,6 +175,27 @@ describe('compose service fields -> RuntimeProfile', () => {
     )
   })
 
+  it('reads a named volume that is a host directory (local driver, o: bind) as a bind mount of it', () => {
+    current = project({
+      'compose.yaml': lines(
+        'services:',
+        '  app:',
+        '    image: app',
+        '    volumes: ["hostetc:/etc/host:ro", "plain:/plain"]',
+        'volumes:',
+        '  hostetc:',
+        '    driver_opts: {type: none, o: bind, device: /etc}',
+        '  plain: {}'
+      )
+    })
+    const d = current.read().deployments[0]
+    expect(d.profile.mounts.map(({ type, source, readOnly }) => [type, source, readOnly])).toEqual([
+      ['bind', '/etc', true],
+      ['volume', 'plain', false]
+    ])
+    expect(d.locations['mounts:0'].line).toBe(4)
+  })
+
   it('reads tmpfs as a string or a list, and sends it to HostConfig.Tmpfs like --tmpfs', () => {
     expect(service(['tmpfs: /run']).profile.mounts).toEqual([
       { type: 'tmpfs', source: '', target: '/run', readOnly: false, flag: '--tmpfs /run' }

@@ -187,6 +187,16 @@ describe('override files and extends', () => {
     expect(d.at).toMatchObject({ file: 'compose.yaml', line: 2 })
   })
 
+  it('replaces a list whole with !override', () => {
+    const p = open({
+      'compose.yaml': lines('services:', '  web:', '    image: w', '    cap_add: [NET_ADMIN, SYS_TIME]'),
+      'compose.override.yaml': lines('services:', '  web:', '    cap_add: !override [SYS_PTRACE]')
+    })
+    expect(p.read(['compose.yaml', 'compose.override.yaml']).deployments[0].profile.capAdd).toEqual([
+      'SYS_PTRACE'
+    ])
+  })
+
   it('applies extends in the same file and from another file, paths relative to the extended file', () => {
     const p = open({
       'compose.yaml': lines(

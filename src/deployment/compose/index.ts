@@ -216,12 +216,13 @@ export function readCompose(files: readonly string[], opts: ComposeReadOptions):
   dropResets(model!)
   const servicesNode = entry(model, 'services')
   const deployments = []
+  const hostVolumes = hostVolumesOf(model!, projectDir, home)
   if (servicesNode?.kind === 'map') {
     for (const [name, service] of Object.entries(servicesNode.entries)) {
       if (service.kind !== 'map') continue
       uniqueService(service)
       deployments.push(
-        serviceDeployment(name, service, { mainFile, exists: opts.exists, lookup, shown, notes })
+        serviceDeployment(name, service, { mainFile, exists: opts.exists, lookup, shown, notes, hostVolumes })
       )
     }
   }
@@ -233,6 +234,27 @@ export function readCompose(files: readonly string[], opts: ComposeReadOptions):
     })
   }
   return { file: mainFile, deployments, notes }
+}
+
+/**
+ * Named volumes of the local driver in its bind form (`driver_opts: {type: none, o: bind, device: PATH}`):
+ * name -> absolute host path (relative devices resolve against the project directory, as compose-go does).
+ */
+function hostVolumesOf(model: MapNode, projectDir: string, home: string | undefined): Record<string, string> {
+  const out: Record<string, string> = Object.create(null)
+  const volumes = entry(model, 'volumes')
+  if (volumes?.kind !== 'map') return out
+  for (const [name, volume] of Object.entries(volumes.entries)) {
+    const driver = scalarText(entry(volume, 'driver')) ?? 'local'
+    const options = entry(volume, 'driver_opts')
+    const o = (scalarText(entry(options, 'o')) ?? '').split(',')
+    const device = scalarText(entry(options, 'device'))
+    if (driver !== 'local' || !device || !(o.includes('bind') || o.includes('rbind'))) continue
+    const path =
+      device === '~' || device.startsWith('~/') ? (home ? join(home, device.slice(1)) : device) : device
+    out[name] = isAbsolute(path) ? path : resolve(projectDir, path)
+  }
+  return out
 }
 
 /** Relative build contexts, bind sources and `extends.file` made absolute against `dir`; `~` is $HOME. */

@@ -16,6 +16,11 @@ export interface ServiceContext {
   /** Repository-relative form of an absolute path, for messages. */
   shown(path: string): string
   notes: { line: number; message: string }[]
+  /**
+   * Top-level named volumes that are host directories (`driver_opts: {type: none, o: bind, device: /srv}`,
+   * the local driver's bind form): a service mount of one is a bind mount of that host path.
+   */
+  hostVolumes: Record<string, string>
 }
 
 interface Flag {
@@ -199,7 +204,7 @@ function deviceText(item: LocatedNode): string {
 /** A long-syntax volume as the equivalent `--mount` value (CSV, quoted where needed). */
 function mountText(item: LocatedNode, path: string, ctx: ServiceContext): string | undefined {
   if (item.kind !== 'map') return undefined
-  const type = scalarText(entry(item, 'type')) ?? 'volume'
+  let type = scalarText(entry(item, 'type')) ?? 'volume'
   if (type !== 'bind' && type !== 'volume' && type !== 'tmpfs') {
     ctx.notes.push({
       line: item.at.line,
@@ -207,8 +212,13 @@ function mountText(item: LocatedNode, path: string, ctx: ServiceContext): string
     })
     return undefined
   }
+  let source = scalarText(entry(item, 'source'))
+  const hostPath = type === 'volume' && source ? ctx.hostVolumes[source] : undefined
+  if (hostPath !== undefined) {
+    source = hostPath
+    type = 'bind'
+  }
   const fields = [`type=${type}`]
-  const source = scalarText(entry(item, 'source'))
   if (source && type !== 'tmpfs') fields.push(`source=${source}`)
   fields.push(`target=${scalarText(entry(item, 'target')) ?? ''}`)
   if (
