@@ -436,7 +436,11 @@ describe('looksLikeKubernetesManifest', () => {
       'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: apps/v1\n    kind: Deployment\n'
     ],
     ['one-line JSON', '{"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"db"}}'],
-    ['pretty JSON', '{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "spec": {}\n}\n']
+    ['pretty JSON', '{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "spec": {}\n}\n'],
+    [
+      'a Go template inside a block scalar (an Alertmanager template in a ConfigMap)',
+      'apiVersion: v1\nkind: ConfigMap\ndata:\n  alert.tmpl: |\n    {{ define "slack" }}{{ .CommonLabels.alertname }}{{ end }}\n---\napiVersion: apps/v1\nkind: Deployment\n'
+    ]
   ])('is true for %s', (_, text) => {
     expect(looksLikeKubernetesManifest(text)).toBe(true)
   })
@@ -462,6 +466,14 @@ describe('looksLikeKubernetesManifest', () => {
       'a Helm template with control lines',
       '{{- if .Values.enabled }}\napiVersion: v1\nkind: Pod\n{{- end }}\n'
     ],
+    [
+      'a Helm template with indented actions only',
+      'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: "{{ .Values.image.repository }}"\n'
+    ],
+    [
+      'a Helm template using a helper',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    {{- include "app.labels" . | nindent 4 }}\n'
+    ],
     ['an empty file', '']
   ])('is false for %s', (_, text) => {
     expect(looksLikeKubernetesManifest(text)).toBe(false)
@@ -476,5 +488,7 @@ describe('looksLikeKubernetesManifest', () => {
   it('ends on large pathological input (long lines of blanks and quotes)', () => {
     const text = `apiVersion: v1\n${' \t"\''.repeat(800_000)}\n${'kind:'.repeat(100_000)}\n${'"kind" :'.repeat(50_000)}`
     expect(looksLikeKubernetesManifest(text)).toBe(false)
+    const braces = `apiVersion: v1\nkind: Pod\ndata:\n  x: |\n    ${'{{'.repeat(1_500_000)}\n`
+    expect(looksLikeKubernetesManifest(braces)).toBe(true)
   }, 20_000)
 })

@@ -47,8 +47,28 @@ const WORKLOAD = new RegExp(
 )
 // JSON written on one line (`{"apiVersion":"v1","kind":"Pod",...}`).
 const JSON_WORKLOAD = new RegExp(`"kind"[ \\t]*:[ \\t]*"(?:${KINDS})"`)
-// An unrendered Helm or Go template (`{{- if .Values.x }}`, `image: {{ .Values.image }}`) is not YAML yet.
-const TEMPLATE = /^[ \t]*\{\{|:[ \t]+\{\{/m
+// An unrendered Helm template is not a manifest yet: an action at a line start (`{{- if .Values.x }}`), as a
+// plain value (`image: {{ .Values.image }}`), or naming Helm's objects or helpers. Go templates in a block
+// scalar (an Alertmanager template in a ConfigMap) are indented and name none of those: still YAML.
+const TEMPLATE_PLACEMENT = /^\{\{|:[ \t]+\{\{/m
+const HELM_ACTION =
+  /^-?[ \t]*(?:include|template|tpl|toYaml)\b|\.(?:Values|Release|Chart|Capabilities|Files)\b/
+/** Actions looked at, and characters of each: a template shows itself early; the bound keeps this linear. */
+const MAX_ACTIONS = 10_000
+const ACTION_CHARS = 80
+
+function isUnrenderedTemplate(text: string): boolean {
+  if (!text.includes('{{')) return false
+  if (TEMPLATE_PLACEMENT.test(text)) return true
+  let at = text.indexOf('{{')
+  for (let n = 0; at >= 0 && n < MAX_ACTIONS; n++) {
+    const head = text.slice(at + 2, at + 2 + ACTION_CHARS)
+    const end = head.search(/\}\}|\n/)
+    if (HELM_ACTION.test(end < 0 ? head : head.slice(0, end))) return true
+    at = text.indexOf('{{', at + 2)
+  }
+  return false
+}
 
 /**
  * True when `text` looks like a Kubernetes manifest with a workload: an `apiVersion` key and a workload
@@ -59,5 +79,5 @@ export function looksLikeKubernetesManifest(text: string): boolean {
   if (text.length > MAX_DEPLOYMENT_BYTES) return false
   if (!API_VERSION.test(text) && !text.includes('"apiVersion"')) return false
   if (!WORKLOAD.test(text) && !JSON_WORKLOAD.test(text)) return false
-  return !TEMPLATE.test(text)
+  return !isUnrenderedTemplate(text)
 }
