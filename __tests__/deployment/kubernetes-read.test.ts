@@ -195,6 +195,14 @@ describe('workload kinds', () => {
     expect(read(stringify(workload('Pod', podSpec({ os: { name: 'linux' } })))).deployments).toHaveLength(1)
   })
 
+  it('keeps lines right with a byte-order mark and CRLF line ends', () => {
+    const text =
+      '\uFEFFapiVersion: v1\r\nkind: Pod\r\nmetadata: {name: p}\r\nspec:\r\n  containers:\r\n    - name: a\r\n      image: b\r\n      securityContext: {privileged: true}\r\n'
+    const [deployment] = read(text).deployments
+    expect(deployment.at?.line).toBe(6)
+    expect(deployment.locations.privileged.line).toBe(8)
+  })
+
   it('reads YAML 1.1 booleans as kubectl does (yes, on)', () => {
     const text = [
       'apiVersion: v1',
@@ -430,6 +438,7 @@ describe('looksLikeKubernetesManifest', () => {
   it.each([
     ['the multi-document fixture', fixture('app.yaml')],
     ['a Pod', 'apiVersion: v1\nkind: Pod\n'],
+    ['a file with a byte-order mark and CRLF line ends', '\uFEFFapiVersion: v1\r\nkind: Pod\r\n'],
     ['quoted keys and values', '"apiVersion": "batch/v1"\n"kind": "CronJob"  # nightly\n'],
     [
       'a List with indented items',

@@ -77,6 +77,7 @@ function isUnrenderedTemplate(text: string): boolean {
  */
 export function looksLikeKubernetesManifest(text: string): boolean {
   if (text.length > MAX_DEPLOYMENT_BYTES) return false
+  if (text.startsWith('\uFEFF')) text = text.slice(1) // a byte-order mark is not part of the first line
   if (!API_VERSION.test(text) && !text.includes('"apiVersion"')) return false
   if (!WORKLOAD.test(text) && !JSON_WORKLOAD.test(text)) return false
   return !isUnrenderedTemplate(text)
