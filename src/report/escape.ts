@@ -86,9 +86,15 @@ function breakDomains(text: string, mark: string): string {
 /** Cuts `text` to at most `max` code points (never inside a surrogate pair), ending with `…` when cut. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text
-  const points = Array.from(text)
-  if (points.length <= max) return text
-  return points.slice(0, Math.max(0, max - 1)).join('') + '…'
+  // Walks at most `max` code points, not the whole text: a value may be megabytes long.
+  let count = 0
+  let keep = 0
+  for (const point of text) {
+    if (count >= max) return text.slice(0, keep) + '…'
+    if (count < max - 1) keep += point.length
+    count++
+  }
+  return text
 }
 
 /** Newlines and tabs become one space; other control characters are removed. */
@@ -181,7 +187,8 @@ function codeNeedsEntity(chars: string[], i: number): boolean {
 
 /** A backtick fence longer than any backtick run in `content` (at least three). */
 export function fenceFor(content: string): string {
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map(run => run.length))
+  let longest = 0
+  for (const run of content.match(/`+/g) ?? []) longest = Math.max(longest, run.length)
   return '`'.repeat(Math.max(3, longest + 1))
 }
 
