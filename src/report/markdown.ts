@@ -372,12 +372,11 @@ export function renderMarkdown(report: ScanReport, rules: RuleMeta[], options: M
  * The first `k` of `values` in `compare` order, as a stable sort then slice would give them, in time linear in
  * the values for a small k: a comment shows ten findings out of possibly a hundred thousand.
  */
-export function mostSevere<T>(values: T[], k: number, compare: (a: T, b: T) => number): T[] {
-  if (k <= 0) return []
-  if (k > 64 || k >= values.length) return [...values].sort(compare).slice(0, k)
+export function mostSevere<T>(values: Iterable<T>, k: number, compare: (a: T, b: T) => number): T[] {
+  if (k > 64) return [...values].sort(compare).slice(0, Math.max(0, k))
   const top: T[] = []
   for (const value of values) {
-    if (top.length === k && compare(value, top[k - 1]) >= 0) continue
+    if (top.length >= k && (k <= 0 || compare(value, top[k - 1]) >= 0)) continue
     // After the last equal one, as a stable sort keeps input order among equals.
     let lo = 0
     let hi = top.length
@@ -415,10 +414,17 @@ export function renderCommentBody(report: ScanReport, rules: RuleMeta[], options
   doc.tryAdd(verdictLine(report, failOn, options.heading))
   doc.tryAdd(notificationsBlock(report.notifications, ctx, Math.floor(doc.remaining / 8), measure))
 
-  const findings = mostSevere(report.results.flatMap(activeFindings), options.maxFindings ?? 10, (a, b) =>
-    bySeverity(a, b, ctx.rules)
-  )
-  const total = report.results.reduce((n, r) => n + activeFindings(r).length, 0)
+  let total = 0
+  function* active(): Generator<Finding> {
+    for (const r of report.results) {
+      for (const f of r.findings) {
+        if (f.suppression) continue
+        total++
+        yield f
+      }
+    }
+  }
+  const findings = mostSevere(active(), options.maxFindings ?? 10, (a, b) => bySeverity(a, b, ctx.rules))
   const findingsTitle = `**Top findings** (most severe first)`
   const firstFinding =
     findings.length > 0 ? measure(findingsTitle) + measure(findingItem(findings[0], ctx, true)) + 4 : 0
