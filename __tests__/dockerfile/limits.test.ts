@@ -250,6 +250,14 @@ describe('padding a Dockerfile never hides the image that ships', () => {
     }
   }, 60_000)
 
+  it('variables inherited past the copy limit are unresolved, never a pass', async () => {
+    const env = Array.from({ length: 1000 }, (_, i) => `ENV E${i}=${i}\n`).join('')
+    const chain = Array.from({ length: 1100 }, (_, i) => `FROM s${i} AS s${i + 1}\nENV X=${i}\n`).join('')
+    const result = await scanText(`FROM scratch AS s0\nENV UID=0\n${env}${chain}USER $UID\n`)
+    expect(ruleIds(result)).toContain('LP105')
+    expect(result.notifications.map(n => n.message).join('\n')).toContain('MAX_INHERITED_VARIABLES_PER_FILE')
+  }, 60_000)
+
   it('a setuid chmod nested past the shell-nesting limit is reported as not checked', async () => {
     const result = await scanText(`FROM scratch\nRUN ${times(8, 'sudo ')}chmod u+s /x\nUSER 1000\n`)
     const notes = result.notifications.filter(n => n.message.includes('MAX_SHELL_NESTING'))

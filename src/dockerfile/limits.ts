@@ -32,6 +32,14 @@ export const MAX_PORTS_PER_EXPOSE_WORD = 1000
 export const MAX_VARIABLES_PER_STAGE = 1000
 
 /**
+ * ARG and ENV entries child stages may copy from their parents, summed over the file (a real file copies a
+ * few hundred). Past it, a child stage that declares a variable starts from an empty scope in which every
+ * inherited name is unresolved (USER $X is then LP105, never a pass), instead of copying 1,000 names at each
+ * of 100,000 chained stages into gigabytes.
+ */
+export const MAX_INHERITED_VARIABLES_PER_FILE = 1_000_000
+
+/**
  * Nesting of commands inside commands in RUN shell text (`sh -c "sudo find -exec ..."`); commands nested
  * deeper are not read.
  */

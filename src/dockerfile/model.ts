@@ -10,6 +10,7 @@ import {
   MAX_EXPANDED_VALUE_LENGTH,
   MAX_EXPANSION_DEPTH,
   MAX_EXPANSION_OUTPUT_PER_FILE,
+  MAX_INHERITED_VARIABLES_PER_FILE,
   MAX_PORTS_PER_EXPOSE_WORD,
   MAX_PROBLEMS_PER_FILE,
   MAX_SHELL_NESTING,
@@ -80,6 +81,8 @@ interface StageState {
 interface ModelContext {
   escapeChar: string
   budget: ExpansionBudget
+  /** ARG/ENV entries copied from parent stages so far (MAX_INHERITED_VARIABLES_PER_FILE). */
+  inherited: { copied: number; reported: boolean }
   problem(line: number, message: string): void
   /** Expands one word against `lookup` within the file's bounds; a bound reached is reported once here. */
   expand(raw: string, lookup: VarLookup, line: number, what: string, quotes?: boolean): Expansion
@@ -97,6 +100,7 @@ function modelContext(escapeChar: string, problems: ModelProblem[]): ModelContex
   const ctx: ModelContext = {
     escapeChar,
     budget: new ExpansionBudget(),
+    inherited: { copied: 0, reported: false },
     problem(line, message) {
       if (problems.length < MAX_PROBLEMS_PER_FILE) problems.push({ line, message })
       else if (problems.length === MAX_PROBLEMS_PER_FILE) {
@@ -184,7 +188,7 @@ export function buildModel(text: string, file: string, options: BuildModelOption
     current.lastLine = endLine
     const state = current
     const lookup = scopeLookup(state)
-    if (keyword === 'ARG' || keyword === 'ENV') ownScope(state)
+    if (keyword === 'ARG' || keyword === 'ENV') ownScope(state, line, ctx)
     switch (keyword) {
       case 'ARG':
         declareArgs(
@@ -281,8 +285,26 @@ function scopeLookup(state: StageState): VarLookup {
 }
 
 /** Gives the stage its own copies of the scope maps it shares with its parent, before it changes them. */
-function ownScope(state: StageState): void {
+function ownScope(state: StageState, line: number, ctx: ModelContext): void {
   if (!state.sharesWith) return
+  const cost = state.args.size + state.env.size
+  if (ctx.inherited.copied + cost > MAX_INHERITED_VARIABLES_PER_FILE) {
+    // Fail closed: the inherited names become unknown (not unset), so nothing that uses them passes.
+    if (!ctx.inherited.reported) {
+      ctx.problem(
+        line,
+        `child stages copied more than ${MAX_INHERITED_VARIABLES_PER_FILE} inherited ARG/ENV entries (limit MAX_INHERITED_VARIABLES_PER_FILE): from this stage on, a stage that declares a variable treats the ones it inherits as unresolved`
+      )
+      ctx.inherited.reported = true
+    }
+    state.args = new Map()
+    state.env = new Map()
+    state.envText = new Map()
+    state.variablesCapped = true
+    state.sharesWith = undefined
+    return
+  }
+  ctx.inherited.copied += cost
   state.args = new Map(state.args)
   state.env = new Map(state.env)
   state.envText = new Map(state.envText)
