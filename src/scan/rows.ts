@@ -5,6 +5,7 @@ import type { DockerfileModel } from '../dockerfile/types'
 import type { Measurement } from '../docker/types'
 import type { Finding } from '../findings'
 import { PRINCIPLES, type Principle } from '../principles'
+import { redactValue } from '../profile/redact'
 import type { RuntimeProfile } from '../profile/types'
 import type { PrincipleRow, Verdict } from './types'
 
@@ -85,7 +86,8 @@ function deploymentCell(principle: Principle, profile: RuntimeProfile): string {
   const defaults = profile.declared ? '' : ' (Docker defaults)'
   switch (principle) {
     case 'least-privilege':
-      return profile.user ? `--user ${shown(profile.user)}` : `image user${defaults}`
+      // Redacted before clipping, so a cut can never leave a token shorter than its pattern.
+      return profile.user ? `--user ${shown(redactValue(profile.user))}` : `image user${defaults}`
     case 'runtime-hardening': {
       if (profile.privileged) return '--privileged'
       const parts: string[] = []
@@ -95,8 +97,12 @@ function deploymentCell(principle: Principle, profile: RuntimeProfile): string {
       return parts.length ? shown(parts.join('; ')) : `default capabilities${defaults}`
     }
     case 'kernel-isolation': {
-      const seccomp = profile.privileged ? 'off (--privileged)' : (profile.securityOpt.seccomp ?? 'default')
-      const lsm = profile.securityOpt.apparmor ?? (profile.securityOpt.labels.join(',') || 'default')
+      const seccomp = profile.privileged
+        ? 'off (--privileged)'
+        : redactValue(profile.securityOpt.seccomp ?? 'default')
+      const lsm = redactValue(
+        profile.securityOpt.apparmor ?? (profile.securityOpt.labels.join(',') || 'default')
+      )
       return shown(`seccomp ${seccomp}; LSM ${lsm}${defaults}`)
     }
     case 'no-escalation':
