@@ -258,10 +258,21 @@ describe('padding a Dockerfile never hides the image that ships', () => {
     expect(result.notifications.map(n => n.message).join('\n')).toContain('MAX_INHERITED_VARIABLES_PER_FILE')
   }, 60_000)
 
-  it('a setuid chmod nested past the shell-nesting limit is reported as not checked', async () => {
+  it('a setuid chmod nested past the shell-nesting limit is still found (read flat), with a warning', async () => {
     const result = await scanText(`FROM scratch\nRUN ${times(8, 'sudo ')}chmod u+s /x\nUSER 1000\n`)
     const notes = result.notifications.filter(n => n.message.includes('MAX_SHELL_NESTING'))
     expect(notes).toEqual([expect.objectContaining({ level: 'warning', line: 2 })])
     expect(ruleIds(result)).toContain('LP402')
+    expect(ruleIds(result)).toContain('LP401')
+  }, 60_000)
+
+  it('a setuid chmod at the end of a deep find -exec chain cannot hide past the limit', async () => {
+    const chain = `${times(8, 'find / -exec ')}chmod u+s /x ${times(8, '\\; ')}`
+    const result = await scanText(`FROM scratch\nRUN ${chain}\nUSER 1000\n`)
+    expect(ruleIds(result)).toContain('LP401')
+    const quoted = await scanText(
+      `FROM scratch\nRUN ${times(6, 'sudo ')}sh -c "chmod 4755 /bin/tool"\nUSER 1000\n`
+    )
+    expect(ruleIds(quoted)).toContain('LP401')
   }, 60_000)
 })

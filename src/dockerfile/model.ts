@@ -212,7 +212,7 @@ export function buildModel(text: string, file: string, options: BuildModelOption
         if (READ_BY_RULES.test(run.text) && nestingCut(run)) {
           ctx.problem(
             line,
-            `RUN nests commands more than ${MAX_SHELL_NESTING} deep (sh -c, sudo, -exec; limit MAX_SHELL_NESTING); the commands nested deeper are not checked`
+            `RUN nests commands more than ${MAX_SHELL_NESTING} deep (sh -c, sudo, -exec; limit MAX_SHELL_NESTING); the commands nested deeper are read flat, by name`
           )
         }
         break

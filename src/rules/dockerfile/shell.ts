@@ -195,13 +195,81 @@ function collect(words: string[], commands: SimpleCommand[], depth: number, read
   }
   if (nested.length === 0 && nestedText.length === 0) return
   if (depth >= MAX_SHELL_NESTING) {
+    // Fail closed: past the limit the rest is read flat, in one pass and without recursion, so a command
+    // nested deeper is still seen (perhaps with a neighbour's words as arguments), never missed.
     reading.nestingCut = true
+    for (const command of flatCommands(args)) commands.push(command)
     return
   }
   for (const text of nestedText) {
     for (const command of simpleCommands(text, depth + 1, reading)) commands.push(command)
   }
   for (const inner of nested) collect(inner, commands, depth + 1, reading)
+}
+
+/** Commands the rules read, recognised by name when nesting is read flat. */
+const FLAT_COMMANDS = new Set([
+  'chmod',
+  'install',
+  'mkdir',
+  'setcap',
+  'chown',
+  'find',
+  'sudo',
+  'doas',
+  'su',
+  'su-exec',
+  'gosu',
+  'chroot',
+  'runuser',
+  'setpriv',
+  'useradd',
+  'adduser',
+  'usermod',
+  'groupadd',
+  'addgroup',
+  'apt-get',
+  'apt',
+  'aptitude',
+  'apk',
+  'yum',
+  'dnf',
+  'microdnf',
+  'tdnf',
+  'zypper',
+  'pacman',
+  'tee',
+  'cp',
+  'mv',
+  'ln',
+  'echo'
+])
+
+const basename = (word: string): string => word.slice(word.lastIndexOf('/') + 1)
+
+/**
+ * Every command of `words` found by name, each with the words up to the next one (or a terminator) as its
+ * arguments. Quoted `sh -c` texts are split into words too. One pass: the slices are disjoint.
+ */
+function flatCommands(words: string[]): SimpleCommand[] {
+  const tokens: string[] = []
+  for (const word of words) for (const token of word.split(/[\s;&|()`]+/)) if (token) tokens.push(token)
+  const out: SimpleCommand[] = []
+  for (let j = 0; j < tokens.length; j++) {
+    const base = basename(tokens[j])
+    if (!FLAT_COMMANDS.has(base)) continue
+    let end = j + 1
+    while (
+      end < tokens.length &&
+      !TERMINATORS.has(tokens[end]) &&
+      tokens[end] !== '-exec' &&
+      !FLAT_COMMANDS.has(basename(tokens[end]))
+    )
+      end++
+    out.push({ name: tokens[j], base, args: tokens.slice(j + 1, end) })
+    j = end - 1
+  }
+  return out
 }
 
 /** Words of a command that are not options (`-x`, `--long`), e.g. the operands of chmod or setcap. */
