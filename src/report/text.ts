@@ -104,17 +104,33 @@ function profileLine(result: ScanResult): string {
   return `  Deployment profile: ${flags}${why}`
 }
 
+/** `12`, or `compose.yaml:12` for a finding in another file than the section's Dockerfile. */
+function placeOf(finding: Finding, result: ScanResult): string {
+  return finding.file && finding.file !== result.file
+    ? `${terminalSafe(finding.file, { maxLength: 200 })}:${finding.line}`
+    : String(finding.line)
+}
+
+/** `Dockerfile — compose.yaml service worker` for a declared deployment's target. */
+export function sectionTitle(result: ScanResult): string {
+  const target = result.target
+  return target && (target.source === 'compose' || target.source === 'kubernetes')
+    ? `${result.file} — ${target.name}`
+    : result.file
+}
+
 function findingLines(
   finding: Finding,
+  result: ScanResult,
   rules: Map<string, RuleMeta>,
   paint: Paint,
   lineWidth: number
 ): string[] {
   const level = paint(LEVEL_STYLE[finding.level], pad(finding.level, 7))
   const rule = pad(terminalSafe(finding.ruleId, { maxLength: 12 }), 5)
-  const indent = ' '.repeat(4 + lineWidth + 2 + 7 + 2 + width(rule) + 2)
+  const indent = ' '.repeat(4 + Math.max(lineWidth, width(placeOf(finding, result))) + 2 + 7 + 2 + width(rule) + 2)
   const lines = [
-    `    ${String(finding.line).padStart(lineWidth)}  ${level}  ${paint('bold', rule)}  ${terminalSafe(finding.message)}`
+    `    ${placeOf(finding, result).padStart(lineWidth)}  ${level}  ${paint('bold', rule)}  ${terminalSafe(finding.message)}`
   ]
   const meta = rules.get(finding.ruleId)
   if (meta) {
@@ -134,16 +150,16 @@ function notificationLine(n: Notification, paint: Paint): string {
 
 function fileSection(result: ScanResult, rules: Map<string, RuleMeta>, paint: Paint): string[] {
   const lines = [
-    paint('bold', terminalSafe(result.file, { maxLength: 300 })),
+    paint('bold', terminalSafe(sectionTitle(result), { maxLength: 300 })),
     ...principleTable(result, paint),
     profileLine(result)
   ]
   const active = activeFindings(result).sort(byLine)
   const suppressed = result.findings.filter(f => f.suppression).sort(byLine)
   if (active.length > 0) {
-    const lineWidth = Math.max(...active.map(f => String(f.line).length))
+    const lineWidth = Math.max(...active.map(f => width(placeOf(f, result))))
     lines.push('', `  Findings (${active.length})`)
-    for (const f of active) lines.push(...findingLines(f, rules, paint, lineWidth))
+    for (const f of active) lines.push(...findingLines(f, result, rules, paint, lineWidth))
   } else {
     lines.push('', `  ${paint('green', 'No findings.')}`)
   }
