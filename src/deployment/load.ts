@@ -58,7 +58,12 @@ export function loadDeployments(
     const key = files.map(f => resolve(opts.cwd, f)).join('\0')
     if (seen.has(key)) return
     seen.add(key)
-    add(readCompose(files.map(f => resolve(opts.cwd, f)), { ...fs, env: opts.env, repoRoot: opts.repoRoot }))
+    add(
+      readCompose(
+        files.map(f => resolve(opts.cwd, f)),
+        { ...fs, env: opts.env, repoRoot: opts.repoRoot }
+      )
+    )
   }
   const manifest = (text: string, file: string, key: string): void => {
     if (seen.has(key)) return
@@ -159,7 +164,8 @@ function listFolder(folder: string): string[] {
 function loadSeccompFile(deployment: Deployment, repoRoot: string): void {
   const opts = deployment.profile.securityOpt
   const seccomp = opts.seccomp
-  if (seccomp === undefined || seccomp === 'unconfined' || seccomp === 'builtin' || opts.seccompProfile) return
+  if (seccomp === undefined || seccomp === 'unconfined' || seccomp === 'builtin' || opts.seccompProfile)
+    return
   const at = deployment.locations['securityOpt.seccomp']
   const base = dirname(resolve(repoRoot, deployment.file))
   const path = resolve(base, seccomp)

@@ -145,7 +145,12 @@ function result(r: ScanResult, rules: Map<string, RuleMeta>): JsonResult {
   return {
     file: r.file,
     target: r.target
-      ? { name: r.target.name, source: r.target.source, file: r.target.file ?? null, line: r.target.line ?? null }
+      ? {
+          name: r.target.name,
+          source: r.target.source,
+          file: r.target.file ?? null,
+          line: r.target.line ?? null
+        }
       : null,
     profile: { declared: r.profile.declared, args: [...r.profile.args] },
     rows: principleRows(r).map(row => ({

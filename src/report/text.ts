@@ -128,7 +128,9 @@ function findingLines(
 ): string[] {
   const level = paint(LEVEL_STYLE[finding.level], pad(finding.level, 7))
   const rule = pad(terminalSafe(finding.ruleId, { maxLength: 12 }), 5)
-  const indent = ' '.repeat(4 + Math.max(lineWidth, width(placeOf(finding, result))) + 2 + 7 + 2 + width(rule) + 2)
+  const indent = ' '.repeat(
+    4 + Math.max(lineWidth, width(placeOf(finding, result))) + 2 + 7 + 2 + width(rule) + 2
+  )
   const lines = [
     `    ${placeOf(finding, result).padStart(lineWidth)}  ${level}  ${paint('bold', rule)}  ${terminalSafe(finding.message)}`
   ]

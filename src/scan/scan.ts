@@ -74,15 +74,13 @@ export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanR
     )
   }
   const notifications: Notification[] = [
-    ...settings.deploymentNotes.map(
-      (note): Notification => ({
-        level: 'note',
-        kind: 'deployment-note',
-        message: note.message,
-        file: note.file,
-        line: note.line
-      })
-    ),
+    ...settings.deploymentNotes.map((note): Notification => ({
+      level: 'note',
+      kind: 'deployment-note',
+      message: note.message,
+      file: note.file,
+      line: note.line
+    })),
     ...plan.notifications
   ]
   const tracker = deps.tracker ?? new ResourceTracker()

@@ -64,7 +64,12 @@ export function planTargets(discovered: ScanTarget[], settings: Settings): Targe
     }
     const image = deployment.link.image
     // --image names the image the one scanned Dockerfile builds: a container running it is that target.
-    if (image !== undefined && settings.image !== undefined && image === settings.image && dockerfiles.length) {
+    if (
+      image !== undefined &&
+      settings.image !== undefined &&
+      image === settings.image &&
+      dockerfiles.length
+    ) {
       link(dockerfiles[0], deployment)
       continue
     }

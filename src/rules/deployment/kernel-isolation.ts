@@ -27,7 +27,10 @@ export const seccompUnconfined: Rule = {
         message: platform
           ? `No seccompProfile: ${platform}; the system-call filter is off (set seccompProfile.type: RuntimeDefault).`
           : '--security-opt seccomp=unconfined turns the system-call filter off.',
-        properties: { flag: '--security-opt seccomp=unconfined', ...(platform ? { platformDefault: true } : {}) }
+        properties: {
+          flag: '--security-opt seccomp=unconfined',
+          ...(platform ? { platformDefault: true } : {})
+        }
       }
     ]
   }
