@@ -62,8 +62,9 @@ export function countReport(report: ScanReport, failOn: FailOn): ReportCounts {
     findings: active.length,
     suppressed: report.results.reduce((n, r) => n + r.findings.length - activeFindings(r).length, 0),
     failing: active.filter(f => meetsThreshold(f.level, failOn)).length,
-    files: report.results.length,
-    failingFiles: failingFiles.length,
+    // A Dockerfile judged under several deployments (targets) is still one Dockerfile.
+    files: new Set(report.results.map(r => r.file)).size,
+    failingFiles: new Set(failingFiles.map(r => r.file)).size,
     scanErrors: allNotifications(report).filter(n => n.level === 'error')
   }
 }
