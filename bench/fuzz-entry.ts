@@ -16,6 +16,8 @@ const n = Number(arg('n', '1000'))
 const seed = Number(arg('seed', '1'))
 const start = Number(arg('start', '0'))
 const budgetMs = Number(arg('budget', '2000'))
+// Linear cost means time grows with size: the budget does too (the parse floor alone is about 1 s per MiB).
+const budgetPerMiBMs = Number(arg('budget-per-mib', '1500'))
 const work = arg('work', '/tmp/lp-fuzz')
 const sampleEvery = Number(arg('sample-every', '0'))
 
@@ -43,7 +45,8 @@ async function main(): Promise<void> {
     const text = mutant(corpus, seed, index)
     if (sampleEvery > 0 && index % sampleEvery === 0)
       writeFileSync(join(work, 'sample', `${String(index).padStart(7, '0')}.Dockerfile`), text)
-    const { problems, ms } = await checkInput(text, { dir, validateSarif, budgetMs })
+    const budget = budgetMs + (budgetPerMiBMs * text.length) / 1048576
+    const { problems, ms } = await checkInput(text, { dir, validateSarif, budgetMs: Math.round(budget) })
     // A failing input is kept by the worker itself: the driver only learns of it after later ones were written.
     if (problems.length > 0) writeFileSync(join(work, 'failed', `${index}.Dockerfile`), text)
     const rss = Math.round(process.memoryUsage().rss / 1048576)

@@ -1,4 +1,4 @@
-// bench/fuzz: node bench/fuzz.mjs [N] [--seed S] [--budget MS] [--corpus DIR] [--cli-sample K] [--out DIR]
+// bench/fuzz: node bench/fuzz.mjs [N] [--seed S] [--budget MS] [--budget-per-mib MS] [--corpus DIR] [--cli-sample K] [--out DIR]
 // Mutates the shared corpus with a fixed seed and runs N inputs through the whole static path in-process
 // (bench/fuzz-entry.ts, bundled with ncc like dist/), then a sample of them through the shipped CLI. Fails
 // (exit 1) on any crash, internal error, stack trace, invalid SARIF, input over the time budget, or hang;
@@ -19,11 +19,12 @@ const option = (name, fallback) => {
 const n = Number(args.find(a => /^\d+$/.test(a)) ?? 1000)
 const seed = Number(option('seed', '1'))
 const budgetMs = Number(option('budget', '2000'))
+const budgetPerMiB = Number(option('budget-per-mib', '1500'))
 const corpus = resolve(option('corpus', join(root, '../shared/corpus/files')))
 const cliSample = Number(option('cli-sample', '500'))
 const out = resolve(option('out', join(tmpdir(), 'lp-fuzz-failures')))
 // No output for this long means the input under test hangs.
-const hangMs = Math.max(30_000, budgetMs * 10)
+const hangMs = Math.max(60_000, budgetMs * 10)
 
 if (!existsSync(corpus)) {
   console.error(`fuzz: corpus folder ${corpus} not found (pass --corpus DIR)`)
@@ -76,6 +77,8 @@ function runFrom(start) {
         String(start),
         '--budget',
         String(budgetMs),
+        '--budget-per-mib',
+        String(budgetPerMiB),
         '--schema',
         schema,
         '--work',
@@ -182,7 +185,7 @@ console.log(
   `fuzz: seed ${seed}, ${counts.inputs}/${n} inputs (${(counts.bytes / 1048576).toFixed(0)} MiB) in ${inProcessS.toFixed(1)} s in-process`
 )
 console.log(
-  `slowest input: #${counts.slowest} ${counts.slowestMs} ms (budget ${budgetMs} ms); worker peak RSS ${counts.maxRss} MiB`
+  `slowest input: #${counts.slowest} ${counts.slowestMs} ms (budget ${budgetMs} ms + ${budgetPerMiB} ms per MiB); worker peak RSS ${counts.maxRss} MiB`
 )
 console.log(cliLine)
 console.log(

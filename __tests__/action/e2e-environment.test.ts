@@ -84,23 +84,23 @@ suite('a broken runner environment', () => {
   })
 
   it.each(Object.keys(events))(
-    'GITHUB_EVENT_PATH = %s: the action scans with one warning, and the post step still runs',
+    'GITHUB_EVENT_PATH = %s: the action scans and reports, then fails with one line naming it; post still runs',
     async what => {
       const eventFile = events[what]()
       const main = await runMainStep(job(eventFile))
       expectNoStackTrace(main)
-      expect(main.code).toBe(0)
+      // The scan's own verdict and reports are intact; the broken runner environment fails the step.
+      expect(main.code).toBe(1)
       expect(main.outputs.verdict).toBe('pass')
       expect(existsSync(main.outputs['sarif-file'])).toBe(true)
       expect(main.summary).toMatch(/^### ✅ least-privilege passed/)
-      const about = warningsOf(main).filter(w => w.includes('GITHUB_EVENT_PATH'))
-      expect(about).toEqual([
-        expect.stringMatching(
-          new RegExp(
-            `^GITHUB_EVENT_PATH ${eventFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} .*; treating the event payload as missing$`
-          )
+      const errors = runnerCommands(main).filter(c => c.name === 'error')
+      expect(errors).toHaveLength(1)
+      expect(errors[0].data).toMatch(
+        new RegExp(
+          `^GITHUB_EVENT_PATH ${eventFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} .*, so the pull request is unknown \\(no comment\\)$`
         )
-      ])
+      )
       // Without a payload there is no pull request number, so no comment (and no API call for it).
       expect(warningsOf(main)).toContain('No pull request number in the event payload; skipping the comment')
 
@@ -180,7 +180,9 @@ suite('a broken runner environment', () => {
     try {
       const main = await runMainStep(buildJob)
       expectNoStackTrace(main)
-      expect(warningsOf(main).filter(w => w.includes('GITHUB_EVENT_PATH'))).toHaveLength(1)
+      expect(
+        runnerCommands(main).filter(c => c.name === 'error' && c.data.includes('GITHUB_EVENT_PATH'))
+      ).toHaveLength(1)
       expect(main.state.resources).toBeDefined()
       expect(main.summary).not.toMatch(/Static-only scan/)
       const post = await runPostStep(buildJob, main.state)

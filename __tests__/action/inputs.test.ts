@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { UsageError } from '../../src/errors'
 import { parseBuildArgs, readSettings, selectDockerfiles } from '../../src/action/inputs'
 import { globToRegExp } from '../../src/action/glob'
+import { buildModel } from '../../src/dockerfile/model'
 
 let ws: string
 let outside: string
@@ -170,6 +171,30 @@ describe('build-args', () => {
     expect(usageError(() => parseBuildArgs('JUSTKEY'))).toBe(
       'Input build-args: expected KEY=VALUE, got "JUSTKEY"'
     )
+  })
+  it('keeps __proto__ and other Object.prototype names as ordinary keys, polluting nothing', () => {
+    const args = parseBuildArgs('__proto__=x\nconstructor=y\ntoString=z\nhasOwnProperty=w')
+    expect(Object.entries(args)).toEqual([
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+      ['toString', 'z'],
+      ['hasOwnProperty', 'w']
+    ])
+    expect(Object.hasOwn(args, '__proto__')).toBe(true)
+    expect(({} as Record<string, unknown>).x).toBeUndefined()
+    expect(Object.getPrototypeOf({})).toBe(Object.prototype)
+    // Docker receives them as JSON (src/docker/build.ts): the key survives serialisation.
+    expect(JSON.parse(JSON.stringify(args))).toEqual(
+      JSON.parse('{"__proto__":"x","constructor":"y","toString":"z","hasOwnProperty":"w"}')
+    )
+  })
+  it('passes build-args: __proto__=x through readSettings to the Dockerfile model', () => {
+    const settings = readSettings(env({ 'build-args': '__proto__=1000' }))
+    expect(Object.entries(settings.buildArgs)).toEqual([['__proto__', '1000']])
+    const model = buildModel('FROM scratch\nARG __proto__\nUSER ${__proto__}\n', 'Dockerfile', {
+      buildArgs: settings.buildArgs
+    })
+    expect(model.finalStage.user).toMatchObject({ kind: 'non-root', value: '1000' })
   })
 })
 

@@ -77,6 +77,15 @@ describe('loadRuntimeProfile: the seccomp profile is read with the settings', ()
     expect(usageError(() => load('--security-opt seccomp=array.json'))).toMatch(/expected a JSON object/)
   })
 
+  it('redacts a token in the seccomp path it cannot read', () => {
+    const token = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'
+    const message = usageError(() => load(`--security-opt seccomp=/srv/${token}/missing.json`))
+    expect(message).toMatch(
+      /^run-options: seccomp profile "\/srv\/\*\*\*\/missing.json" cannot be read: ENOENT/
+    )
+    expect(message).not.toContain(token)
+  })
+
   it('rejects a file over the size cap, naming the cap', () => {
     const big = join(dir, 'big.json')
     writeFileSync(big, `{"a":"${'x'.repeat(MAX_SECCOMP_BYTES)}"}`)

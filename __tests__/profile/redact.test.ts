@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { UsageError } from '../../src/errors'
 import { parseRunOptions } from '../../src/profile/parse'
-import { REDACTED, looksRandom, redactText } from '../../src/profile/redact'
+import { REDACTED, looksLikeToken, looksRandom, redactText, redactValue } from '../../src/profile/redact'
 
 const TOKEN = 'ghs_TESTTOKEN0123456789abcdefABCDEF'
 
@@ -81,6 +81,89 @@ describe('redaction of run-options', () => {
     }
     expect(message).toMatch(/^run-options: unexpected/)
     expect(message).not.toContain(TOKEN)
+  })
+})
+
+describe('token-shaped words anywhere in run-options', () => {
+  const CORE = 'Zq7Xk2Wp9Rm4Tt8V'
+  const GHP = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'
+
+  it('hides a keyless --label that looks random, and keeps a keyless label that names something', () => {
+    expect(parseRunOptions(`--cap-drop ALL --label=${CORE}`).args).toEqual([
+      '--cap-drop',
+      'ALL',
+      `--label=${REDACTED}`
+    ])
+    expect(parseRunOptions(`-l ${CORE}`).args).toEqual(['-l', REDACTED])
+    expect(parseRunOptions('--label com.example.is-beta --label=stable').args).toEqual([
+      '--label',
+      'com.example.is-beta',
+      '--label=stable'
+    ])
+  })
+
+  it.each([
+    ['--user', `--user ${GHP}`],
+    ['--user with a group', `--user 1000:${CORE}`],
+    ['--hostname', `--hostname ${CORE}`],
+    ['-w', `-w /srv/${CORE}`],
+    ['--name', `--name=${CORE}`],
+    ['--entrypoint', `--entrypoint /bin/${GHP}`],
+    ['a -v source path', `-v /srv/${GHP}:/data`],
+    ['a --mount field', `--mount type=bind,src=/x/${CORE},dst=/d`],
+    ['--add-host', `--add-host h-${CORE}:10.0.0.1`],
+    ['--log-opt', `--log-opt tag=${CORE}`]
+  ])('hides a token in %s', (_what, flags) => {
+    const profile = parseRunOptions(flags)
+    const shown = JSON.stringify({ args: profile.args, flags: profile.mounts.map(m => m.flag) })
+    expect(shown).not.toContain(CORE)
+    expect(shown).not.toContain(GHP)
+    expect(shown).toContain(REDACTED)
+  })
+
+  it('keeps the real --user value for the probe, and redactValue hides it for display', () => {
+    const profile = parseRunOptions(`--user ${GHP}`)
+    expect(profile.user).toBe(GHP)
+    expect(profile.args).toEqual(['--user', REDACTED])
+    expect(redactValue(profile.user as string)).toBe(REDACTED)
+    expect(redactValue(`1000:${CORE}`)).toBe(`1000:${REDACTED}`)
+    expect(redactValue('1000:1000')).toBe('1000:1000')
+    expect(redactValue('/etc/docker/seccomp.json')).toBe('/etc/docker/seccomp.json')
+  })
+
+  it('redacts an error message that quotes a token-shaped value', () => {
+    for (const flags of [`--cap-add ${GHP}`, `--cap-add ${CORE}`, `--user 1000 ${CORE}`, `--pid ${CORE}`]) {
+      let message = ''
+      try {
+        parseRunOptions(flags)
+      } catch (error) {
+        expect(error).toBeInstanceOf(UsageError)
+        message = (error as Error).message
+      }
+      expect(message).toMatch(/^run-options: /)
+      expect(message).not.toContain(CORE)
+      expect(message).not.toContain(GHP)
+    }
+  })
+
+  it('tells generated tokens from words, numbers, digests and ids', () => {
+    for (const token of [CORE, 'dGhpcyBpcyBhIHNlY3JldA', 'A1b2C3d4E5f6G7h8I9j0', 'x9Kq2LmP7vR4tN8wZ3bY']) {
+      expect(looksLikeToken(token)).toBe(true)
+    }
+    for (const plain of [
+      'MyService2024Production',
+      'PostgresDatabase15Primary',
+      'deadbeef0123456789abcdef01234567',
+      'ABCDEF0123456789ABCDEF',
+      'aaaaaaaaaaaaaaaaaaaaaaaa',
+      'Zq7Xk2Wp9Rm4Tt8', // 15 characters
+      'kubernetesClusterName'
+    ]) {
+      expect(looksLikeToken(plain)).toBe(false)
+    }
+    expect(redactText('--cap-drop ALL --name MyService2024Production -w /srv/app')).toBe(
+      '--cap-drop ALL --name MyService2024Production -w /srv/app'
+    )
   })
 })
 

@@ -68,6 +68,14 @@ describe('truncate', () => {
     expect(Array.from(out)).toEqual(['😀', '😀', '😀', '😀', '…'])
     expect(truncate('short', 10)).toBe('short')
   })
+
+  it('cuts a 10 MB value to its first code points, and keeps one that is short in code points', () => {
+    const out = truncate(`😀${'x'.repeat(10_000_000)}`, 5)
+    expect(out).toBe('😀xxx…')
+    // 6 UTF-16 units but 3 code points: not cut.
+    expect(truncate('😀😀😀', 4)).toBe('😀😀😀')
+    expect(truncate('abc', 0)).toBe('…')
+  })
 })
 
 describe('escapeHtml', () => {
@@ -102,6 +110,12 @@ describe('code fences', () => {
     const block = codeBlock('x\n```\ny', 'json')
     expect(block.startsWith('````json\n')).toBe(true)
     expect(block.endsWith('\n````')).toBe(true)
+  })
+
+  it('fences content with 300,000 backtick runs (a probe report of any size)', () => {
+    const content = `${'` '.repeat(300_000)}\`\`\`\`\``
+    expect(fenceFor(content)).toBe('``````')
+    expect(codeBlock(content).startsWith('``````\n')).toBe(true)
   })
 })
 
@@ -162,5 +176,59 @@ describe('autolinks', () => {
     expect(render(`<p>${escapeHtml(bait)}</p>\n\nx ${escapeHtml(bait)}`)).not.toMatch(/<a\s/)
     // It still reads the same: only backslashes and zero-width spaces were added.
     expect(escaped.replace(/\u200b|&#8203;|\\/g, '')).toBe(bait)
+  })
+})
+
+describe('bare domains', () => {
+  // Renderers and readers take `evil-example.com/x` for a link even without `www.` or a scheme.
+  const render = (md: string): string => marked.parse(md, { gfm: true, async: false })
+  // What a reader (or an autolinker) sees once entities are decoded, tags removed and zero-width spaces kept.
+  const visible = (html: string): string =>
+    html
+      .replace(/<[^>]*>/g, '')
+      .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
+      .replace(/&amp;/g, '&')
+  const LIVE = /(?<![\w.-])(?:[\w-]+\.)+(?:com|net|org|io|dev|app|uk|xyz)\b/i
+
+  it.each([
+    'evil-example.com',
+    'evil-example.com/Dockerfile',
+    'www.evil-example.com/Dockerfile',
+    '/opt/www.evil-example.com/x',
+    'EVIL.COM',
+    'api.evil.co.uk',
+    'see evil.org, then evil.net.',
+    'deploy.evil.dev',
+    'evil.app/path',
+    'evil.io:8080',
+    'https://evil-example.com/p'
+  ])('%j: the dot before the TLD is broken in Markdown, HTML and code', domain => {
+    for (const escaped of [escapeMarkdown(domain), escapeHtml(domain), codeSpan(domain)]) {
+      // Raw text (as a Markdown autolinker sees it): no `name.tld` left.
+      expect(escaped.replace(/\\/g, '')).not.toMatch(LIVE)
+      expect(render(`x ${escaped} y`)).not.toMatch(/<a\s/)
+    }
+    // Reads the same: only zero-width spaces and backslashes were added; code spans only got entities.
+    expect(escapeMarkdown(domain).replace(/\u200b|&#8203;|\\/g, '')).toBe(domain.replace(/&/g, '&amp;'))
+    expect(visible(codeSpan(domain))).toBe(domain)
+    expect(codeSpan(domain)).toMatch(/&#46;[A-Za-z]+/)
+  })
+
+  it.each([
+    'Dockerfile.dev',
+    'Dockerfile.prod',
+    'app.py',
+    'package.json',
+    'nginx.conf',
+    'docker-compose.yml',
+    'Dockerfile.in',
+    'services/api/Dockerfile.dev',
+    'main.sh',
+    'v1.2.3',
+    '10.0.0.1'
+  ])('%j: ordinary file names and numbers are left alone', name => {
+    expect(codeSpan(name)).not.toContain('&#46;')
+    expect(escapeMarkdown(name)).not.toContain('\u200b')
+    expect(escapeHtml(name)).toBe(name)
   })
 })

@@ -1,13 +1,33 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   buildFailedReport,
+  largeReport,
   measuredReport,
   probe,
   staticReport
 } from '../../__fixtures__/scan-reports/reports'
 import { fixtureRules } from '../../__fixtures__/scan-reports/rules'
 import { PRINCIPLES } from '../../src/principles'
+import { buildModel } from '../../src/dockerfile/model'
+import { MAX_REPORTED_VALUE_LENGTH } from '../../src/dockerfile/limits'
+import { defaultProfile } from '../../src/profile/parse'
 import { renderJson } from '../../src/report/json'
+import { evaluateRules } from '../../src/rules/engine'
+import { ALL_RULES, ruleMetas } from '../../src/rules/registry'
+import { applySuppressions } from '../../src/rules/suppress'
+import { principleRows } from '../../src/scan/rows'
+import type { ScanReport } from '../../src/scan/types'
+
+/** The static pipeline on `text`, as src/scan/scan.ts runs it with --no-build. */
+function scanText(text: string): ScanReport {
+  const model = buildModel(text, 'Dockerfile')
+  const profile = defaultProfile()
+  const findings = applySuppressions(evaluateRules(ALL_RULES, { model, profile }), model, ruleMetas())
+  const notMeasuredReason = 'static only (--no-build)'
+  const rows = principleRows({ model, profile, notMeasuredReason, findings })
+  const result = { file: 'Dockerfile', model, profile, findings, notMeasuredReason, rows, notifications: [] }
+  return { results: [result], notifications: [], startedAt: 'now', finishedAt: 'now' }
+}
 
 describe('renderJson', () => {
   it('is versioned, with totals by level and suppressed counts', () => {
@@ -100,4 +120,35 @@ describe('renderJson', () => {
     const json = renderJson(buildFailedReport, fixtureRules)
     expect(JSON.parse(JSON.stringify(json))).toEqual(json)
   })
+
+  it('JSON report of a file with 100,000 findings lists every one with its rule fix and docs link', () => {
+    const json = renderJson(largeReport(1, 100_000), fixtureRules)
+    const [result] = json.results
+    expect(result.findings).toHaveLength(100_000)
+    expect(result.findings.map(f => f.line)).toEqual(Array.from({ length: 100_000 }, (_, i) => i + 1))
+    expect(result.findings.filter(f => f.suppressed)).toHaveLength(10_000)
+    const fixes = new Map(fixtureRules.map(r => [r.id, r.fix]))
+    const wrong = result.findings.filter(
+      f => f.fix !== fixes.get(f.rule_id) || !f.help_uri?.endsWith(`/docs/rules/${f.rule_id}.md`)
+    )
+    expect(wrong).toEqual([])
+    expect(json.totals).toMatchObject({ findings: 90_000, suppressed: 10_000, failing: 30_000 })
+  }, 60_000)
+
+  it('JSON report stays proportional to the input when a file-wide pragma with a long reason covers many findings', () => {
+    const reason = 'r'.repeat(200_000)
+    const lines = Array.from({ length: 2000 }, (_, i) => `RUN chmod 4755 /b${i}`)
+    const text = `# least-privilege ignore-file=LP401 ${reason}\nFROM scratch\n${lines.join('\n')}\n`
+    const json = renderJson(scanText(text), ruleMetas())
+    const suppressed = json.results[0].findings.filter(f => f.rule_id === 'LP401')
+    expect(suppressed).toHaveLength(2000)
+    for (const f of suppressed) {
+      expect(f.suppression?.kind).toBe('file')
+      expect(f.suppression?.justification.length).toBeLessThanOrEqual(MAX_REPORTED_VALUE_LENGTH)
+      expect(f.suppression?.justification.startsWith('rrrr')).toBe(true)
+      expect(f.suppression?.justification.endsWith('…')).toBe(true)
+    }
+    // Each finding once, with its bounded fields: not the 200,000-character reason 2,000 times over.
+    expect(JSON.stringify(json, null, 2).length).toBeLessThan(20 * text.length)
+  }, 60_000)
 })

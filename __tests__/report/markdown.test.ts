@@ -12,8 +12,30 @@ import {
 } from '../../__fixtures__/scan-reports/reports'
 import { fixtureRules } from '../../__fixtures__/scan-reports/rules'
 import { PRINCIPLE_NAMES } from '../../src/principles'
-import { renderCommentBody, renderMarkdown, safeUrl } from '../../src/report/markdown'
+import type { Finding } from '../../src/findings'
+import { fitItems, utf8Bytes } from '../../src/report/budget'
+import { mostSevere, renderCommentBody, renderMarkdown, safeUrl } from '../../src/report/markdown'
+import { bySeverity, ruleIndex } from '../../src/report/summary'
 import type { ScanReport } from '../../src/scan/types'
+
+/** `report` with every finding's message behind a getter that counts its reads: what was rendered. */
+function countingReads(report: ScanReport): { report: ScanReport; reads: () => number } {
+  let reads = 0
+  const results = report.results.map(r => ({
+    ...r,
+    findings: r.findings.map(f => {
+      const { message, ...rest } = f
+      return Object.defineProperty({ ...rest }, 'message', {
+        enumerable: true,
+        get: () => {
+          reads++
+          return message
+        }
+      }) as Finding
+    })
+  }))
+  return { report: { ...report, results }, reads: () => reads }
+}
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8')
 const count = (s: string, needle: string): number => s.split(needle).length - 1
@@ -203,6 +225,35 @@ describe('renderMarkdown', () => {
     expectWellFormed(md)
   })
 
+  it('markdown of a file with 100,000 findings lists every finding, grouped and most severe first', () => {
+    const md = renderMarkdown(largeReport(1, 100_000), fixtureRules)
+    expectWellFormed(md)
+    const items = [...md.matchAll(/^- \S+ \*\*(error|warning|note)\*\* /gm)].map(m => m[1])
+    // 90,000 active findings and 10,000 suppressed ones, each once.
+    expect(items).toHaveLength(100_000)
+    expect(md).toContain('**Least Privilege** (60000)')
+    expect(md).toContain('**No Escalation** (30000)')
+    expect(md).not.toContain('more finding')
+    // Within the Least Privilege group, the 30,000 errors come before the 30,000 notes.
+    const group = items.slice(0, 60_000)
+    expect(group.lastIndexOf('error')).toBe(29_999)
+    expect(group.indexOf('note')).toBe(30_000)
+  }, 60_000)
+
+  it('the 1 MiB job summary of 100,000 findings renders only the findings it shows', () => {
+    const { report, reads } = countingReads(largeReport(1, 100_000))
+    const md = renderMarkdown(report, fixtureRules, { maxBytes: 1024 * 1024 })
+    expect(bytes(md)).toBeLessThanOrEqual(1024 * 1024)
+    expect(bytes(md)).toBeGreaterThan(900 * 1024)
+    expectWellFormed(md)
+    const shown = [...md.matchAll(/^- \S+ \*\*(error|warning|note)\*\* /gm)].length
+    const left = Number(/… (\d+) more findings/.exec(md)?.[1])
+    expect(shown + left).toBe(90_000)
+    // One message read per finding shown, and one for the finding that no longer fit; the rows' reason
+    // was decided before rendering.
+    expect(reads()).toBeLessThanOrEqual(shown + 2)
+  }, 60_000)
+
   it('drops whole Dockerfiles when even the tables do not fit', () => {
     const md = renderMarkdown(largeReport(30, 1), fixtureRules, { maxBytes: 12_000 })
     expect(bytes(md)).toBeLessThanOrEqual(12_000)
@@ -252,6 +303,18 @@ describe('renderCommentBody', () => {
     expect(top).toContain('… 40 more findings, see [the full report](https://s/1).')
   })
 
+  it('the comment on 100,000 findings shows the ten most severe and renders no others', () => {
+    const { report, reads } = countingReads(largeReport(1, 100_000))
+    const body = renderCommentBody(report, fixtureRules, { marker, summaryUrl: 'https://s/1' })
+    const top = body.slice(body.indexOf('**Top findings**'))
+    const items = [...top.matchAll(/^- \S+ \*\*(\w+)\*\* .* at <code>[^<]*<\/code> line (\d+):/gm)]
+    expect(items.map(m => m[1])).toEqual(Array(10).fill('error'))
+    // Errors are LP101 on lines 1, 4, 7, ... (10 is suppressed): the first ten by line.
+    expect(items.map(m => Number(m[2]))).toEqual([1, 4, 7, 13, 16, 19, 22, 25, 28, 31])
+    expect(top).toContain('… 89990 more findings, see [the full report](https://s/1).')
+    expect(reads()).toBeLessThanOrEqual(11)
+  }, 60_000)
+
   it('stays within 60,000 characters by default and within maxChars when given', () => {
     const report = largeReport(200, 50)
     const body = renderCommentBody(report, fixtureRules, {
@@ -269,5 +332,49 @@ describe('renderCommentBody', () => {
     expect(small.trimEnd().endsWith(marker)).toBe(true)
     const huge = renderCommentBody(report, fixtureRules, { marker, maxChars: 10_000_000 })
     expect(huge.length).toBeLessThanOrEqual(65_536)
+  })
+})
+
+describe('mostSevere', () => {
+  it('picks the same findings in the same order as a stable sort and slice', () => {
+    const report = largeReport(3, 700)
+    const findings = report.results.flatMap(r => r.findings)
+    // Ties on level, severity, file and line, so input order decides among equals.
+    const tied = findings.map((f, i) => ({ ...f, line: i % 7, file: `f${i % 2}` }))
+    const rules = ruleIndex(fixtureRules)
+    const compare = (a: Finding, b: Finding): number => bySeverity(a, b, rules)
+    for (const k of [0, 1, 5, 10, 64, 65, 5000]) {
+      for (const list of [findings, tied, [...tied].reverse()]) {
+        expect(mostSevere(list, k, compare)).toEqual([...list].sort(compare).slice(0, k))
+      }
+    }
+  })
+})
+
+describe('fitItems', () => {
+  it('renders no item after the first that does not fit', () => {
+    const rendered: number[] = []
+    const items = {
+      length: 100_000,
+      at: (i: number): string => {
+        rendered.push(i)
+        return `- item ${i}`
+      }
+    }
+    const fitted = fitItems(items, 1000, utf8Bytes, n => `… ${n} more`)
+    expect(bytes(fitted.text)).toBeLessThanOrEqual(1000)
+    expect(fitted.text.endsWith(`… ${100_000 - fitted.shown} more`)).toBe(true)
+    expect(rendered).toEqual([...Array(fitted.shown + 1).keys()])
+  })
+
+  it('gives the same text for lazy items as for the array, at every budget', () => {
+    const list = Array.from({ length: 40 }, (_, i) => `- ${'é'.repeat(i % 13)} ${i}`)
+    const lazy = { length: list.length, at: (i: number): string => list[i] }
+    const more = (n: number): string => `\n… ${n} more item${n === 1 ? '' : 's'}`
+    for (let budget = 0; budget < 900; budget += 7) {
+      const a = fitItems(list, budget, utf8Bytes, more)
+      expect(fitItems(lazy, budget, utf8Bytes, more)).toEqual(a)
+      expect(bytes(a.text)).toBeLessThanOrEqual(budget)
+    }
   })
 })

@@ -258,7 +258,8 @@ describe('buildSarif: paths and categories', () => {
     expect(repoRelativeUri('a#1/Dockerfile?x', '/repo')).toBe('a%231/Dockerfile%3Fx')
     expect(repoRelativeUri('../other/Dockerfile', '/repo')).toBeUndefined()
     expect(repoRelativeUri('/elsewhere/Dockerfile', '/repo')).toBeUndefined()
-    expect(repoRelativeUri('https://x/Dockerfile', '/repo')).toBeUndefined()
+    // A folder named `https:` (the path normalises to `https:/x/Dockerfile`): a relative URI, never a scheme.
+    expect(repoRelativeUri('https://x/Dockerfile', '/repo')).toBe('https%3A/x/Dockerfile')
   })
 
   it('keeps findings of files outside the repository, with absolute file:// URIs and a warning', () => {

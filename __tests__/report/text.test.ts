@@ -4,6 +4,7 @@ import {
   cleanReport,
   daemonDownReport,
   hostileReport,
+  largeReport,
   measuredReport,
   staticReport
 } from '../../__fixtures__/scan-reports/reports'
@@ -110,4 +111,23 @@ describe('renderText', () => {
         .every(l => !CONTROL.test(l))
     ).toBe(true)
   })
+
+  it('text output of a file with 100,000 findings is complete', () => {
+    const report = largeReport(1, 100_000)
+    const out = renderText(report, fixtureRules, { color: false, failOn: 'error' })
+    const lines = out.split('\n')
+    const findings = lines.filter(l => /^ {4} *\d+ {2}(error|warning|note) /.test(l))
+    // Every tenth finding is suppressed and listed apart.
+    expect(findings).toHaveLength(90_000)
+    expect(lines.filter(l => /^ +fix: /.test(l))).toHaveLength(90_000)
+    expect(out).toContain('  Findings (90000)')
+    expect(out).toContain('  Suppressed (10000)')
+    // Line numbers are aligned to the widest one (99999: line 100000 is suppressed).
+    expect(findings[0]).toMatch(/^ {4} {4}1 {2}error /)
+    expect(findings[findings.length - 1]).toMatch(/^ {4}99999 {2}note /)
+    expect(lines.filter(l => /^ {4}\d+ {2}LP\d+ {2}inline pragma/.test(l))).toHaveLength(10_000)
+    expect(out.trimEnd().split('\n').pop()).toMatch(
+      /^✘ .*\(30000 errors, 30000 warnings, 30000 notes, 10000 suppressed\)$/
+    )
+  }, 60_000)
 })

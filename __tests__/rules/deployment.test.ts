@@ -67,6 +67,13 @@ describe('LP120 runtime-user-root', () => {
     expect(hit.line).toBeUndefined()
   })
 
+  it('shows a token in the group part redacted, in the message and the flag property', () => {
+    const token = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'
+    const [hit] = run('LP120', `--user root:${token}`, { user: ROOT_USER })
+    expect(hit.message).toBe('--user root:*** runs the container as root.')
+    expect(JSON.stringify(hit)).not.toContain(token)
+  })
+
   it.each([undefined, '--user 1001', '--user 10', '--user rootless', '-u 1000:0'])(
     '%s does not fire',
     flags => {

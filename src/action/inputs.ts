@@ -115,7 +115,8 @@ function bool(name: string, value: string, fallback: boolean): boolean {
 
 /** `KEY=VALUE` per line; the value may contain `=` and may be empty. */
 export function parseBuildArgs(text: string): Record<string, string> {
-  const args: Record<string, string> = {}
+  // No prototype: `__proto__=x` is a key like any other, not a write to Object.prototype's setter.
+  const args = Object.create(null) as Record<string, string>
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim()
     if (!line || line.startsWith('#')) continue
@@ -151,7 +152,8 @@ export function selectDockerfiles(workspace: string, text: string): string[] {
       const matches = safeMatch('dockerfile', workspace, entry, files)
       if (matches.length === 0)
         throw new UsageError(`Input dockerfile: pattern ${shown(entry)} matched no files`)
-      selected.push(...matches.map(m => resolve(workspace, m)))
+      // A loop, not push(...): a glob may match more paths than a call has room for arguments.
+      for (const m of matches) selected.push(resolve(workspace, m))
     } else {
       selected.push(insideWorkspace(workspace, 'dockerfile', entry, 'any'))
     }

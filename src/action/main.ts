@@ -36,7 +36,6 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
   if (token) core.setSecret(token)
   const settings = readSettings(env)
   const ctx = readRunContext(env)
-  if (ctx.payloadProblem) logger.warning(ctx.payloadProblem)
   safeDebug(`Dockerfiles: ${settings.dockerfiles.join(', ')}`)
 
   const runId = newRunId(`gh-${ctx.runId || 'local'}`)
@@ -92,7 +91,10 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
     )
   }
 
-  if (verdict.failed) safeSetFailed(verdict.reason)
+  // A broken event payload is the runner's environment failing: the scan and its reports still ran, but
+  // the step fails with one line naming GITHUB_EVENT_PATH (and the verdict's own reason, when it failed too).
+  const failures = [verdict.failed ? verdict.reason : undefined, ctx.payloadProblem].filter(Boolean)
+  if (failures.length > 0) safeSetFailed(failures.join('; '))
   else safeInfo(verdict.reason)
 }
 

@@ -17,7 +17,7 @@ export interface RunContext {
   pullNumber?: number
   /** True when the pull request's head lives in another repository (its token is read-only). */
   fromFork: boolean
-  /** Why the event payload could not be read, naming GITHUB_EVENT_PATH; the event is then treated as missing. */
+  /** Why the event payload could not be read, naming GITHUB_EVENT_PATH: the scan runs, then the step fails. */
   payloadProblem?: string
 }
 
@@ -59,13 +59,13 @@ const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 
 /**
  * The event payload. A missing variable or file is normal outside a workflow; a file that cannot be read
- * or is not a JSON object is reported (one line, naming GITHUB_EVENT_PATH) and treated as no payload.
+ * or is not a JSON object is treated as no payload, and the step fails at its end with one line naming it.
  */
 function readPayload(path: string | undefined): { payload: PullRequestPayload; problem?: string } {
   if (!path || !existsSync(path)) return { payload: {} }
   const problem = (why: string): { payload: PullRequestPayload; problem: string } => ({
     payload: {},
-    problem: `GITHUB_EVENT_PATH ${capLength(path, 200)} ${why}; treating the event payload as missing`
+    problem: `GITHUB_EVENT_PATH ${capLength(path, 200)} ${why}, so the pull request is unknown (no comment)`
   })
   let text: string
   try {

@@ -87,7 +87,8 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]
     if (arg === '--') {
-      settings.paths.push(...args.slice(i + 1))
+      // A loop, not push(...): xargs can pass more paths than a call has room for arguments.
+      for (const path of args.slice(i + 1)) settings.paths.push(path)
       break
     }
     if (!arg.startsWith('-') || arg === '-') {

@@ -10,11 +10,10 @@ import {
   MAX_EXPANDED_VALUE_LENGTH,
   MAX_EXPANSION_DEPTH,
   MAX_EXPANSION_OUTPUT_PER_FILE,
-  MAX_INSTRUCTIONS,
+  MAX_INHERITED_VARIABLES_PER_FILE,
   MAX_PORTS_PER_EXPOSE_WORD,
   MAX_PROBLEMS_PER_FILE,
   MAX_SHELL_NESTING,
-  MAX_STAGES,
   MAX_VARIABLES_PER_STAGE,
   clip
 } from './limits'
@@ -70,6 +69,11 @@ interface StageState {
   baseEnvKnown: boolean
   /** True once MAX_VARIABLES_PER_STAGE names are kept: names not kept are unknown, not unset. */
   variablesCapped: boolean
+  /**
+   * The parent stage whose args, env and envText maps this stage still shares (copy on first write): a
+   * chain of 600,000 stages that declare nothing then copies nothing, instead of every name at every FROM.
+   */
+  sharesWith?: StageState
   lastLine: number
 }
 
@@ -77,6 +81,8 @@ interface StageState {
 interface ModelContext {
   escapeChar: string
   budget: ExpansionBudget
+  /** ARG/ENV entries copied from parent stages so far (MAX_INHERITED_VARIABLES_PER_FILE). */
+  inherited: { copied: number; reported: boolean }
   problem(line: number, message: string): void
   /** Expands one word against `lookup` within the file's bounds; a bound reached is reported once here. */
   expand(raw: string, lookup: VarLookup, line: number, what: string, quotes?: boolean): Expansion
@@ -94,6 +100,7 @@ function modelContext(escapeChar: string, problems: ModelProblem[]): ModelContex
   const ctx: ModelContext = {
     escapeChar,
     budget: new ExpansionBudget(),
+    inherited: { copied: 0, reported: false },
     problem(line, message) {
       if (problems.length < MAX_PROBLEMS_PER_FILE) problems.push({ line, message })
       else if (problems.length === MAX_PROBLEMS_PER_FILE) {
@@ -149,27 +156,14 @@ export function buildModel(text: string, file: string, options: BuildModelOption
   // Stage names to their first stage, so FROM and COPY --from find a stage without scanning them all.
   const byName = new Map<string, StageState>()
   let current: StageState | undefined
-  let count = 0
   for (const instruction of instructions) {
     const keyword = instruction.getKeyword()
     const range = instruction.getRange()
     const line = range.start.line + 1
     const endLine = range.end.line + 1
-    if (++count > MAX_INSTRUCTIONS) {
-      ctx.problem(
-        line,
-        `only the first ${MAX_INSTRUCTIONS} instructions are checked (limit MAX_INSTRUCTIONS); this one and the ${instructions.length - MAX_INSTRUCTIONS - 1} after it are not`
-      )
-      break
-    }
+    // Every instruction and every stage is modelled: the 4 MiB file cap bounds them (about 600,000 stages,
+    // 2,000,000 instructions) and each costs constant work here, so no cap can leave the final stage unread.
     if (keyword === 'FROM') {
-      if (states.length >= MAX_STAGES) {
-        ctx.problem(
-          line,
-          `only the first ${MAX_STAGES} stages are checked (limit MAX_STAGES); the instructions from this FROM on are not`
-        )
-        break
-      }
       const args = argumentText(lines, range, escapeChar)
       current = openStage(args, line, states, byName, globalLookup, ctx)
       states.push(current)
@@ -194,6 +188,7 @@ export function buildModel(text: string, file: string, options: BuildModelOption
     current.lastLine = endLine
     const state = current
     const lookup = scopeLookup(state)
+    if (keyword === 'ARG' || keyword === 'ENV') ownScope(state, line, ctx)
     switch (keyword) {
       case 'ARG':
         declareArgs(
@@ -258,6 +253,11 @@ function finishStage(state: StageState): Stage {
   const stage = state.stage
   stage.endLine = state.lastLine
   stage.facts = state.facts
+  if (state.sharesWith) {
+    // Same ENV as the parent (finished first: it comes earlier in the file), so the same frozen record.
+    stage.env = state.sharesWith.stage.env
+    return stage
+  }
   // No prototype: ENV names come from the file, and `env.constructor` must be an ENV value or nothing.
   stage.env = Object.assign(Object.create(null) as Record<string, string>, Object.fromEntries(state.envText))
   return stage
@@ -269,7 +269,10 @@ function selectTarget(stages: Stage[], target: string | undefined, file: string)
   const found = stages.find(stage => stage.name === wanted)
   if (found) return found
   const names = stages.map(stage => stage.name).filter(name => name !== undefined)
-  const known = names.length > 0 ? `stages: ${names.join(', ')}` : 'no stage has a name'
+  // A file may name 600,000 stages: the message lists the first few.
+  const listed = names.slice(0, 20).map(name => clip(name, 100))
+  const more = names.length > listed.length ? ` and ${names.length - listed.length} more` : ''
+  const known = names.length > 0 ? `stages: ${listed.join(', ')}${more}` : 'no stage has a name'
   throw new UsageError(`${file}: target stage "${target}" not found (${known})`)
 }
 
@@ -279,6 +282,33 @@ function scopeLookup(state: StageState): VarLookup {
     state.env.get(name) ??
     state.args.get(name) ??
     (state.baseEnvKnown && !state.variablesCapped ? UNSET : UNKNOWN)
+}
+
+/** Gives the stage its own copies of the scope maps it shares with its parent, before it changes them. */
+function ownScope(state: StageState, line: number, ctx: ModelContext): void {
+  if (!state.sharesWith) return
+  const cost = state.args.size + state.env.size
+  if (ctx.inherited.copied + cost > MAX_INHERITED_VARIABLES_PER_FILE) {
+    // Fail closed: the inherited names become unknown (not unset), so nothing that uses them passes.
+    if (!ctx.inherited.reported) {
+      ctx.problem(
+        line,
+        `child stages copied more than ${MAX_INHERITED_VARIABLES_PER_FILE} inherited ARG/ENV entries (limit MAX_INHERITED_VARIABLES_PER_FILE): from this stage on, a stage that declares a variable treats the ones it inherits as unresolved`
+      )
+      ctx.inherited.reported = true
+    }
+    state.args = new Map()
+    state.env = new Map()
+    state.envText = new Map()
+    state.variablesCapped = true
+    state.sharesWith = undefined
+    return
+  }
+  ctx.inherited.copied += cost
+  state.args = new Map(state.args)
+  state.env = new Map(state.env)
+  state.envText = new Map(state.envText)
+  state.sharesWith = undefined
 }
 
 function hasOwn(record: Record<string, string>, key: string): boolean {
@@ -355,9 +385,10 @@ function openStage(
     // A child stage starts from its parent's image config and build scope: USER, ENV and ARG values.
     stage.baseStageIndex = parent.stage.index
     stage.user = inheritUser(parent.stage)
-    state.args = new Map(parent.args)
-    state.env = new Map(parent.env)
-    state.envText = new Map(parent.envText)
+    state.args = parent.args
+    state.env = parent.env
+    state.envText = parent.envText
+    state.sharesWith = parent.sharesWith ?? parent
     state.baseEnvKnown = parent.baseEnvKnown
     state.variablesCapped = parent.variablesCapped
   } else {

@@ -6,6 +6,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Sta
 import { resolve } from 'node:path'
 import { UsageError, describeError } from '../errors'
 import { parseRunOptions } from './parse'
+import { redactText } from './redact'
 import type { RuntimeProfile } from './types'
 
 /** A seccomp profile is a few KiB (Docker's default is about 25 KiB); anything this big is not one. */
@@ -28,7 +29,9 @@ export function loadRuntimeProfile(runOptions: string, cwd: string): RuntimeProf
  * block either, and the type is checked again on the open descriptor.
  */
 export function readSeccompProfile(given: string, path: string, maxBytes = MAX_SECCOMP_BYTES): string {
-  const fail = (why: string) => new UsageError(`run-options: seccomp profile ${JSON.stringify(given)} ${why}`)
+  // The path comes from run-options and may hold a token: the whole line is redacted, as parse errors are.
+  const fail = (why: string) =>
+    new UsageError(redactText(`run-options: seccomp profile ${JSON.stringify(given)} ${why}`))
   let stats: Stats
   try {
     stats = statSync(path)

@@ -49,6 +49,36 @@ export function looksRandom(value: string): boolean {
   return entropy >= 3.5
 }
 
+// A run of letters and digits judged on its own: `Zq7Xk2Wp9Rm4Tt8V` inside any word of any flag.
+const ALNUM_RUN = /[A-Za-z0-9]{16,}/g
+// The pieces a word made of words splits into: `Production`, `API`, `2024`.
+const WORD_PIECE = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+/g
+/** Runs longer than this are judged on their first characters (the pieces regex stays bounded). */
+const JUDGED_RUN = 256
+
+/**
+ * True for a run of letters and digits that looks like a generated token: at least 16 characters mixing
+ * upper case, lower case and digits, with no dictionary structure. Structure is judged by how the run splits
+ * into words and numbers: `MyService2024Production` is four pieces averaging six characters, a token like
+ * `Zq7Xk2Wp9Rm4Tt8V` is eleven pieces averaging under two. Hex digests and UUIDs (one case) are kept.
+ */
+export function looksLikeToken(run: string): boolean {
+  if (run.length < 16 || !/^[A-Za-z0-9]+$/.test(run)) return false
+  if (!/[a-z]/.test(run) || !/[A-Z]/.test(run) || !/[0-9]/.test(run)) return false
+  const judged = run.slice(0, JUDGED_RUN)
+  const pieces = judged.match(WORD_PIECE)?.length ?? 1
+  return judged.length / pieces < 3
+}
+
+/** Hides every run of letters and digits in `text` that looks like a generated token. */
+function redactTokenRuns(text: string): string {
+  return text.replace(ALNUM_RUN, run => (looksLikeToken(run) ? REDACTED : run))
+}
+
+// A keyless label that names something the docker way (`com.example.is-beta`, reverse-DNS, lower case)
+// is shown even when it is long; any other random-looking keyless label is hidden.
+const PLAIN_LABEL_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/
+
 function secretValue(name: string, value: string): boolean {
   if (!value || value === REDACTED) return false
   return SECRET_NAME.test(name) || (KEY_NAME.test(name) && looksRandom(value))
@@ -59,7 +89,16 @@ export function redactText(text: string): string {
   let out = text
   for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, REDACTED)
   out = out.replace(URL_CREDENTIALS, `$1${REDACTED}@`)
-  return redactPairs(out)
+  return redactTokenRuns(redactPairs(out))
+}
+
+/**
+ * The display form of one value taken from run-options and kept raw in the profile because the probe needs
+ * it (`profile.user`, a seccomp path, an AppArmor profile, capability names): reporters pass such values
+ * through this before showing them, exactly as the profile's `args` were.
+ */
+export function redactValue(value: string): string {
+  return redactText(value)
 }
 
 function redactPairs(text: string): string {
@@ -90,8 +129,8 @@ function redactPairs(text: string): string {
 /**
  * The display form of one flag value. `--env KEY=value` always hides the value (it is how secrets are
  * passed); `--env KEY` names a variable taken from the environment, which the tool never reads, so the
- * name alone is shown. A `--label` value is hidden when it looks like a secret. Everything else goes
- * through the token patterns.
+ * name alone is shown. A `--label` value (or a keyless label) is hidden when it looks like a secret.
+ * Everything else goes through the token patterns and the token-run check, word by word.
  */
 export function redactFlagValue(flag: string, value: string): string {
   if (flag === 'env') {
@@ -100,6 +139,8 @@ export function redactFlagValue(flag: string, value: string): string {
   }
   if (flag === 'label') {
     const eq = value.indexOf('=')
+    // `--label VALUE` with no `=`: the whole word is the thing that may be a secret.
+    if (eq < 0) return looksRandom(value) && !PLAIN_LABEL_NAME.test(value) ? REDACTED : redactText(value)
     const name = eq < 0 ? value : value.slice(0, eq)
     const rest = eq < 0 ? '' : value.slice(eq + 1)
     if (eq >= 0 && rest && (secretValue(name, rest) || looksRandom(rest) || redactText(rest) !== rest)) {

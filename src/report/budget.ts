@@ -42,28 +42,45 @@ export class BlockWriter {
   }
 }
 
+/** Items given by count and a render function, so items past the budget are never rendered at all. */
+export interface LazyItems {
+  readonly length: number
+  at(index: number): string
+}
+
 /**
  * As many `items` as fit in `budget` (joined by newlines), then `more(n)` for the n left out, which is
- * always given room. Returns '' when not even the first item plus the note fit.
+ * always given room. Returns '' when not even the first item plus the note fit. Work is linear in what is
+ * kept: items after the first that does not fit are not rendered (pass LazyItems) and not measured, and
+ * the note is measured only near the budget. `more(n)` must not get shorter as n grows (a count does not).
  */
 export function fitItems(
-  items: string[],
+  items: string[] | LazyItems,
   budget: number,
   measure: Measure,
   more: (left: number) => string
 ): { text: string; shown: number } {
+  const total = items.length
+  const at = Array.isArray(items) ? (i: number) => items[i] : (i: number) => items.at(i)
+  // The longest note any cut could need: the one for the most items left out.
+  const longestNote = total > 1 ? measure(more(total - 1)) + 1 : 0
   const kept: string[] = []
   let used = 0
-  for (let i = 0; i < items.length; i++) {
-    const cost = measure(items[i]) + (kept.length > 0 ? 1 : 0)
-    const last = i === items.length - 1
-    const note = last ? 0 : measure(more(items.length - i - 1)) + 1
-    if (used + cost + note > budget) break
-    kept.push(items[i])
+  for (let i = 0; i < total; i++) {
+    const item = at(i)
+    const cost = measure(item) + (kept.length > 0 ? 1 : 0)
+    const last = i === total - 1
+    if (used + cost + (last ? 0 : longestNote) > budget) {
+      const note = last ? 0 : measure(more(total - i - 1)) + 1
+      if (used + cost + note > budget) break
+    }
+    kept.push(item)
     used += cost
   }
-  if (kept.length === items.length) return { text: kept.join('\n'), shown: kept.length }
-  const note = more(items.length - kept.length)
-  const text = kept.length > 0 ? `${kept.join('\n')}\n${note}` : note
-  return measure(text) <= budget ? { text, shown: kept.length } : { text: '', shown: 0 }
+  if (kept.length === total) return { text: kept.join('\n'), shown: kept.length }
+  const note = more(total - kept.length)
+  // Sizes add up over the newline-joined parts, so the whole text is never measured again.
+  const size = used + (kept.length > 0 ? 1 : 0) + measure(note)
+  if (size > budget) return { text: '', shown: 0 }
+  return { text: kept.length > 0 ? `${kept.join('\n')}\n${note}` : note, shown: kept.length }
 }

@@ -29,18 +29,72 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u20
 // reads the same and never matches. (`@` is followed by one already, which breaks emails.)
 const ZW = '\u200b'
 function breakAutolinks(text: string): string {
-  return text
+  return breakDomains(text, ZW)
     .replace(/(www)(?=\.)/gi, `$1${ZW}`)
     .replace(/:(?=\/\/)/g, `:${ZW}`)
     .replace(/(mailto|xmpp)(?=:)/gi, `$1${ZW}`)
 }
 
+// Bare domains (`evil-example.com/x`) are linked by some renderers and read as links by people, so the dot
+// before a domain's top-level label is broken too. File names share that shape (`package.json`,
+// `Dockerfile.dev`), so only a known TLD counts: one that is rarely a file extension breaks whenever a
+// label with a letter comes before it; one that is also a common extension (`.dev`, `.app`, `.io`, `.sh`,
+// `.py`, `.in`…) breaks only when the word is shaped like a host: three or more labels, or a `/` or
+// `:port` right after it. `Dockerfile.dev` and `app.py` stay as they are.
+const HOST_TLDS = new Set(
+  (
+    'com net org edu gov mil int info biz xyz top site online store shop club live cloud tech news blog page ' +
+    'link click host website space fun icu vip win bid loan work email today world zone digital network ' +
+    'us uk de fr ru cn jp kr eu nl br au ca ch es it se nz za tk tv ws ly be at dk fi ie pt gr cz hu ro ua ' +
+    'ar mx cl tw hk sg my th vn id ir tr il ae sa ng ke'
+  ).split(' ')
+)
+const EXTENSION_TLDS = new Set(
+  'dev app io co me ai sh in py md rs pl so zip mov cc am ac ml ps sx to'.split(' ')
+)
+// Dot-separated labels ending in an alphabetic one; not part of a longer word of the same characters.
+const HOST_LIKE = /(?<![A-Za-z0-9.-])(?:[A-Za-z0-9-]+\.)+([A-Za-z]{2,24})(?![A-Za-z0-9-])/g
+
+/** Code-unit offsets of the dots that start a domain's top-level label in `text`. */
+function domainDots(text: string): Set<number> {
+  const dots = new Set<number>()
+  for (const m of text.matchAll(HOST_LIKE)) {
+    const word = m[0]
+    const tld = m[1].toLowerCase()
+    const dot = word.length - tld.length - 1
+    if (!/[A-Za-z]/.test(word.slice(0, dot))) continue
+    const after = text.slice((m.index ?? 0) + word.length, (m.index ?? 0) + word.length + 2)
+    const hostShaped = word.split('.').length >= 3 || after.startsWith('/') || /^:\d/.test(after)
+    if (HOST_TLDS.has(tld) || (EXTENSION_TLDS.has(tld) && hostShaped)) dots.add((m.index ?? 0) + dot)
+  }
+  return dots
+}
+
+/** `text` with `mark` put before each domain's top-level dot (`evil-example<mark>.com`). */
+function breakDomains(text: string, mark: string): string {
+  const dots = domainDots(text)
+  if (dots.size === 0) return text
+  let out = ''
+  let copied = 0
+  for (const at of [...dots].sort((a, b) => a - b)) {
+    out += text.slice(copied, at) + mark
+    copied = at
+  }
+  return out + text.slice(copied)
+}
+
 /** Cuts `text` to at most `max` code points (never inside a surrogate pair), ending with `…` when cut. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text
-  const points = Array.from(text)
-  if (points.length <= max) return text
-  return points.slice(0, Math.max(0, max - 1)).join('') + '…'
+  // Walks at most `max` code points, not the whole text: a value may be megabytes long.
+  let count = 0
+  let keep = 0
+  for (const point of text) {
+    if (count >= max) return text.slice(0, keep) + '…'
+    if (count < max - 1) keep += point.length
+    count++
+  }
+  return text
 }
 
 /** Newlines and tabs become one space; other control characters are removed. */
@@ -103,16 +157,19 @@ const CODE_SAFE = new Set(' =-,/+%;?{}^'.split(''))
  * Untrusted text shown as code, safe inside GFM table cells: an HTML `<code>` element. Content between inline
  * HTML tags is still parsed as Markdown, so a backtick span would not do (`|` splits cells, a backtick run
  * ends the span). Only what could change the rendering becomes a numeric entity: HTML and Markdown syntax,
- * `:` and `@` (autolinks), the `.` of `www.`, and `_` unless it sits inside a word (where it cannot emphasise).
+ * `:` and `@` (autolinks), the `.` of `www.` and the dot before a domain's TLD, and `_` unless it sits inside a word (where it cannot emphasise).
  * GitHub does not link mentions inside `code`.
  */
 export function codeSpan(text: string, options: { maxLength?: number } = {}): string {
   const clean = stripControl(truncate(String(text), options.maxLength ?? DEFAULT_MAX_LENGTH))
   const chars = Array.from(clean)
+  const dots = domainDots(clean)
   let out = ''
+  let offset = 0
   for (const [i, ch] of chars.entries()) {
     const code = ch.codePointAt(0) as number
-    out += code < 128 && codeNeedsEntity(chars, i) ? `&#${code};` : ch
+    out += code < 128 && (dots.has(offset) || codeNeedsEntity(chars, i)) ? `&#${code};` : ch
+    offset += ch.length
   }
   return `<code>${out}</code>`
 }
@@ -130,7 +187,8 @@ function codeNeedsEntity(chars: string[], i: number): boolean {
 
 /** A backtick fence longer than any backtick run in `content` (at least three). */
 export function fenceFor(content: string): string {
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map(run => run.length))
+  let longest = 0
+  for (const run of content.match(/`+/g) ?? []) longest = Math.max(longest, run.length)
   return '`'.repeat(Math.max(3, longest + 1))
 }
 

@@ -118,11 +118,32 @@ function notification(n: Notification): JsonNotification {
   return { level: n.level, kind: n.kind, message: n.message, file: n.file ?? null, line: n.line ?? null }
 }
 
-function finding(f: Finding, rules: Map<string, RuleMeta>): JsonFinding {
-  const meta = rules.get(f.ruleId)
+/** What every finding of one rule repeats, built once per rule. */
+type RuleFields = Pick<JsonFinding, 'rule_name' | 'fix' | 'help_uri'>
+
+function ruleFields(
+  ruleId: string,
+  rules: Map<string, RuleMeta>,
+  cache: Map<string, RuleFields>
+): RuleFields {
+  let fields = cache.get(ruleId)
+  if (!fields) {
+    const meta = rules.get(ruleId)
+    fields = {
+      rule_name: meta?.name ?? null,
+      fix: meta?.fix ?? null,
+      help_uri: meta ? ruleDocsUrl(meta.id) : null
+    }
+    cache.set(ruleId, fields)
+  }
+  return fields
+}
+
+function finding(f: Finding, rules: Map<string, RuleMeta>, cache: Map<string, RuleFields>): JsonFinding {
+  const meta = ruleFields(f.ruleId, rules, cache)
   return {
     rule_id: f.ruleId,
-    rule_name: meta?.name ?? null,
+    rule_name: meta.rule_name,
     principle: f.principle,
     level: f.level,
     evidence: f.evidence,
@@ -130,8 +151,8 @@ function finding(f: Finding, rules: Map<string, RuleMeta>): JsonFinding {
     file: f.file,
     line: f.line,
     end_line: f.endLine ?? null,
-    fix: meta?.fix ?? null,
-    help_uri: meta ? ruleDocsUrl(meta.id) : null,
+    fix: meta.fix,
+    help_uri: meta.help_uri,
     properties: f.properties ?? {},
     suppressed: Boolean(f.suppression),
     suppression: f.suppression
@@ -140,8 +161,9 @@ function finding(f: Finding, rules: Map<string, RuleMeta>): JsonFinding {
   }
 }
 
-function result(r: ScanResult, rules: Map<string, RuleMeta>): JsonResult {
-  const levels = countLevels(activeFindings(r))
+function result(r: ScanResult, rules: Map<string, RuleMeta>, cache: Map<string, RuleFields>): JsonResult {
+  const active = activeFindings(r)
+  const levels = countLevels(active)
   return {
     file: r.file,
     target: r.target
@@ -162,8 +184,8 @@ function result(r: ScanResult, rules: Map<string, RuleMeta>): JsonResult {
       verdict: row.verdict,
       reason: row.reason ?? null
     })),
-    findings: [...r.findings].sort(byLine).map(f => finding(f, rules)),
-    totals: { ...levels, suppressed: r.findings.length - activeFindings(r).length },
+    findings: [...r.findings].sort(byLine).map(f => finding(f, rules, cache)),
+    totals: { ...levels, suppressed: r.findings.length - active.length },
     measurement: r.measurement ?? null,
     not_measured_reason: r.notMeasuredReason ?? null,
     notifications: r.notifications.map(notification)
@@ -181,6 +203,7 @@ export function renderJson(
   const judged = outcome(report, failOn)
   const notes = allNotifications(report)
   const countOf = (level: Notification['level']): number => notes.filter(n => n.level === level).length
+  const cache = new Map<string, RuleFields>()
   return {
     schema_version: JSON_REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION, uri: REPO_URL },
@@ -197,7 +220,7 @@ export function renderJson(
       files: judged.files,
       notifications: { error: countOf('error'), warning: countOf('warning'), note: countOf('note') }
     },
-    results: report.results.map(r => result(r, byId)),
+    results: report.results.map(r => result(r, byId, cache)),
     notifications: report.notifications.map(notification)
   }
 }

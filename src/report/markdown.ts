@@ -2,11 +2,11 @@
 // five-principle table per Dockerfile, findings by principle, suppressed findings, notifications and the
 // probe report. Every untrusted value goes through ./escape; size limits are met by dropping whole items.
 
-import { LEVEL_RANK, type FailOn, type Finding, type Level } from '../findings'
+import type { FailOn, Finding, Level } from '../findings'
 import { PRINCIPLES, PRINCIPLE_NAMES } from '../principles'
 import type { RuleMeta } from '../rules/types'
 import type { Notification, PrincipleRow, ScanReport, ScanResult, Verdict } from '../scan/types'
-import { BlockWriter, fitItems, utf16Units, utf8Bytes, type Measure } from './budget'
+import { BlockWriter, fitItems, utf16Units, utf8Bytes, type LazyItems, type Measure } from './budget'
 import { codeBlock, codeSpan, encodePath, escapeHtml, escapeMarkdown, stripControl } from './escape'
 import {
   activeFindings,
@@ -63,6 +63,10 @@ interface Context {
   rules: Map<string, RuleMeta>
   linkBase?: string
   see: string
+  /** Per rule id and per file, what every finding of that rule or file repeats: built once, not per finding. */
+  ruleLinks: Map<string, string>
+  fixes: Map<string, string | null>
+  paths: Map<string, string>
 }
 
 /**
@@ -84,7 +88,10 @@ function context(rules: RuleMeta[], options: MarkdownOptions, see?: string): Con
   return {
     rules: ruleIndex(rules),
     linkBase,
-    see: target ? `see [the full report](${target})` : 'see the SARIF file'
+    see: target ? `see [the full report](${target})` : 'see the SARIF file',
+    ruleLinks: new Map(),
+    fixes: new Map(),
+    paths: new Map()
   }
 }
 
@@ -97,7 +104,12 @@ export function verdictLine(report: ScanReport, failOn: FailOn, heading?: string
 
 function fileLink(file: string, ctx: Context, line?: number): string | undefined {
   if (!ctx.linkBase) return undefined
-  return `${ctx.linkBase}${encodePath(file)}${line ? `#L${line}` : ''}`
+  let path = ctx.paths.get(file)
+  if (path === undefined) {
+    path = encodePath(file)
+    ctx.paths.set(file, path)
+  }
+  return `${ctx.linkBase}${path}${line ? `#L${line}` : ''}`
 }
 
 function cell(text: string | undefined): string {
@@ -105,9 +117,25 @@ function cell(text: string | undefined): string {
 }
 
 function ruleLink(ruleId: string, ctx: Context): string {
-  return ctx.rules.has(ruleId)
-    ? `[${escapeMarkdown(ruleId)}](${ruleDocsUrl(ruleId)})`
-    : escapeMarkdown(ruleId)
+  let link = ctx.ruleLinks.get(ruleId)
+  if (link === undefined) {
+    link = ctx.rules.has(ruleId)
+      ? `[${escapeMarkdown(ruleId)}](${ruleDocsUrl(ruleId)})`
+      : escapeMarkdown(ruleId)
+    ctx.ruleLinks.set(ruleId, link)
+  }
+  return link
+}
+
+/** The rule's fix line; the fix is the rule's own static Markdown (like SARIF help.markdown), not input. */
+function fixLine(ruleId: string, ctx: Context): string | null {
+  let line = ctx.fixes.get(ruleId)
+  if (line === undefined) {
+    const fix = ctx.rules.get(ruleId)?.fix
+    line = fix ? `  - Fix: ${stripControl(fix)}` : null
+    ctx.fixes.set(ruleId, line)
+  }
+  return line
 }
 
 function verdictCell(row: PrincipleRow, ctx: Context): string {
@@ -180,9 +208,9 @@ function findingItem(finding: Finding, ctx: Context, withFile = false): string {
   const lines = [
     `- ${LEVEL_ICON[finding.level]} **${finding.level}** ${ruleLink(finding.ruleId, ctx)} at ${where(finding, ctx, withFile)}: ${escapeMarkdown(finding.message)}`
   ]
-  // The fix is the rule's own static Markdown (like SARIF help.markdown), not input: its code spans stay.
-  const fix = ctx.rules.get(finding.ruleId)?.fix
-  if (fix) lines.push(`  - Fix: ${stripControl(fix)}`)
+  // The fix keeps its code spans: it is the rule's Markdown, not input.
+  const fix = fixLine(finding.ruleId, ctx)
+  if (fix) lines.push(fix)
   if (finding.suppression) {
     const s = finding.suppression
     lines.push(
@@ -200,31 +228,46 @@ function notificationItem(n: Notification): string {
   return `- ${icon} **${n.level}** (${escapeMarkdown(n.kind)})${place}: ${escapeMarkdown(n.message)}`
 }
 
-function bySeverityThenLine(a: Finding, b: Finding): number {
-  return LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || byLine(a, b)
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+const BY_RANK: Level[] = ['error', 'warning', 'note']
+
+/**
+ * Findings grouped by principle, most severe first, then by line: one sort by line (cheap on findings that
+ * come in line order) and a stable split by principle and level, instead of a sort per group.
+ */
+function byPrinciple(active: Finding[]): Finding[][] {
+  const buckets = new Map(PRINCIPLES.map(p => [p, new Map(BY_RANK.map(l => [l, [] as Finding[]]))]))
+  for (const f of [...active].sort(byLine)) buckets.get(f.principle)?.get(f.level)?.push(f)
+  return PRINCIPLES.map(p => BY_RANK.flatMap(l => buckets.get(p)?.get(l) ?? []))
+}
+
+/** List items rendered on demand, so a size limit stops the rendering, not only the output. */
+function lazy<T>(values: T[], render: (value: T, index: number) => string): LazyItems {
+  return { length: values.length, at: i => render(values[i], i) }
 }
 
 /** Findings grouped by principle, as many as fit. */
 function findingsBlock(result: ScanResult, ctx: Context, budget: number, measure: Measure): string {
   const active = activeFindings(result)
   if (active.length === 0) return ''
-  // Each entry is a list item; the first of a principle carries the group's heading.
-  const entries: string[] = []
-  for (const principle of PRINCIPLES) {
-    // Most severe first, so a cut for size drops notes before errors.
-    const group = active.filter(f => f.principle === principle).sort(bySeverityThenLine)
-    group.forEach((f, i) => {
-      const item = findingItem(f, ctx, f.file !== result.file)
-      entries.push(i === 0 ? `**${PRINCIPLE_NAMES[principle]}** (${group.length})\n\n${item}` : item)
-    })
+  // Each entry is a list item; the first of a principle carries the group's heading, and is separated from
+  // the previous group by a blank line.
+  const order: Finding[] = []
+  const heading = new Map<number, string>()
+  for (const [i, group] of byPrinciple(active).entries()) {
+    if (group.length === 0) continue
+    heading.set(order.length, `**${PRINCIPLE_NAMES[PRINCIPLES[i]]}** (${group.length})\n\n`)
+    for (const f of group) order.push(f)
   }
-  // Entries that open a group are separated from the previous group by a blank line.
-  const joined = entries.map((e, i) => (i > 0 && e.startsWith('**') ? `\n${e}` : e))
-  return fitItems(joined, budget, measure, n => `\n… ${plural(n, 'more finding')}, ${ctx.see}.`).text
+  const items = lazy(order, (f, i) => {
+    const head = heading.get(i)
+    const item = findingItem(f, ctx, f.file !== result.file)
+    return head === undefined ? item : `${i > 0 ? '\n' : ''}${head}${item}`
+  })
+  return fitItems(items, budget, measure, n => `\n… ${plural(n, 'more finding')}, ${ctx.see}.`).text
 }
 
 function suppressedBlock(result: ScanResult, ctx: Context, budget: number, measure: Measure): string {
@@ -234,7 +277,7 @@ function suppressedBlock(result: ScanResult, ctx: Context, budget: number, measu
   const close = '\n\n</details>'
   const inner = budget - measure(open) - measure(close)
   const list = fitItems(
-    suppressed.map(f => findingItem(f, ctx, f.file !== result.file)),
+    lazy(suppressed, f => findingItem(f, ctx, f.file !== result.file)),
     inner,
     measure,
     n => `\n… ${plural(n, 'more suppressed finding')}, ${ctx.see}.`
@@ -253,7 +296,7 @@ function notificationsBlock(
   if (notifications.length === 0) return ''
   const head = '**Notifications**\n\n'
   const list = fitItems(
-    notifications.map(n => notificationItem(n)),
+    lazy(notifications, n => notificationItem(n)),
     budget - measure(head),
     measure,
     n => `\n… ${plural(n, 'more notification')}, ${ctx.see}.`
@@ -310,6 +353,9 @@ export function renderMarkdown(report: ScanReport, rules: RuleMeta[], options: M
   const doc = new BlockWriter(options.maxBytes ?? Number.POSITIVE_INFINITY, measure)
   doc.tryAdd(verdictLine(report, failOn, options.heading))
   const tables = report.results.map(r => essentials(r, ctx))
+  // laterTables[i]: room the tables after file i need (suffix sums, not a sum per file).
+  const laterTables = new Array<number>(tables.length + 1).fill(0)
+  for (let i = tables.length - 1; i > 0; i--) laterTables[i - 1] = laterTables[i] + measure(tables[i]) + 2
   const moreFiles = (n: number): string => `… ${plural(n, 'more Dockerfile')}, ${ctx.see}.`
   const notes = notificationsBlock(report.notifications, ctx, Math.floor(doc.remaining / 4), measure)
   doc.tryAdd(notes)
@@ -317,7 +363,7 @@ export function renderMarkdown(report: ScanReport, rules: RuleMeta[], options: M
   let shown = 0
   for (const [i, result] of report.results.entries()) {
     // Room still needed for the tables of the files after this one, so details never crowd them out.
-    const later = tables.slice(i + 1).reduce((n, t) => n + measure(t) + 2, 0)
+    const later = laterTables[i]
     const reserve = measure(moreFiles(report.results.length - i)) + 2
     if (!doc.tryAdd(tables[i], reserve)) break
     shown++
@@ -327,6 +373,29 @@ export function renderMarkdown(report: ScanReport, rules: RuleMeta[], options: M
   }
   if (shown < report.results.length) doc.tryAdd(moreFiles(report.results.length - shown))
   return doc.toString() + '\n'
+}
+
+/**
+ * The first `k` of `values` in `compare` order, as a stable sort then slice would give them, in time linear in
+ * the values for a small k: a comment shows ten findings out of possibly a hundred thousand.
+ */
+export function mostSevere<T>(values: Iterable<T>, k: number, compare: (a: T, b: T) => number): T[] {
+  if (k > 64) return [...values].sort(compare).slice(0, Math.max(0, k))
+  const top: T[] = []
+  for (const value of values) {
+    if (top.length >= k && (k <= 0 || compare(value, top[k - 1]) >= 0)) continue
+    // After the last equal one, as a stable sort keeps input order among equals.
+    let lo = 0
+    let hi = top.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (compare(value, top[mid]) < 0) hi = mid
+      else lo = mid + 1
+    }
+    top.splice(lo, 0, value)
+    if (top.length > k) top.pop()
+  }
+  return top
 }
 
 function markerLine(marker: string): string {
@@ -352,11 +421,17 @@ export function renderCommentBody(report: ScanReport, rules: RuleMeta[], options
   doc.tryAdd(verdictLine(report, failOn, options.heading))
   doc.tryAdd(notificationsBlock(report.notifications, ctx, Math.floor(doc.remaining / 8), measure))
 
-  const findings = report.results
-    .flatMap(activeFindings)
-    .sort((a, b) => bySeverity(a, b, ctx.rules))
-    .slice(0, options.maxFindings ?? 10)
-  const total = report.results.reduce((n, r) => n + activeFindings(r).length, 0)
+  let total = 0
+  function* active(): Generator<Finding> {
+    for (const r of report.results) {
+      for (const f of r.findings) {
+        if (f.suppression) continue
+        total++
+        yield f
+      }
+    }
+  }
+  const findings = mostSevere(active(), options.maxFindings ?? 10, (a, b) => bySeverity(a, b, ctx.rules))
   const findingsTitle = `**Top findings** (most severe first)`
   const firstFinding =
     findings.length > 0 ? measure(findingsTitle) + measure(findingItem(findings[0], ctx, true)) + 4 : 0

@@ -86,19 +86,33 @@ export function ruleDescriptor(rule: RuleMeta): sarif.ReportingDescriptor {
 
 /**
  * A repo-relative URI with forward slashes, or undefined when the file lies outside the repository (GitHub
- * could not show it, and `..` or a scheme would be rejected or resolved elsewhere).
+ * could not show it, and `..` would be rejected or resolved elsewhere). Each segment is percent-encoded, so
+ * `decodeURIComponent` gives the path back and no segment can act as a scheme, query or fragment.
  */
 export function repoRelativeUri(file: string, repoRoot: string): string | undefined {
   let p = file.replace(/\\/g, '/')
   if (p.startsWith('file://')) p = decodeURIComponent(p.slice('file://'.length))
-  if (path.posix.isAbsolute(p) || /^[A-Za-z]:\//.test(p)) {
+  // `C:/x` is a drive only on Windows; elsewhere it is a folder named `C:` inside the repository.
+  if (path.posix.isAbsolute(p) || (process.platform === 'win32' && /^[A-Za-z]:\//.test(p))) {
     p = path.posix.relative(path.resolve(repoRoot).replace(/\\/g, '/'), p)
   }
   p = path.posix.normalize(p).replace(/^(\.\/)+/, '')
   if (p === '' || p === '.' || p === '..' || p.startsWith('../') || path.posix.isAbsolute(p)) return undefined
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(p)) return undefined
-  // A valid URI reference: encode what URIs forbid, plus `#`/`?` which would start a fragment or query.
-  return encodeURI(p).replace(/[#?]/g, c => encodeURIComponent(c))
+  return p.split('/').map(encodeSegment).join('/')
+}
+
+// RFC 3986 `pchar` minus `:`: unreserved, sub-delims and `@` stay as they are; everything else is
+// percent-encoded as UTF-8. `:` is encoded in every segment because in a relative reference a first segment
+// holding one (`c::error::x/`, `http:y/`) would be read as a scheme and make the URI absolute.
+const KEPT_IN_SEGMENT = /%(24|26|2B|2C|3B|3D|40)/g
+// A lone surrogate cannot be encoded as UTF-8 (encodeURIComponent throws); it is shown as U+FFFD.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+
+function encodeSegment(segment: string): string {
+  return encodeURIComponent(segment.replace(LONE_SURROGATE, '\uFFFD')).replace(
+    KEPT_IN_SEGMENT,
+    (_, hex: string) => String.fromCharCode(parseInt(hex, 16))
+  )
 }
 
 /**

@@ -81,7 +81,7 @@ function principleTable(result: ScanResult, paint: Paint): string[] {
     }
   })
   const header = ['Principle', 'Dockerfile', 'Deployment flags', 'Measured']
-  const widths = header.map((h, i) => Math.max(width(h), ...rows.map(r => width(r.cells[i]))))
+  const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, width(r.cells[i])), width(h)))
   const line = (cells: string[]): string => cells.map((c, i) => pad(c, widths[i])).join('  ')
   return [
     `  ${paint('dim', `${line(header)}  Verdict`)}`,
@@ -119,27 +119,38 @@ export function sectionTitle(result: ScanResult): string {
     : result.file
 }
 
+/** The fix and docs lines of one rule, escaped once per rule rather than once per finding. */
+type RuleLines = Map<string, [fix: string, docs: string] | null>
+
 function findingLines(
+  out: string[],
   finding: Finding,
   result: ScanResult,
   rules: Map<string, RuleMeta>,
+  cache: RuleLines,
   paint: Paint,
   lineWidth: number
-): string[] {
+): void {
   const level = paint(LEVEL_STYLE[finding.level], pad(finding.level, 7))
   const rule = pad(terminalSafe(finding.ruleId, { maxLength: 12 }), 5)
-  const indent = ' '.repeat(
-    4 + Math.max(lineWidth, width(placeOf(finding, result))) + 2 + 7 + 2 + width(rule) + 2
+  const place = placeOf(finding, result)
+  out.push(
+    `    ${place.padStart(lineWidth)}  ${level}  ${paint('bold', rule)}  ${terminalSafe(finding.message)}`
   )
-  const lines = [
-    `    ${placeOf(finding, result).padStart(lineWidth)}  ${level}  ${paint('bold', rule)}  ${terminalSafe(finding.message)}`
-  ]
-  const meta = rules.get(finding.ruleId)
-  if (meta) {
-    lines.push(`${indent}${paint('dim', 'fix:')} ${terminalSafe(meta.fix)}`)
-    lines.push(`${indent}${paint('dim', ruleDocsUrl(meta.id))}`)
+  // lineWidth is the widest place in the section, so the indent is one per rule.
+  let extra = cache.get(finding.ruleId)
+  if (extra === undefined) {
+    const meta = rules.get(finding.ruleId)
+    const indent = ' '.repeat(4 + lineWidth + 2 + 7 + 2 + width(rule) + 2)
+    extra = meta
+      ? [
+          `${indent}${paint('dim', 'fix:')} ${terminalSafe(meta.fix)}`,
+          `${indent}${paint('dim', ruleDocsUrl(meta.id))}`
+        ]
+      : null
+    cache.set(finding.ruleId, extra)
   }
-  return lines
+  if (extra) out.push(extra[0], extra[1])
 }
 
 function notificationLine(n: Notification, paint: Paint): string {
@@ -150,18 +161,18 @@ function notificationLine(n: Notification, paint: Paint): string {
   return `    ${paint(style, n.level)}  ${terminalSafe(n.kind, { maxLength: 40 })}${place}: ${terminalSafe(n.message)}`
 }
 
-function fileSection(result: ScanResult, rules: Map<string, RuleMeta>, paint: Paint): string[] {
-  const lines = [
-    paint('bold', terminalSafe(sectionTitle(result), { maxLength: 300 })),
-    ...principleTable(result, paint),
-    profileLine(result)
-  ]
+/** Appends one file's section to `lines`: loops, never a spread, as one file may have 100,000 findings. */
+function fileSection(lines: string[], result: ScanResult, rules: Map<string, RuleMeta>, paint: Paint): void {
+  lines.push(paint('bold', terminalSafe(sectionTitle(result), { maxLength: 300 })))
+  for (const row of principleTable(result, paint)) lines.push(row)
+  lines.push(profileLine(result))
   const active = activeFindings(result).sort(byLine)
   const suppressed = result.findings.filter(f => f.suppression).sort(byLine)
   if (active.length > 0) {
-    const lineWidth = Math.max(...active.map(f => width(placeOf(f, result))))
+    const lineWidth = active.reduce((w, f) => Math.max(w, width(placeOf(f, result))), 1)
     lines.push('', `  Findings (${active.length})`)
-    for (const f of active) lines.push(...findingLines(f, result, rules, paint, lineWidth))
+    const cache: RuleLines = new Map()
+    for (const f of active) findingLines(lines, f, result, rules, cache, paint, lineWidth)
   } else {
     lines.push('', `  ${paint('green', 'No findings.')}`)
   }
@@ -183,7 +194,6 @@ function fileSection(result: ScanResult, rules: Map<string, RuleMeta>, paint: Pa
     lines.push('', '  Notifications')
     for (const n of result.notifications) lines.push(notificationLine(n, paint))
   }
-  return lines
 }
 
 /** The whole report for a terminal, ending with a newline. */
@@ -196,7 +206,10 @@ export function renderText(report: ScanReport, rules: RuleMeta[], options: TextO
     for (const n of report.notifications) out.push(notificationLine(n, paint))
     out.push('')
   }
-  for (const result of report.results) out.push(...fileSection(result, byId, paint), '')
+  for (const result of report.results) {
+    fileSection(out, result, byId, paint)
+    out.push('')
+  }
   const result = outcome(report, options.failOn)
   const counts = `${levelSummary(result.byLevel)}${result.suppressed > 0 ? `, ${result.suppressed} suppressed` : ''}`
   const mark = result.verdict === 'pass' ? paint('green', '✔') : paint('red', '✘')

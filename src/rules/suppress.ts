@@ -4,6 +4,7 @@
 //   # least-privilege ignore-file=LP101 reason       the whole file (for absence findings)
 //   # hadolint ignore=DL3002,DL3004                  the next instruction, for rules with those equivalents
 //   # hadolint global ignore=DL3002                  the whole file, likewise
+import { clip } from '../dockerfile/limits'
 import type { DockerfileModel, Pragma } from '../dockerfile/types'
 import type { Finding, Suppression } from '../findings'
 import type { RuleMeta } from './types'
@@ -12,10 +13,18 @@ export function applySuppressions(findings: Finding[], model: DockerfileModel, r
   if (model.pragmas.length === 0) return findings
   const equivalents = new Map(rules.map(rule => [rule.id, rule.hadolintEquivalents ?? []]))
   const index = indexPragmas(model.pragmas)
+  // One Suppression per pragma, not per finding: a file-wide pragma may cover 100,000 findings.
+  const built = new Map<Pragma, Suppression>()
   return findings.map(finding => {
     if (finding.suppression || finding.file !== model.file) return finding
     const pragma = firstApplying(index, finding, equivalents)
-    return pragma ? { ...finding, suppression: toSuppression(pragma) } : finding
+    if (!pragma) return finding
+    let suppression = built.get(pragma)
+    if (!suppression) {
+      suppression = toSuppression(pragma)
+      built.set(pragma, suppression)
+    }
+    return { ...finding, suppression: { ...suppression } }
   })
 }
 
@@ -98,7 +107,9 @@ function toSuppression(pragma: Pragma): Suppression {
     pragma.source === 'hadolint'
       ? `# hadolint ${pragma.scope === 'file' ? 'global ' : ''}ignore=${pragma.rules.join(',')}`
       : `# least-privilege ${pragma.scope === 'file' ? 'ignore-file' : 'ignore'}=${pragma.rules.join(',')}`
-  const justification =
+  // Clipped: every finding the pragma covers carries it, so a long reason would multiply the reports.
+  const justification = clip(
     pragma.reason !== '' ? pragma.reason : `suppressed by \`${written}\` on line ${pragma.line}`
+  )
   return { kind, justification, line: pragma.line }
 }

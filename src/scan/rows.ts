@@ -1,9 +1,11 @@
 // The five-principle table: for each principle, what the Dockerfile, the deployment flags and the
 // measurement say, and the verdict. Reporters only render these rows; they never decide verdicts.
+import { clip, MAX_REPORTED_VALUE_LENGTH } from '../dockerfile/limits'
 import type { DockerfileModel } from '../dockerfile/types'
 import type { Measurement } from '../docker/types'
 import type { Finding } from '../findings'
 import { PRINCIPLES, type Principle } from '../principles'
+import { redactValue } from '../profile/redact'
 import type { RuntimeProfile } from '../profile/types'
 import type { PrincipleRow, Verdict } from './types'
 
@@ -16,6 +18,14 @@ export interface RowInputs {
 }
 
 const NONE = '—'
+
+/** Longest value from the input shown in a cell (a USER word may be 64 KiB after expansion). */
+export const MAX_CELL_VALUE = 200
+
+/** Findings listed by line in a Dockerfile cell; the rest are counted. */
+export const MAX_CELL_FINDINGS = 10
+
+const shown = (value: string): string => clip(value, MAX_CELL_VALUE)
 
 export function principleRows(inputs: RowInputs): PrincipleRow[] {
   return PRINCIPLES.map(principle => {
@@ -43,7 +53,10 @@ function decide(
 ): { verdict: Verdict; reason?: string } {
   const worst = active.find(f => f.level === 'error') ?? active.find(f => f.level === 'warning')
   if (worst)
-    return { verdict: worst.level === 'error' ? 'fail' : 'warn', reason: `${worst.ruleId}: ${worst.message}` }
+    return {
+      verdict: worst.level === 'error' ? 'fail' : 'warn',
+      reason: clip(`${worst.ruleId}: ${worst.message}`, MAX_REPORTED_VALUE_LENGTH)
+    }
   // Without a measurement a clean static result proves nothing about the running container.
   if (!measured) return { verdict: 'not-measured', reason: notMeasuredReason ?? 'not measured' }
   return { verdict: 'pass' }
@@ -55,35 +68,42 @@ function dockerfileCell(principle: Principle, { model, findings }: RowInputs): s
   if (principle === 'least-privilege') {
     const user = model.finalStage.user
     const where = user.line ? ` (line ${user.line})` : ''
-    if (user.kind === 'unknown') return `USER unresolved${user.raw ? `: ${user.raw}` : ''}${where}`
+    if (user.kind === 'unknown') return `USER unresolved${user.raw ? `: ${shown(user.raw)}` : ''}${where}`
     if (user.source === 'user-instruction' || user.source === 'inherited-stage') {
-      return `USER ${user.value ?? user.raw ?? ''}${where}${user.kind === 'root' ? ' = root' : ''}`
+      return `USER ${shown(user.value ?? user.raw ?? '')}${where}${user.kind === 'root' ? ' = root' : ''}`
     }
-    if (user.kind === 'non-root') return `non-root base image (${user.value ?? 'known'})`
+    if (user.kind === 'non-root') return `non-root base image (${shown(user.value ?? 'known')})`
     return 'no USER: root by default'
   }
   if (own.length === 0)
     return principle === 'no-escalation' ? 'no setuid, sudo or world-writable modes' : NONE
-  return own.map(f => `${f.ruleId} line ${f.line}`).join(', ')
+  const listed = own.slice(0, MAX_CELL_FINDINGS).map(f => `${shown(f.ruleId)} line ${f.line}`)
+  if (own.length > MAX_CELL_FINDINGS) listed.push(`and ${own.length - MAX_CELL_FINDINGS} more`)
+  return listed.join(', ')
 }
 
 function deploymentCell(principle: Principle, profile: RuntimeProfile): string {
   const defaults = profile.declared ? '' : ' (Docker defaults)'
   switch (principle) {
     case 'least-privilege':
-      return profile.user ? `--user ${profile.user}` : `image user${defaults}`
+      // Redacted before clipping, so a cut can never leave a token shorter than its pattern.
+      return profile.user ? `--user ${shown(redactValue(profile.user))}` : `image user${defaults}`
     case 'runtime-hardening': {
       if (profile.privileged) return '--privileged'
       const parts: string[] = []
       if (profile.capDrop.length) parts.push(`--cap-drop ${profile.capDrop.join(',')}`)
       if (profile.capAdd.length) parts.push(`--cap-add ${profile.capAdd.join(',')}`)
       if (profile.devices.length) parts.push(`--device ×${profile.devices.length}`)
-      return parts.length ? parts.join('; ') : `default capabilities${defaults}`
+      return parts.length ? shown(parts.join('; ')) : `default capabilities${defaults}`
     }
     case 'kernel-isolation': {
-      const seccomp = profile.privileged ? 'off (--privileged)' : (profile.securityOpt.seccomp ?? 'default')
-      const lsm = profile.securityOpt.apparmor ?? (profile.securityOpt.labels.join(',') || 'default')
-      return `seccomp ${seccomp}; LSM ${lsm}${defaults}`
+      const seccomp = profile.privileged
+        ? 'off (--privileged)'
+        : redactValue(profile.securityOpt.seccomp ?? 'default')
+      const lsm = redactValue(
+        profile.securityOpt.apparmor ?? (profile.securityOpt.labels.join(',') || 'default')
+      )
+      return shown(`seccomp ${seccomp}; LSM ${lsm}${defaults}`)
     }
     case 'no-escalation':
       return profile.securityOpt.noNewPrivileges

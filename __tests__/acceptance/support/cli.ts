@@ -162,8 +162,12 @@ export function notificationTexts(log: sarif.Log): string[] {
   )
 }
 
-/** Problems with the SARIF GitHub would get: empty when it is valid, within GitHub's limits and sane in size. */
-export function sarifProblems(run: CliRun, maxBytes = 20 * 1024 * 1024): string[] {
+/**
+ * Problems with the SARIF GitHub would get: empty when it is valid, within GitHub's limits (10 MB gzipped,
+ * 25,000 results) and sane in size. The raw cap only catches an explosion (a small file making a huge log):
+ * 25,000 real results with their fingerprints and properties take about 25 MB.
+ */
+export function sarifProblems(run: CliRun, maxBytes = 48 * 1024 * 1024): string[] {
   if (!run.sarifBytes) return [`no SARIF at ${run.sarifPath}`]
   if (run.sarifBytes > maxBytes) return [`SARIF is ${run.sarifBytes} bytes (> ${maxBytes})`]
   if (!run.sarif) return [`SARIF does not parse: ${run.sarifParseError}`]

@@ -1,5 +1,6 @@
 // Deployment flags that decide who the process runs as.
 import { kubeletRefusal } from '../../deployment/kubernetes/refusal'
+import { redactValue } from '../../profile/redact'
 import type { Rule, RuleContext } from '../types'
 
 /** `root`, `0`, `00`, `0:0`, `root:docker`: the user part names uid 0. */
@@ -28,16 +29,18 @@ export const runtimeUserRoot: Rule = {
     const imageUser = model.finalStage.user
     const overrides = imageUser.kind === 'non-root'
     const name = imageUser.value ?? imageUser.raw
+    // The profile keeps the real value for the probe; a token in it (`root:<token>`) is never shown.
+    const user = redactValue(profile.user)
     const message = overrides
-      ? `--user ${profile.user} runs the container as root, overriding the image's non-root user${name ? ` ${name}` : ''}.`
-      : `--user ${profile.user} runs the container as root.`
+      ? `--user ${user} runs the container as root, overriding the image's non-root user${name ? ` ${name}` : ''}.`
+      : `--user ${user} runs the container as root.`
     return [
       {
         message,
         field: 'user',
         ...(overrides && imageUser.line ? { line: imageUser.line } : {}),
         properties: {
-          flag: `--user ${profile.user}`,
+          flag: `--user ${user}`,
           imageUser: imageUser.value ?? null,
           imageUserKind: imageUser.kind
         }

@@ -50,10 +50,11 @@ export const finalStageRunsAsRoot: Rule = {
     if (!last) {
       const lineage = finalLineage(model)
       const origin = lineage[lineage.length - 1]
+      // A chain may be 600,000 stages long: the message names the nearest few.
+      const ancestors = lineage.slice(1, 11).map(stage => clip(stageLabel(stage), 100))
+      const more = lineage.length > 11 ? ` and ${lineage.length - 11} more` : ''
       const chain =
-        lineage.length > 1
-          ? ` (nor do the stages it builds on: ${lineage.slice(1).map(stageLabel).join(', ')})`
-          : ''
+        lineage.length > 1 ? ` (nor do the stages it builds on: ${ancestors.join(', ')}${more})` : ''
       if (final.user.source === 'scratch-default' || origin.baseImage.toLowerCase() === 'scratch') {
         return [
           {

@@ -2,7 +2,7 @@
 // (setuid/setgid files, sudo, world-writable files another user can swap out).
 import { factsOf, reachesFinalImage, stageLabel } from '../../dockerfile/lineage'
 import { MAX_LISTED_PATHS, clip } from '../../dockerfile/limits'
-import type { DockerfileModel, Stage } from '../../dockerfile/types'
+import type { CopyFact, DockerfileModel, Stage } from '../../dockerfile/types'
 import type { Rule, RuleHit } from '../types'
 import { commandsOf, imageCopies, imageModeChanges, imageRuns, quote } from './commands'
 import { analyzeMode, modeOfCommand, type ModeBits } from './modes'
@@ -44,39 +44,164 @@ function stageTargets(stage: Stage): SetuidTarget[] {
   return targets
 }
 
-/**
- * The setuid/setgid paths of a stage and its ancestors, indexed by normalised path so that each COPY
- * --from looks up its sources instead of comparing them with every target (built once per source stage).
- */
-interface TargetIndex {
-  targets: SetuidTarget[]
-  /** Normalised paths, sorted, each with the positions in `targets` that have it. */
-  sorted: string[]
-  positions: Map<string, number[]>
+/** A setuid target with its order in the old per-stage listing: nearest stage first, then file order. */
+interface Entry extends SetuidTarget {
+  rank: number
 }
 
-const indexes = new WeakMap<Stage, TargetIndex>()
+/**
+ * Active setuid targets while walking the stage tree: for each distinct normalised path (sorted once), the
+ * targets of the stages on the current root path, and a Fenwick tree of how many each path has, so a prefix
+ * query jumps from one active path to the next instead of scanning inactive ones.
+ */
+class ActiveTargets {
+  readonly keys: string[]
+  private readonly at = new Map<string, number>()
+  private readonly stacks: Entry[][]
+  private readonly tree: Int32Array
 
-function targetIndex(model: DockerfileModel, stage: Stage): TargetIndex {
-  let index = indexes.get(stage)
-  if (index) return index
-  const targets: SetuidTarget[] = []
-  const seen = new Set<number>()
-  for (let current: Stage | undefined = stage; current && !seen.has(current.index);) {
-    seen.add(current.index)
-    for (const target of stageTargets(current)) targets.push(target)
-    current = current.baseStageIndex === undefined ? undefined : model.stages[current.baseStageIndex]
+  constructor(keys: Iterable<string>) {
+    this.keys = [...new Set(keys)].sort()
+    this.keys.forEach((key, i) => this.at.set(key, i))
+    this.stacks = this.keys.map(() => [])
+    this.tree = new Int32Array(this.keys.length + 1)
   }
-  const positions = new Map<string, number[]>()
-  targets.forEach((target, at) => {
-    const key = normalisePath(target.path)
-    const list = positions.get(key)
-    if (list) list.push(at)
-    else positions.set(key, [at])
-  })
-  index = { targets, sorted: [...positions.keys()].sort(), positions }
-  indexes.set(stage, index)
-  return index
+
+  push(key: string, entry: Entry): void {
+    const i = this.at.get(key)!
+    this.stacks[i].push(entry)
+    this.add(i, 1)
+  }
+
+  pop(key: string): void {
+    const i = this.at.get(key)!
+    this.stacks[i].pop()
+    this.add(i, -1)
+  }
+
+  /** Active targets of one path. */
+  of(i: number): Entry[] {
+    return this.stacks[i]
+  }
+
+  indexOf(key: string): number | undefined {
+    return this.at.get(key)
+  }
+
+  /** First position >= `from` whose path has an active target, or keys.length. */
+  nextActive(from: number): number {
+    // Count of active targets before `from`, then the smallest position whose prefix count exceeds it.
+    let before = 0
+    for (let i = from; i > 0; i -= i & -i) before += this.tree[i]
+    let pos = 0
+    let remaining = before + 1
+    for (let step = 1 << Math.floor(Math.log2(this.tree.length || 1)); step > 0; step >>= 1) {
+      const next = pos + step
+      if (next < this.tree.length && this.tree[next] < remaining) {
+        pos = next
+        remaining -= this.tree[next]
+      }
+    }
+    return pos
+  }
+
+  private add(i: number, delta: number): void {
+    for (let j = i + 1; j < this.tree.length; j += j & -j) this.tree[j] += delta
+  }
+}
+
+/**
+ * For each COPY --from of the final image, the setuid/setgid targets its sources may carry from the source
+ * stage and its ancestors: a source carries a target when one contains the other (`/` and `.` carry
+ * everything; a glob source carries what starts with its fixed part). At most MAX_LISTED_PATHS + 1 per copy,
+ * enough to tell that there are more. One depth-first walk over the stages involved, adding a stage's
+ * targets on the way down and removing them on the way up, so the work is linear in stages and targets (times
+ * a logarithm), not stages times ancestors.
+ */
+function carriedByCopies(model: DockerfileModel, copies: CopyFact[]): Map<CopyFact, SetuidTarget[]> {
+  const result = new Map<CopyFact, SetuidTarget[]>()
+  const parentOf = (stage: Stage): Stage | undefined =>
+    stage.baseStageIndex !== undefined && stage.baseStageIndex < stage.index
+      ? model.stages[stage.baseStageIndex]
+      : undefined
+  const bySource = new Map<number, CopyFact[]>()
+  for (const copy of copies) {
+    const list = bySource.get(copy.fromStageIndex!)
+    if (list) list.push(copy)
+    else bySource.set(copy.fromStageIndex!, [copy])
+  }
+  // The stages involved: every queried source and its ancestors, each marked once.
+  const involved = new Set<number>()
+  const children = new Map<number, Stage[]>()
+  const roots: Stage[] = []
+  for (const index of bySource.keys()) {
+    for (let stage: Stage | undefined = model.stages[index]; stage && !involved.has(stage.index);) {
+      involved.add(stage.index)
+      const parent = parentOf(stage)
+      if (!parent) roots.push(stage)
+      else {
+        const list = children.get(parent.index)
+        if (list) list.push(stage)
+        else children.set(parent.index, [stage])
+      }
+      stage = parent
+    }
+  }
+  const keys: string[] = []
+  for (const index of involved)
+    for (const target of stageTargets(model.stages[index])) keys.push(normalisePath(target.path))
+  if (keys.length === 0) return result
+  const active = new ActiveTargets(keys)
+  const limit = MAX_LISTED_PATHS + 1
+  const answer = (sources: string[]): SetuidTarget[] => {
+    const found = new Set<Entry>()
+    const takeAt = (i: number): void => {
+      const stack = active.of(i)
+      for (let k = stack.length - 1; k >= 0 && found.size < limit; k--) found.add(stack[k])
+    }
+    const takePrefix = (prefix: string): void => {
+      for (let i = active.nextActive(lowerBound(active.keys, prefix)); i < active.keys.length;) {
+        if (found.size >= limit || !active.keys[i].startsWith(prefix)) return
+        takeAt(i)
+        i = active.nextActive(i + 1)
+      }
+    }
+    for (const source of sources) {
+      if (found.size >= limit) break
+      const s = normalisePath(source)
+      if (s === '/' || s === '.') {
+        takePrefix('')
+        continue
+      }
+      const exact = active.indexOf(s)
+      if (exact !== undefined) takeAt(exact)
+      takePrefix(source.search(/[*?[]/) >= 0 ? s : `${s}/`)
+    }
+    return [...found].sort((a, b) => a.rank - b.rank)
+  }
+  // Iterative walk: a chain may be 600,000 stages deep.
+  const walk: Array<{ stage: Stage; leaving: boolean }> = roots.map(stage => ({ stage, leaving: false }))
+  while (walk.length > 0) {
+    const { stage, leaving } = walk.pop()!
+    const own = stageTargets(stage)
+    if (leaving) {
+      for (let k = own.length - 1; k >= 0; k--) active.pop(normalisePath(own[k].path))
+      continue
+    }
+    // Nearest stage first (higher index), then file order within the stage.
+    own.forEach((target, k) =>
+      active.push(normalisePath(target.path), {
+        ...target,
+        rank: (model.stages.length - stage.index) * 2 ** 21 + k
+      })
+    )
+    for (const copy of bySource.get(stage.index) ?? []) {
+      if (copy.sources.length > 0) result.set(copy, answer(copy.sources))
+    }
+    walk.push({ stage, leaving: true })
+    for (const child of children.get(stage.index) ?? []) walk.push({ stage: child, leaving: false })
+  }
+  return result
 }
 
 /** First position in sorted `keys` whose key is >= `key`. */
@@ -89,40 +214,6 @@ function lowerBound(keys: string[], key: string): number {
     else hi = mid
   }
   return lo
-}
-
-/**
- * Targets a copy of `sources` may carry, in file order: a source carries a target when one contains the
- * other (`/` and `.` carry everything; a glob source carries what starts with its fixed part). At most
- * MAX_LISTED_PATHS + 1 are collected, enough to tell that there are more.
- */
-function carriedTargets(index: TargetIndex, sources: string[]): SetuidTarget[] {
-  const found = new Set<number>()
-  const limit = MAX_LISTED_PATHS + 1
-  const take = (key: string): void => {
-    for (const at of index.positions.get(key) ?? []) {
-      if (found.size >= limit) return
-      found.add(at)
-    }
-  }
-  const takePrefix = (prefix: string): void => {
-    for (let i = lowerBound(index.sorted, prefix); i < index.sorted.length && found.size < limit; i++) {
-      if (!index.sorted[i].startsWith(prefix)) break
-      take(index.sorted[i])
-    }
-  }
-  for (const source of sources) {
-    if (found.size >= limit) break
-    const s = normalisePath(source)
-    if (s === '/' || s === '.') {
-      for (let at = 0; at < index.targets.length && found.size < limit; at++) found.add(at)
-      continue
-    }
-    take(s)
-    if (source.search(/[*?[]/) >= 0) takePrefix(s)
-    else takePrefix(`${s}/`)
-  }
-  return [...found].sort((a, b) => a - b).map(at => index.targets[at])
 }
 
 function normalisePath(path: string): string {
@@ -169,7 +260,15 @@ export const setuidBitSet: Rule = {
         }
       })
     }
-    for (const { copy } of imageCopies(model)) {
+    const copies = imageCopies(model)
+    const fromOutside = copies
+      .map(({ copy }) => copy)
+      .filter(copy => {
+        const source = copy.fromStageIndex === undefined ? undefined : model.stages[copy.fromStageIndex]
+        return source !== undefined && copy.sources.length > 0 && !reachesFinalImage(model, source)
+      })
+    const carriedBy = carriedByCopies(model, fromOutside)
+    for (const { copy } of copies) {
       if (copy.chmod !== undefined) {
         const bits = analyzeMode(copy.chmod)
         const what = bits && escalationBits(bits)
@@ -192,7 +291,7 @@ export const setuidBitSet: Rule = {
       if (copy.fromStageIndex === undefined || copy.sources.length === 0) continue
       const source = model.stages[copy.fromStageIndex]
       if (!source || reachesFinalImage(model, source)) continue
-      const carried = carriedTargets(targetIndex(model, source), copy.sources)
+      const carried = carriedBy.get(copy) ?? []
       if (carried.length === 0) continue
       const paths = carried.map(t => t.path)
       hits.push({

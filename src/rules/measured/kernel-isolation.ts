@@ -1,4 +1,5 @@
 // Measured seccomp and LSM state, and config-versus-effect for LSM requests.
+import { redactValue } from '../../profile/redact'
 import { labelDisablesSelinux } from '../../profile/security-opt'
 import type { ProbeReport } from '../../docker/probe-report'
 import type { Rule, RuleHit } from '../types'
@@ -105,14 +106,15 @@ export const lsmRequestedNotActive: Rule = {
   check({ probe, profile }) {
     if (!probe || profile.privileged || labelUnreadable(probe)) return []
     const hits: RuleHit[] = []
-    const apparmor = profile.securityOpt.apparmor
+    // Shown redacted: the profile keeps the real values for the probe.
+    const apparmor = profile.securityOpt.apparmor && redactValue(profile.securityOpt.apparmor)
     if (apparmor && apparmor !== 'unconfined' && probe.lsm.label_lsm !== 'apparmor') {
       hits.push({
         message: `--security-opt apparmor=${apparmor} was requested, but no AppArmor label was measured: AppArmor is not active here.`,
         properties: { requested: `apparmor=${apparmor}`, ...lsmProperties(probe) }
       })
     }
-    const labels = profile.securityOpt.labels.filter(l => !labelDisablesSelinux(l))
+    const labels = profile.securityOpt.labels.filter(l => !labelDisablesSelinux(l)).map(redactValue)
     if (labels.length > 0 && probe.lsm.label_lsm !== 'selinux') {
       hits.push({
         message: `--security-opt label=${labels.join(', label=')} was requested, but no SELinux label was measured: SELinux is not active here.`,
