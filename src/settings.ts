@@ -1,3 +1,4 @@
+import type { Deployment } from './deployment/types'
 import type { DockerTimeouts } from './docker/timeouts'
 import type { FailOn } from './findings'
 import { defaultProfile } from './profile/parse'
@@ -35,6 +36,13 @@ export interface Settings {
    * seccomp file already read: a bad flag or file fails then, before any build.
    */
   profile: RuntimeProfile
+  /**
+   * Declared deployments (compose services, Kubernetes containers), read and validated when the settings
+   * were read: from `--deployment` files (input `deployments`) and from the folders given as paths.
+   */
+  deployments: Deployment[]
+  /** What the deployment readers skipped (unknown kinds, `include`), with file and line. */
+  deploymentNotes: { file: string; line: number; message: string }[]
   /** Where to write SARIF ('' = do not write). */
   sarifFile: string
   failOn: FailOn
@@ -55,6 +63,8 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'paths' | 'cwd' | 'repoRoot'> = {
   probe: 'auto',
   runOptions: '',
   profile: defaultProfile(),
+  deployments: [],
+  deploymentNotes: [],
   sarifFile: '',
   failOn: 'error',
   format: 'text',

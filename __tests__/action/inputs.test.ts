@@ -230,3 +230,37 @@ describe('a token pasted into the wrong input', () => {
     expect(long.length).toBeLessThan(300)
   })
 })
+
+describe('input deployments', () => {
+  it('reads each listed compose file and manifest into the settings', () => {
+    mkdirSync(join(ws, 'deploy'), { recursive: true })
+    writeFileSync(
+      join(ws, 'deploy/compose.yaml'),
+      'services:\n  web:\n    build: ../svc/a\n    privileged: true\n'
+    )
+    writeFileSync(
+      join(ws, 'deploy/pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: x:1\n'
+    )
+    const s = readSettings(env({ deployments: 'deploy/compose.yaml\n# a comment\n\ndeploy/pod.yaml\n' }))
+    expect(s.deployments.map(d => [d.source, d.name, d.file])).toEqual([
+      ['compose', 'deploy/compose.yaml service web', 'deploy/compose.yaml'],
+      ['kubernetes', 'deploy/pod.yaml Pod/p container c', 'deploy/pod.yaml']
+    ])
+    expect(s.deployments[0].link.build?.dockerfile).toBe(join(ws, 'svc/a/Dockerfile'))
+    expect(s.deployments[0].locations.privileged).toMatchObject({ file: 'deploy/compose.yaml', line: 4 })
+  })
+
+  it('refuses a file outside the workspace, a missing file and a bad file with one line naming it', () => {
+    expect(usageError(() => readSettings(env({ deployments: '../x.yaml' })))).toMatch(
+      /^Input deployments: "\.\.\/x\.yaml" is outside the workspace/
+    )
+    expect(usageError(() => readSettings(env({ deployments: 'nope.yaml' })))).toMatch(
+      /^Input deployments: "nope\.yaml" does not exist/
+    )
+    writeFileSync(join(ws, 'deploy-bad.yaml'), 'services:\n  web:\n    privilegd: true\n')
+    expect(usageError(() => readSettings(env({ deployments: 'deploy-bad.yaml' })))).toBe(
+      'deploy-bad.yaml: line 3: services.web: unknown key "privilegd"'
+    )
+  })
+})

@@ -28,6 +28,7 @@ describe('deployment rule metadata', () => {
   it('has the agreed ids, one principle each, matching the id digit, and complete texts', () => {
     expect(deploymentRules.map(r => r.meta.id)).toEqual([
       'LP120',
+      'LP121',
       'LP220',
       'LP221',
       'LP222',

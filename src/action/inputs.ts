@@ -3,6 +3,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { UsageError } from '../errors'
 import type { FailOn } from '../findings'
+import { loadDeployments } from '../deployment/load'
 import { loadRuntimeProfile } from '../profile/load'
 import { DEFAULT_SETTINGS, type ProbeMode, type Settings } from '../settings'
 import { isGlob, listFiles, matchFiles } from './glob'
@@ -63,6 +64,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     : undefined
 
   refuseUntrustedExecution(env.GITHUB_EVENT_NAME ?? '', build, probe, image)
+  const runOptions = input('run-options')
+  const profile = loadRuntimeProfile(runOptions, workspace)
+  const deploymentFiles = input('deployments')
+    .split(/\r?\n/)
+    .map(l => l.trim())
+    .filter(l => l && !l.startsWith('#'))
+    .map(l => insideWorkspace(workspace, 'deployments', l, 'any'))
+  const loaded = loadDeployments(deploymentFiles, paths, { cwd: workspace, repoRoot: workspace, env })
 
   return {
     ...DEFAULT_SETTINGS,
@@ -75,8 +84,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     image,
     build,
     probe,
-    runOptions: input('run-options'),
-    profile: loadRuntimeProfile(input('run-options'), workspace),
+    runOptions,
+    profile,
+    deployments: loaded.deployments,
+    deploymentNotes: loaded.notes,
     sarifFile: sarifPath(workspace, env.RUNNER_TEMP, input('sarif-file') || 'least-privilege.sarif'),
     failOn,
     summary: bool('summary', input('summary'), true),

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path'
 import { UsageError } from '../errors'
 import type { FailOn } from '../findings'
+import { loadDeployments } from '../deployment/load'
 import { loadRuntimeProfile } from '../profile/load'
 import { DEFAULT_SETTINGS, type OutputFormat, type ProbeMode, type Settings } from '../settings'
 import { defaultRepoRoot } from './repo-root'
@@ -20,6 +21,7 @@ Options:
   --no-build               static checks only (no daemon needed)
   --image REF              probe an existing image instead of building (one Dockerfile)
   --run-options "FLAGS"    the deployment's docker run flags, e.g. "--cap-drop ALL --read-only"
+  --deployment FILE        a compose file or Kubernetes manifest (repeatable; - reads a manifest from stdin)
   --probe auto|true|false  probe after building (auto: when a daemon answers)   [auto]
   --sarif FILE             write SARIF 2.1.0 to FILE
   --format text|json|markdown                                                     [text]
@@ -45,6 +47,7 @@ const PROBE: ProbeMode[] = ['auto', 'true', 'false']
 const VALUE_OPTIONS = new Set([
   '--image',
   '--run-options',
+  '--deployment',
   '--probe',
   '--sarif',
   '--format',
@@ -57,7 +60,13 @@ const VALUE_OPTIONS = new Set([
   '--repo-root'
 ])
 
-export function parseCli(argv: string[], cwd: string): CliCommand {
+/** What parseCli may read besides files: standard input (`--deployment -`) and the environment (compose). */
+export interface CliIo {
+  readStdin?: () => string
+  env?: Record<string, string | undefined>
+}
+
+export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliCommand {
   if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help' || argv[0] === 'help')
     return { kind: 'help' }
   if (argv[0] === '--version' || argv[0] === 'version') return { kind: 'version' }
@@ -72,6 +81,7 @@ export function parseCli(argv: string[], cwd: string): CliCommand {
     repoRoot: cwd
   }
   let repoRoot: string | undefined
+  const deploymentFiles: string[] = []
   let color: boolean | undefined
   const args = argv.slice(1)
   for (let i = 0; i < args.length; i++) {
@@ -118,6 +128,9 @@ export function parseCli(argv: string[], cwd: string): CliCommand {
         break
       case '--run-options':
         settings.runOptions = value as string
+        break
+      case '--deployment':
+        deploymentFiles.push(nonEmpty(name, value))
         break
       case '--probe':
         settings.probe = oneOf(name, value, PROBE)
@@ -178,6 +191,15 @@ export function parseCli(argv: string[], cwd: string): CliCommand {
   settings.repoRoot = repoRoot ?? defaultRepoRoot(settings.paths, cwd)
   // Parsed (and its seccomp file read) now, so a bad flag or file fails before any build, --no-build too.
   settings.profile = loadRuntimeProfile(settings.runOptions, cwd)
+  // Read (and validated) now too: a bad compose file or manifest fails before any build.
+  const loaded = loadDeployments(deploymentFiles, settings.paths, {
+    cwd,
+    repoRoot: settings.repoRoot,
+    env: io.env ?? process.env,
+    readStdin: io.readStdin
+  })
+  settings.deployments = loaded.deployments
+  settings.deploymentNotes = loaded.notes
   return { kind: 'scan', settings, color }
 }
 

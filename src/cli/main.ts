@@ -1,8 +1,9 @@
 // The CLI entry: `least-privilege scan [options] PATH...`. Exit 0 / 1 (findings) / 2 (usage or operational);
 // 130/143 after SIGINT/SIGTERM, with SARIF and the report still written for the Dockerfiles that finished.
-import { readFileSync } from 'node:fs'
+import { readFileSync, readSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ResourceTracker, newRunId } from '../docker/resources'
+import { stdinReader } from '../deployment/load'
 import { installStopOnSignal } from '../docker/stop'
 import { UsageError, describeError } from '../errors'
 import { RESOURCE_LABEL, TOOL_VERSION } from '../meta'
@@ -23,7 +24,10 @@ import { consoleLogger } from './console-logger'
 async function main(argv: string[]): Promise<number> {
   let command
   try {
-    command = parseCli(argv, process.cwd())
+    command = parseCli(argv, process.cwd(), {
+      readStdin: stdinReader(buffer => readSync(0, buffer, 0, buffer.length, null)),
+      env: process.env
+    })
   } catch (error) {
     process.stderr.write(`least-privilege: ${describeError(error)}\n`)
     return 2

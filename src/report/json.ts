@@ -11,7 +11,9 @@
 //   totals: { findings, error, warning, note, suppressed, failing, files,
 //             notifications: { error, warning, note } }   findings/levels count unsuppressed findings
 //   results: [{
-//     file,                             repo-relative, forward slashes
+//     file,                             the Dockerfile: repo-relative, forward slashes
+//     target: { name, source, file, line } | null   the deployment judged: compose service, Kubernetes
+//                                       container, run-options or none (Docker's defaults)
 //     profile: { declared, args },      the deployment flags judged and measured (declared=false: Docker defaults)
 //     rows: [{ principle, name, dockerfile, deployment, measured, verdict, reason }]   always five, principle order
 //     findings: [{ rule_id, rule_name, principle, level, evidence, message, file, line, end_line,
@@ -80,6 +82,7 @@ export interface JsonRow {
 
 export interface JsonResult {
   file: string
+  target: { name: string; source: string; file: string | null; line: number | null } | null
   profile: { declared: boolean; args: string[] }
   rows: JsonRow[]
   findings: JsonFinding[]
@@ -163,6 +166,14 @@ function result(r: ScanResult, rules: Map<string, RuleMeta>, cache: Map<string, 
   const levels = countLevels(active)
   return {
     file: r.file,
+    target: r.target
+      ? {
+          name: r.target.name,
+          source: r.target.source,
+          file: r.target.file ?? null,
+          line: r.target.line ?? null
+        }
+      : null,
     profile: { declared: r.profile.declared, args: [...r.profile.args] },
     rows: principleRows(r).map(row => ({
       principle: row.principle,

@@ -180,14 +180,21 @@ function profileLine(result: ScanResult): string {
   return `**Deployment profile:** ${flags}${why}`
 }
 
-function fileHeading(file: string, ctx: Context): string {
+function fileHeading(result: ScanResult, ctx: Context): string {
+  const file = result.file
   const link = fileLink(file, ctx)
-  return `#### ${link ? `[${codeSpan(file)}](${link})` : codeSpan(file)}`
+  const target = result.target
+  // A declared deployment's target is named beside its Dockerfile (one section per target).
+  const under =
+    target && (target.source === 'compose' || target.source === 'kubernetes')
+      ? ` — ${escapeMarkdown(target.name, { maxLength: CELL_MAX * 2 })}`
+      : ''
+  return `#### ${link ? `[${codeSpan(file)}](${link})` : codeSpan(file)}${under}`
 }
 
 /** Header, table and profile: the part of a file's section that is never dropped for size. */
 function essentials(result: ScanResult, ctx: Context): string {
-  return [fileHeading(result.file, ctx), table(result, ctx), profileLine(result)].join('\n\n')
+  return [fileHeading(result, ctx), table(result, ctx), profileLine(result)].join('\n\n')
 }
 
 function where(finding: Finding, ctx: Context, withFile: boolean): string {
@@ -257,7 +264,7 @@ function findingsBlock(result: ScanResult, ctx: Context, budget: number, measure
   }
   const items = lazy(order, (f, i) => {
     const head = heading.get(i)
-    const item = findingItem(f, ctx)
+    const item = findingItem(f, ctx, f.file !== result.file)
     return head === undefined ? item : `${i > 0 ? '\n' : ''}${head}${item}`
   })
   return fitItems(items, budget, measure, n => `\n… ${plural(n, 'more finding')}, ${ctx.see}.`).text
@@ -270,7 +277,7 @@ function suppressedBlock(result: ScanResult, ctx: Context, budget: number, measu
   const close = '\n\n</details>'
   const inner = budget - measure(open) - measure(close)
   const list = fitItems(
-    lazy(suppressed, f => findingItem(f, ctx)),
+    lazy(suppressed, f => findingItem(f, ctx, f.file !== result.file)),
     inner,
     measure,
     n => `\n… ${plural(n, 'more suppressed finding')}, ${ctx.see}.`

@@ -175,6 +175,8 @@ function isoTime(value: string): string | undefined {
 
 interface Pending {
   finding: Finding
+  /** The deployment the finding was judged under (`compose.yaml service worker`). */
+  target?: string
   uri: string
   /** Path as used for reading and fingerprinting (decoded). */
   file: string
@@ -197,7 +199,12 @@ export function buildSarif(report: ScanReport, rules: RuleMeta[], options: Sarif
       // Outside the root: kept with its file:// URI (never dropped), read by its absolute path.
       if (!location.uriBaseId) outside.add(finding.file || result.file)
       if (!ruleIndexById.has(finding.ruleId)) unknownRules.add(finding.ruleId)
-      pending.push({ finding, uri, file: location.uriBaseId ? decodeURIComponent(uri) : fileURLToPath(uri) })
+      pending.push({
+        finding,
+        uri,
+        file: location.uriBaseId ? decodeURIComponent(uri) : fileURLToPath(uri),
+        ...(result.target ? { target: result.target.name } : {})
+      })
     }
   }
   for (const file of outside) {
@@ -279,7 +286,7 @@ export function buildSarif(report: ScanReport, rules: RuleMeta[], options: Sarif
   const digests = new Map<string, string>()
   const occurrences = new Map<string, number>()
 
-  const results: sarif.Result[] = kept.map(({ finding, uri, file }) => {
+  const results: sarif.Result[] = kept.map(({ finding, uri, file, target }) => {
     const where = region(finding)
     const known = textOf(file) !== undefined
     const normalized = known
@@ -308,7 +315,12 @@ export function buildSarif(report: ScanReport, rules: RuleMeta[], options: Sarif
       message: { text: plainMessage(finding.message) || finding.ruleId },
       locations: [{ physicalLocation: { artifactLocation: locationOf(uri), region: where } }],
       partialFingerprints,
-      properties: { ...(finding.properties ?? {}), evidence: finding.evidence, principle: finding.principle }
+      properties: {
+        ...(finding.properties ?? {}),
+        evidence: finding.evidence,
+        principle: finding.principle,
+        ...(target ? { target } : {})
+      }
     }
     const index = ruleIndexById.get(finding.ruleId)
     if (index !== undefined) out.ruleIndex = index

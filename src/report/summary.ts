@@ -58,8 +58,11 @@ export function countReport(report: ScanReport, failOn: FailOn): ReportCounts {
   let findings = 0
   let suppressed = 0
   let failing = 0
-  let failingFiles = 0
+  // A Dockerfile judged under several deployments (targets) is still one Dockerfile.
+  const files = new Set<string>()
+  const failingFiles = new Set<string>()
   for (const r of report.results) {
+    files.add(r.file)
     let fileFails = false
     for (const f of r.findings) {
       if (f.suppression) {
@@ -73,15 +76,15 @@ export function countReport(report: ScanReport, failOn: FailOn): ReportCounts {
         fileFails = true
       }
     }
-    if (fileFails) failingFiles++
+    if (fileFails) failingFiles.add(r.file)
   }
   return {
     byLevel,
     findings,
     suppressed,
     failing,
-    files: report.results.length,
-    failingFiles,
+    files: files.size,
+    failingFiles: failingFiles.size,
     scanErrors: allNotifications(report).filter(n => n.level === 'error')
   }
 }

@@ -104,12 +104,28 @@ function profileLine(result: ScanResult): string {
   return `  Deployment profile: ${flags}${why}`
 }
 
+/** `12`, or `compose.yaml:12` for a finding in another file than the section's Dockerfile. */
+function placeOf(finding: Finding, result: ScanResult): string {
+  return finding.file && finding.file !== result.file
+    ? `${terminalSafe(finding.file, { maxLength: 200 })}:${finding.line}`
+    : String(finding.line)
+}
+
+/** `Dockerfile — compose.yaml service worker` for a declared deployment's target. */
+export function sectionTitle(result: ScanResult): string {
+  const target = result.target
+  return target && (target.source === 'compose' || target.source === 'kubernetes')
+    ? `${result.file} — ${target.name}`
+    : result.file
+}
+
 /** The fix and docs lines of one rule, escaped once per rule rather than once per finding. */
 type RuleLines = Map<string, [fix: string, docs: string] | null>
 
 function findingLines(
   out: string[],
   finding: Finding,
+  result: ScanResult,
   rules: Map<string, RuleMeta>,
   cache: RuleLines,
   paint: Paint,
@@ -117,9 +133,11 @@ function findingLines(
 ): void {
   const level = paint(LEVEL_STYLE[finding.level], pad(finding.level, 7))
   const rule = pad(terminalSafe(finding.ruleId, { maxLength: 12 }), 5)
+  const place = placeOf(finding, result)
   out.push(
-    `    ${String(finding.line).padStart(lineWidth)}  ${level}  ${paint('bold', rule)}  ${terminalSafe(finding.message)}`
+    `    ${place.padStart(lineWidth)}  ${level}  ${paint('bold', rule)}  ${terminalSafe(finding.message)}`
   )
+  // lineWidth is the widest place in the section, so the indent is one per rule.
   let extra = cache.get(finding.ruleId)
   if (extra === undefined) {
     const meta = rules.get(finding.ruleId)
@@ -145,16 +163,16 @@ function notificationLine(n: Notification, paint: Paint): string {
 
 /** Appends one file's section to `lines`: loops, never a spread, as one file may have 100,000 findings. */
 function fileSection(lines: string[], result: ScanResult, rules: Map<string, RuleMeta>, paint: Paint): void {
-  lines.push(paint('bold', terminalSafe(result.file, { maxLength: 300 })))
+  lines.push(paint('bold', terminalSafe(sectionTitle(result), { maxLength: 300 })))
   for (const row of principleTable(result, paint)) lines.push(row)
   lines.push(profileLine(result))
   const active = activeFindings(result).sort(byLine)
   const suppressed = result.findings.filter(f => f.suppression).sort(byLine)
   if (active.length > 0) {
-    const lineWidth = active.reduce((w, f) => Math.max(w, String(f.line).length), 1)
+    const lineWidth = active.reduce((w, f) => Math.max(w, width(placeOf(f, result))), 1)
     lines.push('', `  Findings (${active.length})`)
     const cache: RuleLines = new Map()
-    for (const f of active) findingLines(lines, f, rules, cache, paint, lineWidth)
+    for (const f of active) findingLines(lines, f, result, rules, cache, paint, lineWidth)
   } else {
     lines.push('', `  ${paint('green', 'No findings.')}`)
   }

@@ -1,3 +1,4 @@
+import type { Deployment, ProfileField } from '../deployment/types'
 import type { DockerfileModel } from '../dockerfile/types'
 import type { DaemonFacts, ImageFacts, WorkloadReport } from '../docker/types'
 import type { ProbeReport } from '../docker/probe-report'
@@ -30,6 +31,11 @@ export interface RuleMeta {
 export interface RuleContext {
   model: DockerfileModel
   profile: RuntimeProfile
+  /**
+   * The declared deployment the profile came from (compose service, Kubernetes container); undefined for
+   * run-options or Docker's defaults. Deployment findings then point at its file and line.
+   */
+  deployment?: Deployment
   image?: ImageFacts
   daemon?: DaemonFacts
   probe?: ProbeReport
@@ -42,6 +48,11 @@ export interface RuleHit {
   /** 1-based; defaults to the final stage's FROM line. */
   line?: number
   endLine?: number
+  /**
+   * The profile field this hit is about (deployment rules): with a declared deployment the finding points
+   * at the line that sets it (`deployment.locations[field]`), or at the service/container when unset.
+   */
+  field?: ProfileField
   /** Overrides the rule's default level for this hit. */
   level?: Level
   properties?: Record<string, unknown>

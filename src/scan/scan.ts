@@ -2,7 +2,7 @@
 // Never throws for operational problems (they become notifications, and whatever completed is reported);
 // throws UsageError for bad input. Asked to stop (deps.signal), it abandons the step in flight, marks the
 // unfinished Dockerfiles as interrupted, cleans up (bounded) and returns what it has.
-import { dirname, resolve } from 'node:path'
+import { dirname } from 'node:path'
 import type Docker from 'dockerode'
 import { buildImage } from '../docker/build'
 import { connectDocker } from '../docker/client'
@@ -28,10 +28,12 @@ import { evaluateRules } from '../rules/engine'
 import { ALL_RULES, ruleMetas } from '../rules/registry'
 import { applySuppressions } from '../rules/suppress'
 import type { Settings } from '../settings'
+import type { Deployment } from '../deployment/types'
 import { type ScanTarget, discoverDockerfiles } from './discover'
 import { readDockerfileText } from './read-dockerfile'
 import { reconcileWithMeasurement } from './reconcile'
 import { principleRows } from './rows'
+import { buildKey, planTargets, type Job } from './targets'
 import type { Notification, ScanReport, ScanResult } from './types'
 
 export interface ScanDeps {
@@ -59,22 +61,35 @@ interface DockerSession {
   daemon: DaemonFacts
 }
 
+/** Builds already done (or failed) in this run, by buildKey: a Dockerfile deployed twice is built once. */
+type BuildCache = Map<string, Promise<{ tag: string } | { error: unknown }>>
+
 export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanReport> {
   const startedAt = new Date().toISOString()
-  const profile = settings.profile
-  const targets = discoverDockerfiles(settings.paths, settings.cwd, settings.repoRoot)
-  if (settings.image && targets.length > 1) {
+  const discovered = discoverDockerfiles(settings.paths, settings.cwd, settings.repoRoot)
+  const plan = planTargets(discovered, settings)
+  if (settings.image && plan.dockerfiles.length > 1) {
     throw new UsageError(
-      `--image applies to one Dockerfile, but ${targets.length} were found; name one Dockerfile`
+      `--image applies to one Dockerfile, but ${plan.dockerfiles.length} were found; name one Dockerfile`
     )
   }
-  const notifications: Notification[] = []
+  const notifications: Notification[] = [
+    ...settings.deploymentNotes.map((note): Notification => ({
+      level: 'note',
+      kind: 'deployment-note',
+      message: note.message,
+      file: note.file,
+      line: note.line
+    })),
+    ...plan.notifications
+  ]
   const tracker = deps.tracker ?? new ResourceTracker()
   const session = await openDockerSession(settings, deps, notifications)
   const results: ScanResult[] = []
+  const builds: BuildCache = new Map()
   try {
-    for (const [index, target] of targets.entries()) {
-      results.push(await scanOneSafely(target, index, settings, profile, session, tracker, deps))
+    for (const job of plan.jobs) {
+      results.push(await scanOneSafely(job, builds, settings, session, tracker, deps))
     }
   } finally {
     if (session) await releaseResources(session.docker, tracker, settings, deps, notifications)
@@ -119,38 +134,43 @@ async function scanOneSafely(...args: Parameters<typeof scanOne>): Promise<ScanR
     return await scanOne(...args)
   } catch (error) {
     if (error instanceof UsageError) throw error
-    const [target, , , profile] = args
-    if (error instanceof Interrupted) return interruptedResult(target, profile, error.signalName)
+    const [job, , settings] = args
+    if (error instanceof Interrupted) return interruptedResult(job, settings, error.signalName)
     const message = `internal error while scanning this file: ${describeError(error)} (please report it)`
-    const note: Notification = { level: 'error', kind: 'internal-error', message, file: target.file }
-    return emptyResult(target, profile, [note], 'an internal error stopped the scan of this file')
+    const note: Notification = { level: 'error', kind: 'internal-error', message, file: job.dockerfile.file }
+    return emptyResult(job, settings, [note], 'an internal error stopped the scan of this file')
   }
 }
 
+function profileOf(job: Job, settings: Settings): RuntimeProfile {
+  return job.deployment?.profile ?? settings.profile
+}
+
 async function scanOne(
-  target: ScanTarget,
-  index: number,
+  job: Job,
+  builds: BuildCache,
   settings: Settings,
-  profile: RuntimeProfile,
   session: DockerSession | undefined,
   tracker: ResourceTracker,
   deps: ScanDeps
 ): Promise<ScanResult> {
+  const target = job.dockerfile
+  const profile = profileOf(job, settings)
   const notifications: Notification[] = []
   const read = readDockerfileText(target.path)
   if (!read.ok) {
     notifications.push({ level: 'error', kind: 'input-error', message: read.reason, file: target.file })
-    return emptyResult(target, profile, notifications, 'the file is not a Dockerfile')
+    return emptyResult(job, settings, notifications, 'the file is not a Dockerfile')
   }
   let model: DockerfileModel
   try {
-    model = buildModel(read.text, target.file, { target: settings.target, buildArgs: settings.buildArgs })
+    model = buildModel(read.text, target.file, { target: job.build.target, buildArgs: job.build.buildArgs })
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
     // Notifications carry the file; the message need not repeat it.
     const message = describeError(error).replace(`${target.file}: `, '')
     notifications.push({ level: 'error', kind: 'parse-error', message, file: target.file })
-    return emptyResult(target, profile, notifications, 'the Dockerfile could not be modelled')
+    return emptyResult(job, settings, notifications, 'the Dockerfile could not be modelled')
   }
   for (const problem of model.problems) {
     notifications.push({
@@ -168,16 +188,7 @@ async function scanOne(
   let stopped = stopReason(deps.signal)
   if (session && !stopped) {
     try {
-      const measured = await buildAndMeasure(
-        target,
-        index,
-        settings,
-        profile,
-        session,
-        tracker,
-        deps,
-        notifications
-      )
+      const measured = await buildAndMeasure(job, builds, settings, session, tracker, deps, notifications)
       measurement = measured.measurement
       notMeasuredReason = measured.notMeasuredReason
     } catch (error) {
@@ -193,6 +204,7 @@ async function scanOne(
   const ctx = {
     model,
     profile,
+    deployment: declaredDeployment(job.deployment),
     image: measurement?.image,
     daemon: measurement?.daemon,
     probe: measurement?.probe,
@@ -202,6 +214,7 @@ async function scanOne(
   const findings = applySuppressions(raw, model, ruleMetas())
   return {
     file: target.file,
+    target: job.target,
     model,
     profile,
     findings,
@@ -219,40 +232,70 @@ function staticOnlyReason(settings: Settings, session: DockerSession | undefined
   return undefined
 }
 
-async function buildAndMeasure(
-  target: ScanTarget,
-  index: number,
+/** Run-options deployments keep today's locations (the Dockerfile); declared ones point at their file. */
+function declaredDeployment(deployment: Deployment | undefined): Deployment | undefined {
+  return deployment && deployment.source !== 'run-options' ? deployment : undefined
+}
+
+/** Builds the job's image once per buildKey; a failed build fails every job that needs it. */
+function cachedBuild(
+  job: Job,
+  builds: BuildCache,
   settings: Settings,
-  profile: RuntimeProfile,
+  session: DockerSession,
+  tracker: ResourceTracker,
+  deps: ScanDeps
+): Promise<{ tag: string } | { error: unknown }> {
+  const key = buildKey(job)
+  const known = builds.get(key)
+  if (known) return known
+  const target = job.dockerfile
+  const index = builds.size
+  const build = deps.logger
+    .group(`Build ${target.file}`, () =>
+      buildImage(session.docker, {
+        dockerfile: target.path,
+        context: job.build.context ?? dirname(target.path),
+        buildArgs: job.build.buildArgs,
+        target: job.build.target,
+        tag: `least-privilege-scan:${deps.runId}-${index}`,
+        labels: { [RESOURCE_LABEL]: deps.runId },
+        logger: deps.logger,
+        tracker,
+        timeouts: timeoutsOf(settings),
+        stop: deps.signal
+      })
+    )
+    .then(
+      built => ({ tag: built.tag }),
+      (error: unknown) => ({ error })
+    )
+  builds.set(key, build)
+  return build
+}
+
+async function buildAndMeasure(
+  job: Job,
+  builds: BuildCache,
+  settings: Settings,
   session: DockerSession,
   tracker: ResourceTracker,
   deps: ScanDeps,
   notifications: Notification[]
 ): Promise<{ measurement?: Measurement; notMeasuredReason?: string }> {
   const { logger } = deps
+  const target = job.dockerfile
+  const profile = profileOf(job, settings)
+  const subject = job.deployment ? `${target.file} (${job.target.name})` : target.file
   let image = settings.image
   if (!image) {
-    try {
-      const built = await logger.group(`Build ${target.file}`, () =>
-        buildImage(session.docker, {
-          dockerfile: target.path,
-          context: settings.context ? resolve(settings.cwd, settings.context) : dirname(target.path),
-          buildArgs: settings.buildArgs,
-          target: settings.target,
-          tag: `least-privilege-scan:${deps.runId}-${index}`,
-          labels: { [RESOURCE_LABEL]: deps.runId },
-          logger,
-          tracker,
-          timeouts: timeoutsOf(settings),
-          stop: deps.signal
-        })
-      )
-      image = built.tag
-    } catch (error) {
-      if (error instanceof Interrupted) throw error
-      notifications.push(operationalNotification(error, target.file, 'build-failed'))
+    const built = await cachedBuild(job, builds, settings, session, tracker, deps)
+    if ('error' in built) {
+      if (built.error instanceof Interrupted) throw built.error
+      notifications.push(operationalNotification(built.error, target.file, 'build-failed'))
       return { notMeasuredReason: 'the build failed' }
     }
+    image = built.tag
   }
   if (settings.probe === 'false') {
     // Built (so the build is checked) and inspected (its Config.User is reported), but not run.
@@ -274,7 +317,7 @@ async function buildAndMeasure(
     }
   }
   try {
-    const measurement = await logger.group(`Probe ${target.file}`, () =>
+    const measurement = await logger.group(`Probe ${subject}`, () =>
       measureImage(session.docker, session.daemon, {
         image: image as string,
         profile,
@@ -285,7 +328,7 @@ async function buildAndMeasure(
         tracker,
         timeouts: timeoutsOf(settings),
         stop: deps.signal,
-        subject: target.file
+        subject
       })
     )
     if (measurement.workload?.status === 'failed') {
@@ -313,14 +356,11 @@ function operationalNotification(error: unknown, file: string, fallback: Notific
   return { level: 'error', kind: error.kind, message: describeError(error), file }
 }
 
-function emptyResult(
-  target: ScanTarget,
-  profile: RuntimeProfile,
-  notifications: Notification[],
-  why: string
-): ScanResult {
+function emptyResult(job: Job, settings: Settings, notifications: Notification[], why: string): ScanResult {
+  const profile = profileOf(job, settings)
   return {
-    file: target.file,
+    file: job.dockerfile.file,
+    target: job.target,
     profile,
     findings: [],
     notMeasuredReason: why,
@@ -345,8 +385,13 @@ function interruptedNote(target: ScanTarget, signalName: string): Notification {
   }
 }
 
-function interruptedResult(target: ScanTarget, profile: RuntimeProfile, signalName: string): ScanResult {
-  return emptyResult(target, profile, [interruptedNote(target, signalName)], `interrupted by ${signalName}`)
+function interruptedResult(job: Job, settings: Settings, signalName: string): ScanResult {
+  return emptyResult(
+    job,
+    settings,
+    [interruptedNote(job.dockerfile, signalName)],
+    `interrupted by ${signalName}`
+  )
 }
 
 function timeoutsOf(settings: Settings): DockerTimeouts {

@@ -34,15 +34,32 @@ export interface Notification {
     | 'internal-error'
     /** The run was stopped (SIGINT/SIGTERM) before this file was finished. */
     | 'interrupted'
+    /** A declared deployment whose image no scanned Dockerfile builds. */
+    | 'unlinked-deployment'
+    /** Something a deployment reader skipped (an unknown kind, compose `include`). */
+    | 'deployment-note'
   message: string
   file?: string
   line?: number
 }
 
-/** Everything learned about one Dockerfile. */
+/** The deployment a result was judged (and measured) under. */
+export interface TargetInfo {
+  /** `compose.yaml service worker`, `k8s/api.yaml Deployment/api container app`, `run-options`. */
+  name: string
+  /** `none`: no deployment declared, Docker's defaults. */
+  source: 'run-options' | 'compose' | 'kubernetes' | 'none'
+  /** The deployment file (repo-relative) and the service or container line. */
+  file?: string
+  line?: number
+}
+
+/** Everything learned about one Dockerfile under one deployment (a target). */
 export interface ScanResult {
-  /** Repo-relative path with forward slashes. */
+  /** The Dockerfile: repo-relative path with forward slashes. */
   file: string
+  /** Always set by runScan; optional for reports built by hand. */
+  target?: TargetInfo
   model?: DockerfileModel
   profile: RuntimeProfile
   /** All findings, suppressed ones included (they carry `suppression`). */

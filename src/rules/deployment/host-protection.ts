@@ -42,6 +42,7 @@ export const hostNamespaceShared: Rule = {
   },
   check({ profile }) {
     return NAMESPACES.filter(ns => profile[ns.key] === 'host').map(ns => ({
+      field: ns.key,
       message: `${ns.flag}=host: the container ${ns.why}.`,
       level: ns.level,
       properties: { flag: `${ns.flag}=host`, namespace: ns.key }
@@ -66,11 +67,12 @@ export const dockerSocketMounted: Rule = {
   },
   check({ profile }) {
     const hits: RuleHit[] = []
-    for (const mount of profile.mounts) {
+    for (const [index, mount] of profile.mounts.entries()) {
       if (mount.type !== 'bind') continue
       const exposure = runtimeSocketExposure(mount.source)
       if (!exposure) continue
       hits.push({
+        field: `mounts:${index}`,
         message: `${mount.flag} mounts ${exposure} into the container: control of it is root on the host${mount.readOnly ? ' (read-only does not stop connecting to a socket)' : ''}.`,
         properties: { flag: mount.flag, source: mount.source, target: mount.target, readOnly: mount.readOnly }
       })
@@ -97,12 +99,13 @@ export const sensitiveHostPathMounted: Rule = {
   },
   check({ profile }) {
     const hits: RuleHit[] = []
-    for (const mount of profile.mounts) {
+    for (const [index, mount] of profile.mounts.entries()) {
       if (mount.type !== 'bind' || runtimeSocketExposure(mount.source)) continue
       const sensitive = sensitiveHostPath(mount.source, mount.readOnly)
       if (!sensitive) continue
       const access = mount.readOnly ? 'read-only' : 'writable'
       hits.push({
+        field: `mounts:${index}`,
         message: `${mount.flag} mounts ${sensitive.why} (${sensitive.path}, ${access}) into the container.`,
         level: mount.readOnly && !sensitive.hostRoot ? 'warning' : 'error',
         properties: {
@@ -140,6 +143,7 @@ export const hostUserNamespace: Rule = {
         : ''
     return [
       {
+        field: 'userns',
         message: `--userns=host makes root in the container the host's root.${note}`,
         properties: { flag: '--userns=host', daemonRemaps: remapped ?? null }
       }

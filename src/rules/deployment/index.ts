@@ -2,7 +2,7 @@
 // With no flags the profile is Docker's defaults and they judge those (hits then carry `defaults: true`).
 import type { Rule } from '../types'
 import { lsmUnconfined, seccompUnconfined } from './kernel-isolation'
-import { runtimeUserRoot } from './least-privilege'
+import { kubeletRefusesNonRoot, runtimeUserRoot } from './least-privilege'
 import { noNewPrivilegesNotSet } from './no-escalation'
 import {
   dockerSocketMounted,
@@ -19,6 +19,7 @@ import {
 
 export const deploymentRules: Rule[] = [
   runtimeUserRoot,
+  kubeletRefusesNonRoot,
   privilegedContainer,
   capabilitiesNotDropped,
   dangerousCapabilityAdded,

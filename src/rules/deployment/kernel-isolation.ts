@@ -17,12 +17,20 @@ export const seccompUnconfined: Rule = {
       '`seccomp=unconfined` removes that filter, leaving the whole kernel attack surface open.',
     fix: 'Remove `--security-opt seccomp=unconfined`; if one syscall is missing, use a custom profile that allows just it.'
   },
-  check({ profile }) {
+  check({ profile, deployment }) {
     if (profile.securityOpt.seccomp !== 'unconfined') return []
+    // Kubernetes' own default when seccompProfile is absent: say so, and point at the container.
+    const platform = deployment?.platformDefaults['securityOpt.seccomp']
     return [
       {
-        message: '--security-opt seccomp=unconfined turns the system-call filter off.',
-        properties: { flag: '--security-opt seccomp=unconfined' }
+        field: 'securityOpt.seccomp',
+        message: platform
+          ? `No seccompProfile: ${platform}; the system-call filter is off (set seccompProfile.type: RuntimeDefault).`
+          : '--security-opt seccomp=unconfined turns the system-call filter off.',
+        properties: {
+          flag: '--security-opt seccomp=unconfined',
+          ...(platform ? { platformDefault: true } : {})
+        }
       }
     ]
   }
@@ -47,12 +55,14 @@ export const lsmUnconfined: Rule = {
     const hits: RuleHit[] = []
     if (profile.securityOpt.apparmor === 'unconfined') {
       hits.push({
+        field: 'securityOpt.apparmor',
         message: '--security-opt apparmor=unconfined turns AppArmor confinement off.',
         properties: { flag: '--security-opt apparmor=unconfined' }
       })
     }
     for (const label of profile.securityOpt.labels.filter(labelDisablesSelinux)) {
       hits.push({
+        field: 'securityOpt.labels',
         message: `--security-opt label=${label} turns SELinux confinement off.`,
         properties: { flag: `--security-opt label=${label}` }
       })

@@ -1,6 +1,7 @@
 // Deployment flags that decide who the process runs as.
+import { kubeletRefusal } from '../../deployment/kubernetes/refusal'
 import { redactValue } from '../../profile/redact'
-import type { Rule } from '../types'
+import type { Rule, RuleContext } from '../types'
 
 /** `root`, `0`, `00`, `0:0`, `root:docker`: the user part names uid 0. */
 export function isRootUserFlag(user: string): boolean {
@@ -36,11 +37,61 @@ export const runtimeUserRoot: Rule = {
     return [
       {
         message,
+        field: 'user',
         ...(overrides && imageUser.line ? { line: imageUser.line } : {}),
         properties: {
           flag: `--user ${user}`,
           imageUser: imageUser.value ?? null,
           imageUserKind: imageUser.kind
+        }
+      }
+    ]
+  }
+}
+
+/**
+ * The image's `User` as the container runtime reads it: the inspected Config.User when the image was
+ * built, else the Dockerfile's final USER (expanded); `''` for no USER on scratch; undefined when unknown.
+ */
+function imageUserOf(ctx: RuleContext): string | undefined {
+  if (ctx.image) return ctx.image.user
+  const user = ctx.model.finalStage.user
+  if (user.kind === 'unknown') return undefined
+  if (user.source === 'scratch-default') return ''
+  if (user.source === 'base-image-default') return undefined
+  return user.value
+}
+
+export const kubeletRefusesNonRoot: Rule = {
+  meta: {
+    id: 'LP121',
+    name: 'kubelet-refuses-run-as-non-root',
+    principle: 'least-privilege',
+    evidence: 'deployment',
+    level: 'error',
+    securitySeverity: 5.0,
+    title: 'The kubelet refuses to start the container: runAsNonRoot cannot be verified for this image',
+    description:
+      '`runAsNonRoot: true` asks the kubelet to check, when it creates the container, that it will not run as uid 0. ' +
+      'Without `runAsUser` it checks the image: no USER (root), `USER 0`, or a user name it cannot verify ' +
+      '(`USER app`) makes it refuse, and the pod stays in CreateContainerConfigError: the deployment never runs.',
+    fix: 'Set `runAsUser` to a non-zero uid in the securityContext, or give the image a numeric non-root `USER 10001:10001`.'
+  },
+  check(ctx) {
+    const { deployment } = ctx
+    if (!deployment?.kubernetes?.runAsNonRoot) return []
+    const imageUser = imageUserOf(ctx)
+    const refusal = kubeletRefusal(deployment, imageUser)
+    if (!refusal) return []
+    return [
+      {
+        field: 'runAsNonRoot',
+        message: `The kubelet will refuse to start ${deployment.name}: ${refusal}.`,
+        properties: {
+          refusal,
+          imageUser: imageUser ?? null,
+          imageUserFrom: ctx.image ? 'image' : 'dockerfile',
+          runAsUser: deployment.kubernetes.runAsUser ?? null
         }
       }
     ]

@@ -17,17 +17,20 @@ export const noNewPrivilegesNotSet: Rule = {
       'A daemon-wide `no-new-privileges` in daemon.json is not visible here; the measured rule LP440 sees it.',
     fix: 'Add `--security-opt no-new-privileges` (Kubernetes: `allowPrivilegeEscalation: false`).'
   },
-  check({ profile }) {
+  check({ profile, deployment }) {
     const value = profile.securityOpt.noNewPrivileges
     if (value === true) return []
-    const message =
-      value === false
+    const platform = deployment?.platformDefaults['securityOpt.noNewPrivileges']
+    const message = platform
+      ? `No allowPrivilegeEscalation: false: ${platform}, so setuid binaries and file capabilities can still raise privileges.`
+      : value === false
         ? '--security-opt no-new-privileges=false explicitly lets setuid binaries and file capabilities raise privileges.'
         : profile.declared
           ? 'no --security-opt no-new-privileges: setuid binaries and file capabilities can still raise privileges.'
           : "Docker's defaults do not set no-new-privileges: setuid binaries and file capabilities can still raise privileges."
     return [
       {
+        field: 'securityOpt.noNewPrivileges',
         message,
         properties: { noNewPrivileges: value ?? null, ...(profile.declared ? {} : { defaults: true }) }
       }

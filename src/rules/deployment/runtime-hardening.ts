@@ -6,7 +6,7 @@ import {
   isDangerousCap
 } from '../../profile/capabilities'
 import { parseDevice } from '../../profile/devices'
-import type { Rule } from '../types'
+import type { Rule, RuleHit } from '../types'
 
 export const privilegedContainer: Rule = {
   meta: {
@@ -28,6 +28,7 @@ export const privilegedContainer: Rule = {
     const ignored = profile.capDrop.length > 0 ? ' Its --cap-drop flags are ignored.' : ''
     return [
       {
+        field: 'privileged',
         message: `--privileged gives the container every capability and host device and turns seccomp and the LSM off.${ignored}`,
         properties: { flag: '--privileged' }
       }
@@ -58,6 +59,7 @@ export const capabilitiesNotDropped: Rule = {
     const subject = profile.declared ? 'The deployment keeps' : "Docker's defaults keep"
     return [
       {
+        ...(profile.capDrop.length ? { field: `capDrop:${profile.capDrop[0]}` } : {}),
         message: `${subject} ${kept.length} capabilities it never asked for (${kept.join(', ')}): no --cap-drop=ALL.`,
         properties: { kept, capDrop: profile.capDrop, ...(profile.declared ? {} : { defaults: true }) }
       }
@@ -84,6 +86,7 @@ export const dangerousCapabilityAdded: Rule = {
     if (profile.capAdd.includes('ALL')) {
       return [
         {
+          field: 'capAdd:ALL',
           message: `--cap-add ALL grants every capability, including ${Object.keys(DANGEROUS_CAPS).join(', ')}.`,
           properties: { capabilities: ['ALL'] }
         }
@@ -94,6 +97,7 @@ export const dangerousCapabilityAdded: Rule = {
     const why = dangerous.map(cap => `${cap} (${DANGEROUS_CAPS[cap]})`)
     return [
       {
+        field: `capAdd:${dangerous[0]}`,
         message: `--cap-add grants dangerous ${dangerous.length === 1 ? 'capability' : 'capabilities'}: ${why.join('; ')}.`,
         properties: { capabilities: dangerous }
       }
@@ -117,9 +121,10 @@ export const hostDeviceExposed: Rule = {
     fix: 'Remove the `--device`/`--device-cgroup-rule`, or narrow it to the one device and `r`/`rw` permissions it needs.'
   },
   check({ profile }) {
-    const hits = profile.devices.map(device => {
+    const hits: RuleHit[] = profile.devices.map((device, index) => {
       const mapping = parseDevice(device)
       return {
+        field: `devices:${index}`,
         message: `--device ${device} gives the container access to the host device ${mapping.PathOnHost} (${mapping.CgroupPermissions}).`,
         properties: {
           flag: `--device ${device}`,
