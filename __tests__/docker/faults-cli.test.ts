@@ -16,10 +16,8 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type Docker from 'dockerode'
-import { RESOURCE_LABEL } from '../../src/meta'
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy'
-import { BUSYBOX, dockerOrSkip, type DockerSession } from './helpers'
+import { BUSYBOX, dockerOrSkip, leftBehind, removeDirectly, type DockerSession } from './helpers'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 // LEAST_PRIVILEGE_TEST_CLI: another bundle of the same shim, for a tree whose dist/ is being rebuilt.
@@ -72,27 +70,6 @@ function runCli(
       resolve({ code, signal, stdout, stderr, ms: Date.now() - started, runId })
     })
   )
-}
-
-async function leftBehind(docker: Docker, runId: string): Promise<string[]> {
-  const filters = JSON.stringify({ label: [`${RESOURCE_LABEL}=${runId}`] })
-  const [containers, images, volumes] = await Promise.all([
-    docker.listContainers({ all: true, filters }),
-    docker.listImages({ filters }),
-    docker.listVolumes({ filters })
-  ])
-  return [
-    ...containers.map(c => `container ${c.Id}`),
-    ...images.map(i => `image ${i.Id}`),
-    ...(volumes.Volumes ?? []).map(v => `volume ${v.Name}`)
-  ]
-}
-
-async function removeDirectly(docker: Docker, runId: string): Promise<void> {
-  const filters = JSON.stringify({ label: [`${RESOURCE_LABEL}=${runId}`] })
-  for (const c of await docker.listContainers({ all: true, filters }))
-    await docker.getContainer(c.Id).remove({ force: true, v: true })
-  for (const i of await docker.listImages({ filters })) await docker.getImage(i.Id).remove({ force: true })
 }
 
 /** `fast/` builds at once; `slow/` has a RUN step that sleeps far past the signal. */

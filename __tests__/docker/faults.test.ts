@@ -3,15 +3,20 @@
 // completed is still reported, and nothing the run created is left on the daemon.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { join } from 'node:path'
-import type Docker from 'dockerode'
 import type { Logger } from '../../src/logger'
-import { RESOURCE_LABEL } from '../../src/meta'
 import { parseRunOptions } from '../../src/profile/parse'
 import { runScan } from '../../src/scan/scan'
 import type { Notification, ScanReport } from '../../src/scan/types'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/settings'
 import { startFaultProxy, type FaultProxy, type FaultRule } from '../support/fault-proxy'
-import { dockerOrSkip, fixtureContext, testRunId, type DockerSession } from './helpers'
+import {
+  dockerOrSkip,
+  fixtureContext,
+  leftBehind,
+  removeDirectly,
+  testRunId,
+  type DockerSession
+} from './helpers'
 
 const session: DockerSession | undefined = await dockerOrSkip('daemon fault tests')
 const describeDocker = session ? describe : describe.skip
@@ -19,31 +24,6 @@ const describeDocker = session ? describe : describe.skip
 /** Short limits so a stall costs seconds; a generous ceiling only catches a hang. */
 const TIMEOUTS = { requestMs: 2_000, removeMs: 2_000, stepRemoveWaitMs: 1_000, cleanupMs: 5_000 }
 const CEILING_MS = 60_000
-
-/** Everything still on the daemon with this run's label (asked of the real socket, not the proxy). */
-export async function leftBehind(docker: Docker, runId: string): Promise<string[]> {
-  const filters = JSON.stringify({ label: [`${RESOURCE_LABEL}=${runId}`] })
-  const [containers, images, volumes] = await Promise.all([
-    docker.listContainers({ all: true, filters }),
-    docker.listImages({ filters }),
-    docker.listVolumes({ filters })
-  ])
-  return [
-    ...containers.map(c => `container ${c.Id}`),
-    ...images.map(i => `image ${i.Id}`),
-    ...(volumes.Volumes ?? []).map(v => `volume ${v.Name}`)
-  ]
-}
-
-/** Removes what a test deliberately could not clean (a stalled DELETE), straight on the real socket. */
-async function removeDirectly(docker: Docker, runId: string): Promise<void> {
-  const filters = JSON.stringify({ label: [`${RESOURCE_LABEL}=${runId}`] })
-  for (const c of await docker.listContainers({ all: true, filters }))
-    await docker.getContainer(c.Id).remove({ force: true, v: true })
-  for (const i of await docker.listImages({ filters })) await docker.getImage(i.Id).remove({ force: true })
-  for (const v of (await docker.listVolumes({ filters })).Volumes ?? [])
-    await docker.getVolume(v.Name).remove()
-}
 
 interface Captured extends Logger {
   warnings: string[]

@@ -67,3 +67,28 @@ export async function leftovers(docker: Docker): Promise<string[]> {
     ...images.map(i => `image ${i.Id}`)
   ]
 }
+
+/** Everything still on the daemon with this run's label (asked of the real socket, not a proxy in front). */
+export async function leftBehind(docker: Docker, runId: string): Promise<string[]> {
+  const filters = JSON.stringify({ label: [`${RESOURCE_LABEL}=${runId}`] })
+  const [containers, images, volumes] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listImages({ filters }),
+    docker.listVolumes({ filters })
+  ])
+  return [
+    ...containers.map(c => `container ${c.Id}`),
+    ...images.map(i => `image ${i.Id}`),
+    ...(volumes.Volumes ?? []).map(v => `volume ${v.Name}`)
+  ]
+}
+
+/** Removes what a test deliberately could not clean (a stalled DELETE), straight on the real socket. */
+export async function removeDirectly(docker: Docker, runId: string): Promise<void> {
+  const filters = JSON.stringify({ label: [`${RESOURCE_LABEL}=${runId}`] })
+  for (const c of await docker.listContainers({ all: true, filters }))
+    await docker.getContainer(c.Id).remove({ force: true, v: true })
+  for (const i of await docker.listImages({ filters })) await docker.getImage(i.Id).remove({ force: true })
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? [])
+    await docker.getVolume(v.Name).remove()
+}
