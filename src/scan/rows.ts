@@ -1,13 +1,14 @@
 // The five-principle table: for each principle, what the Dockerfile, the deployment flags and the
 // measurement say, and the verdict. Reporters only render these rows; they never decide verdicts.
 import { clip, MAX_REPORTED_VALUE_LENGTH } from '../dockerfile/limits'
+import type { Deployment } from '../deployment/types'
 import type { DockerfileModel } from '../dockerfile/types'
 import type { Measurement } from '../docker/types'
 import type { Finding } from '../findings'
 import { PRINCIPLES, type Principle } from '../principles'
 import { redactValue } from '../profile/redact'
 import type { RuntimeProfile } from '../profile/types'
-import type { PrincipleRow, Verdict } from './types'
+import type { PrincipleRow, TargetInfo, Verdict } from './types'
 
 export interface RowInputs {
   model?: DockerfileModel
@@ -15,6 +16,10 @@ export interface RowInputs {
   measurement?: Measurement
   notMeasuredReason?: string
   findings: Finding[]
+  /** The deployment this row set is judged under (`source: 'none'`: Docker's defaults). */
+  target?: TargetInfo
+  /** The declared deployment (compose service, Kubernetes container), when there is one. */
+  deployment?: Deployment
 }
 
 const NONE = '—'
