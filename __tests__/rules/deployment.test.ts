@@ -29,6 +29,7 @@ describe('deployment rule metadata', () => {
     expect(deploymentRules.map(r => r.meta.id)).toEqual([
       'LP120',
       'LP121',
+      'LP200',
       'LP220',
       'LP221',
       'LP222',
@@ -85,7 +86,7 @@ describe('LP120 runtime-user-root', () => {
 describe('LP220 privileged-container', () => {
   it('fires on --privileged and says cap-drop is ignored', () => {
     expect(run('LP220', '--privileged')).toHaveLength(1)
-    expect(run('LP220', '--privileged --cap-drop ALL')[0].message).toMatch(/--cap-drop flags are ignored/)
+    expect(run('LP220', '--privileged --cap-drop ALL')[0].message).toMatch(/capability drops are ignored/)
   })
   it.each([undefined, '--privileged=false', '--cap-add SYS_ADMIN'])('%s does not fire', flags => {
     expect(run('LP220', flags)).toEqual([])
@@ -93,10 +94,10 @@ describe('LP220 privileged-container', () => {
 })
 
 describe('LP221 capabilities-not-dropped', () => {
-  it("judges Docker's defaults when no flags are given, and says so", () => {
-    const [hit] = run('LP221')
-    expect(hit.message).toMatch(/^Docker's defaults keep 14 capabilities/)
-    expect(hit.properties).toMatchObject({ defaults: true })
+  it('leaves undeclared deployments to LP200, and judges the same defaults once any flag is declared', () => {
+    expect(run('LP221')).toEqual([])
+    const [hit] = run('LP221', '--read-only')
+    expect(hit.message).toMatch(/^The deployment keeps 14 capabilities/)
     expect(hit.properties?.kept).toContain('DAC_OVERRIDE')
   })
 
@@ -188,13 +189,13 @@ describe('LP321 lsm-unconfined', () => {
 })
 
 describe('LP420 no-new-privileges-not-set', () => {
-  it("fires on Docker's defaults, saying they are defaults", () => {
-    const [hit] = run('LP420')
-    expect(hit.message).toMatch(/^Docker's defaults do not set no-new-privileges/)
-    expect(hit.properties).toMatchObject({ defaults: true })
+  it('leaves undeclared deployments to LP200', () => {
+    expect(run('LP420')).toEqual([])
   })
   it('fires on declared flags without it, and on an explicit false', () => {
-    expect(run('LP420', '--user 1001')[0].message).toMatch(/^no --security-opt no-new-privileges/)
+    expect(run('LP420', '--user 1001')[0].message).toMatch(
+      /^The deployment does not set --security-opt no-new-privileges/
+    )
     expect(run('LP420', '--security-opt no-new-privileges=false')[0].message).toMatch(/explicitly/)
   })
   it.each([
@@ -328,10 +329,11 @@ describe('LP523 host-user-namespace', () => {
 })
 
 describe('all deployment rules together', () => {
-  it('find nothing but the two default gaps on a well-hardened profile... and nothing at all once those are closed', () => {
+  it('say once that Docker defaults were assumed, name each gap of a declared deployment, and nothing once closed', () => {
     const all = (flags?: string) =>
       deploymentRules.flatMap(r => r.check(ruleContext(flags)).map(() => r.meta.id))
-    expect(all()).toEqual(['LP221', 'LP420'])
+    expect(all()).toEqual(['LP200'])
+    expect(all('--read-only')).toEqual(['LP221', 'LP420'])
     expect(
       all('--user 1001 --cap-drop ALL --security-opt no-new-privileges --read-only -v /srv/data:/data')
     ).toEqual([])

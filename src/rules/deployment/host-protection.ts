@@ -1,6 +1,7 @@
 // Deployment flags that join host namespaces or hand host resources (sockets, paths) to the container.
 import type { Rule, RuleHit } from '../types'
 import { runtimeSocketExposure, sensitiveHostPath } from './host-paths'
+import { say, sayHostNamespace } from './vocabulary'
 
 const NAMESPACES = [
   {
@@ -40,10 +41,10 @@ export const hostNamespaceShared: Rule = {
       "host's shared memory. `--uts=host` and `--cgroupns=host` are reported as warnings: they leak less.",
     fix: 'Remove `--pid/--ipc/--network/--uts=host`; publish ports with `-p` instead of `--network=host`.'
   },
-  check({ profile }) {
-    return NAMESPACES.filter(ns => profile[ns.key] === 'host').map(ns => ({
+  check(ctx) {
+    return NAMESPACES.filter(ns => ctx.profile[ns.key] === 'host').map(ns => ({
       field: ns.key,
-      message: `${ns.flag}=host: the container ${ns.why}.`,
+      message: `${sayHostNamespace(ctx, ns.key)}: the container ${ns.why}.`,
       level: ns.level,
       properties: { flag: `${ns.flag}=host`, namespace: ns.key }
     }))
@@ -134,7 +135,8 @@ export const hostUserNamespace: Rule = {
       '`--userns=host` opts this container out, so its root is the host root again.',
     fix: 'Remove `--userns=host`.'
   },
-  check({ profile, daemon }) {
+  check(ctx) {
+    const { profile, daemon } = ctx
     if (profile.userns !== 'host') return []
     const remapped = daemon ? daemon.userns || daemon.rootless : undefined
     const note =
@@ -144,7 +146,7 @@ export const hostUserNamespace: Rule = {
     return [
       {
         field: 'userns',
-        message: `--userns=host makes root in the container the host's root.${note}`,
+        message: `${say(ctx, 'usernsHost')} makes root in the container the host's root.${note}`,
         properties: { flag: '--userns=host', daemonRemaps: remapped ?? null }
       }
     ]

@@ -1,6 +1,7 @@
 // Rules over the deployment profile (docker run flags). Pure: they read ctx.profile and the Dockerfile model.
-// With no flags the profile is Docker's defaults and they judge those (hits then carry `defaults: true`).
+// With nothing declared the profile is Docker's defaults: LP200 says so once instead of a finding per default.
 import type { Rule } from '../types'
+import { dockerDefaultsAssumed } from './defaults'
 import { lsmUnconfined, seccompUnconfined } from './kernel-isolation'
 import { kubeletRefusesNonRoot, runtimeUserRoot } from './least-privilege'
 import { noNewPrivilegesNotSet } from './no-escalation'
@@ -20,6 +21,7 @@ import {
 export const deploymentRules: Rule[] = [
   runtimeUserRoot,
   kubeletRefusesNonRoot,
+  dockerDefaultsAssumed,
   privilegedContainer,
   capabilitiesNotDropped,
   dangerousCapabilityAdded,

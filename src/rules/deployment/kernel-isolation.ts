@@ -1,6 +1,7 @@
 // Deployment flags that turn the kernel's confinement (seccomp, AppArmor, SELinux) off.
 import { labelDisablesSelinux } from '../../profile/security-opt'
 import type { Rule, RuleHit } from '../types'
+import { say } from './vocabulary'
 
 export const seccompUnconfined: Rule = {
   meta: {
@@ -17,7 +18,8 @@ export const seccompUnconfined: Rule = {
       '`seccomp=unconfined` removes that filter, leaving the whole kernel attack surface open.',
     fix: 'Remove `--security-opt seccomp=unconfined`; if one syscall is missing, use a custom profile that allows just it.'
   },
-  check({ profile, deployment }) {
+  check(ctx) {
+    const { profile, deployment } = ctx
     if (profile.securityOpt.seccomp !== 'unconfined') return []
     // Kubernetes' own default when seccompProfile is absent: say so, and point at the container.
     const platform = deployment?.platformDefaults['securityOpt.seccomp']
@@ -26,7 +28,7 @@ export const seccompUnconfined: Rule = {
         field: 'securityOpt.seccomp',
         message: platform
           ? `No seccompProfile: ${platform}; the system-call filter is off (set seccompProfile.type: RuntimeDefault).`
-          : '--security-opt seccomp=unconfined turns the system-call filter off.',
+          : `${say(ctx, 'seccompUnconfined')} turns the system-call filter off.`,
         properties: {
           flag: '--security-opt seccomp=unconfined',
           ...(platform ? { platformDefault: true } : {})
@@ -51,12 +53,13 @@ export const lsmUnconfined: Rule = {
       'remove that layer, which blocks writes to /proc and /sys and mounts that lead out of the container.',
     fix: 'Remove `--security-opt apparmor=unconfined` / `label=disable`; write a narrower profile if the default blocks something.'
   },
-  check({ profile }) {
+  check(ctx) {
+    const { profile } = ctx
     const hits: RuleHit[] = []
     if (profile.securityOpt.apparmor === 'unconfined') {
       hits.push({
         field: 'securityOpt.apparmor',
-        message: '--security-opt apparmor=unconfined turns AppArmor confinement off.',
+        message: `${say(ctx, 'apparmorUnconfined')} turns AppArmor confinement off.`,
         properties: { flag: '--security-opt apparmor=unconfined' }
       })
     }

@@ -2,6 +2,7 @@
 import { kubeletRefusal } from '../../deployment/kubernetes/refusal'
 import { redactValue } from '../../profile/redact'
 import type { Rule, RuleContext } from '../types'
+import { sayUser } from './vocabulary'
 
 /** `root`, `0`, `00`, `0:0`, `root:docker`: the user part names uid 0. */
 export function isRootUserFlag(user: string): boolean {
@@ -24,16 +25,18 @@ export const runtimeUserRoot: Rule = {
       'compromise of the container and a short step from the host.',
     fix: 'Drop `--user root`/`--user 0`, or pass the non-root uid the image was built for, e.g. `--user 1001:1001`.'
   },
-  check({ profile, model }) {
+  check(ctx) {
+    const { profile, model } = ctx
     if (profile.user === undefined || !isRootUserFlag(profile.user)) return []
     const imageUser = model.finalStage.user
     const overrides = imageUser.kind === 'non-root'
     const name = imageUser.value ?? imageUser.raw
     // The profile keeps the real value for the probe; a token in it (`root:<token>`) is never shown.
     const user = redactValue(profile.user)
+    const setting = sayUser(ctx, user)
     const message = overrides
-      ? `--user ${user} runs the container as root, overriding the image's non-root user${name ? ` ${name}` : ''}.`
-      : `--user ${user} runs the container as root.`
+      ? `${setting} runs the container as root, overriding the image's non-root user${name ? ` ${name}` : ''}.`
+      : `${setting} runs the container as root.`
     return [
       {
         message,

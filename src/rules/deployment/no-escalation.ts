@@ -1,5 +1,6 @@
 // Deployment flags that decide whether the process can gain privileges after start.
 import type { Rule } from '../types'
+import { noDeploymentDeclared, say, subjectOf } from './vocabulary'
 
 export const noNewPrivilegesNotSet: Rule = {
   meta: {
@@ -17,22 +18,22 @@ export const noNewPrivilegesNotSet: Rule = {
       'A daemon-wide `no-new-privileges` in daemon.json is not visible here; the measured rule LP440 sees it.',
     fix: 'Add `--security-opt no-new-privileges` (Kubernetes: `allowPrivilegeEscalation: false`).'
   },
-  check({ profile, deployment }) {
+  check(ctx) {
+    const { profile, deployment } = ctx
     const value = profile.securityOpt.noNewPrivileges
-    if (value === true) return []
+    // With no deployment declared, LP200 names this default once.
+    if (value === true || noDeploymentDeclared(ctx)) return []
     const platform = deployment?.platformDefaults['securityOpt.noNewPrivileges']
     const message = platform
-      ? `No allowPrivilegeEscalation: false: ${platform}, so setuid binaries and file capabilities can still raise privileges.`
+      ? `No ${say(ctx, 'noNewPrivileges')}: ${platform}, so setuid binaries and file capabilities can still raise privileges.`
       : value === false
-        ? '--security-opt no-new-privileges=false explicitly lets setuid binaries and file capabilities raise privileges.'
-        : profile.declared
-          ? 'no --security-opt no-new-privileges: setuid binaries and file capabilities can still raise privileges.'
-          : "Docker's defaults do not set no-new-privileges: setuid binaries and file capabilities can still raise privileges."
+        ? `${say(ctx, 'noNewPrivilegesFalse')} explicitly lets setuid binaries and file capabilities raise privileges.`
+        : `${subjectOf(ctx)} does not set ${say(ctx, 'noNewPrivileges')}: setuid binaries and file capabilities can still raise privileges.`
     return [
       {
         field: 'securityOpt.noNewPrivileges',
         message,
-        properties: { noNewPrivileges: value ?? null, ...(profile.declared ? {} : { defaults: true }) }
+        properties: { noNewPrivileges: value ?? null }
       }
     ]
   }

@@ -7,6 +7,7 @@ import {
 } from '../../profile/capabilities'
 import { parseDevice } from '../../profile/devices'
 import type { Rule, RuleHit } from '../types'
+import { noDeploymentDeclared, say, sayCapAdd, subjectOf } from './vocabulary'
 
 export const privilegedContainer: Rule = {
   meta: {
@@ -23,13 +24,14 @@ export const privilegedContainer: Rule = {
       'host in all but name; escaping takes one mount.',
     fix: 'Remove `--privileged`; add back only the capability or `--device` the workload needs.'
   },
-  check({ profile }) {
+  check(ctx) {
+    const { profile } = ctx
     if (!profile.privileged) return []
-    const ignored = profile.capDrop.length > 0 ? ' Its --cap-drop flags are ignored.' : ''
+    const ignored = profile.capDrop.length > 0 ? ' Its capability drops are ignored.' : ''
     return [
       {
         field: 'privileged',
-        message: `--privileged gives the container every capability and host device and turns seccomp and the LSM off.${ignored}`,
+        message: `${say(ctx, 'privileged')} gives the container every capability and host device and turns seccomp and the LSM off.${ignored}`,
         properties: { flag: '--privileged' }
       }
     ]
@@ -51,17 +53,18 @@ export const capabilitiesNotDropped: Rule = {
       'binary. Most services need none or only NET_BIND_SERVICE.',
     fix: 'Add `--cap-drop=ALL`, then `--cap-add` only what the workload needs (often nothing).'
   },
-  check({ profile }) {
-    // Privileged and --cap-add ALL have their own, stronger findings.
-    if (profile.privileged || profile.capAdd.includes('ALL')) return []
+  check(ctx) {
+    const { profile } = ctx
+    // Privileged and --cap-add ALL have their own, stronger findings; with no deployment declared, LP200
+    // says once which defaults were assumed (a finding here could not be fixed in the file it points at).
+    if (profile.privileged || profile.capAdd.includes('ALL') || noDeploymentDeclared(ctx)) return []
     const kept = dockerCapabilitySet(profile).filter(cap => !profile.capAdd.includes(cap))
     if (kept.length === 0) return []
-    const subject = profile.declared ? 'The deployment keeps' : "Docker's defaults keep"
     return [
       {
         ...(profile.capDrop.length ? { field: `capDrop:${profile.capDrop[0]}` } : {}),
-        message: `${subject} ${kept.length} capabilities it never asked for (${kept.join(', ')}): no --cap-drop=ALL.`,
-        properties: { kept, capDrop: profile.capDrop, ...(profile.declared ? {} : { defaults: true }) }
+        message: `${subjectOf(ctx)} keeps ${kept.length} capabilities it never asked for (${kept.join(', ')}): no ${say(ctx, 'dropAll')}.`,
+        properties: { kept, capDrop: profile.capDrop }
       }
     ]
   }
@@ -82,12 +85,13 @@ export const dangerousCapabilityAdded: Rule = {
       'MAC_ADMIN, MAC_OVERRIDE, SYS_TIME, SYSLOG and LINUX_IMMUTABLE. `--cap-add ALL` includes all of them.',
     fix: 'Remove the `--cap-add` of the dangerous capability; find the narrower capability or a helper outside the container.'
   },
-  check({ profile }) {
+  check(ctx) {
+    const { profile } = ctx
     if (profile.capAdd.includes('ALL')) {
       return [
         {
           field: 'capAdd:ALL',
-          message: `--cap-add ALL grants every capability, including ${Object.keys(DANGEROUS_CAPS).join(', ')}.`,
+          message: `${sayCapAdd(ctx, ['ALL'])} grants every capability, including ${Object.keys(DANGEROUS_CAPS).join(', ')}.`,
           properties: { capabilities: ['ALL'] }
         }
       ]
@@ -98,7 +102,7 @@ export const dangerousCapabilityAdded: Rule = {
     return [
       {
         field: `capAdd:${dangerous[0]}`,
-        message: `--cap-add grants dangerous ${dangerous.length === 1 ? 'capability' : 'capabilities'}: ${why.join('; ')}.`,
+        message: `${sayCapAdd(ctx, dangerous)} grants dangerous ${dangerous.length === 1 ? 'capability' : 'capabilities'}: ${why.join('; ')}.`,
         properties: { capabilities: dangerous }
       }
     ]

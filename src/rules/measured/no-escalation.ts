@@ -1,5 +1,6 @@
 // Measured no_new_privs and the setuid/setgid/file-capability files in the image.
 import type { Rule } from '../types'
+import { noDeploymentDeclared } from '../deployment/vocabulary'
 import { effectiveUid, escalatingFiles, listSome, measuredBasics } from './facts'
 
 const LISTED_FILES = 20
@@ -19,8 +20,10 @@ export const noNewPrivsOffMeasured: Rule = {
       'option of the same name) sets it to 1.',
     fix: 'Add `--security-opt no-new-privileges` (Kubernetes: `allowPrivilegeEscalation: false`).'
   },
-  check({ probe, profile }) {
-    if (!probe || probe.no_new_privs.value !== false) return []
+  check(ctx) {
+    const { probe, profile } = ctx
+    // Under Docker's defaults, off is the assumed default LP200 already names (with this measurement).
+    if (!probe || probe.no_new_privs.value !== false || noDeploymentDeclared(ctx)) return []
     const requested = profile.securityOpt.noNewPrivileges === true ? ' although the flags request it' : ''
     return [
       {
