@@ -1,3 +1,4 @@
+import type { DockerfileOptions, SeccompDefault } from './config/types'
 import type { Deployment } from './deployment/types'
 import type { DockerTimeouts } from './docker/timeouts'
 import type { FailOn } from './findings'
@@ -43,6 +44,21 @@ export interface Settings {
   deployments: Deployment[]
   /** What the deployment readers skipped (unknown kinds, `include`), with file and line. */
   deploymentNotes: { file: string; line: number; message: string }[]
+  /** The config file read (`.least-privilege.yml`, --config, input `config`) as named in messages; unset: none. */
+  configFile?: string
+  /**
+   * The config file's `images:`: image name as src/config/image-ref.ts imageName gives it (no tag, digest or
+   * `docker.io/library/`) -> absolute path of the Dockerfile that builds it. A null-prototype map.
+   */
+  images: Record<string, string>
+  /**
+   * The config file's `dockerfiles:`, by absolute Dockerfile path: run-options (for the Dockerfile's targets
+   * without a declared deployment), build args, target, context. Explicit flags and inputs were already
+   * applied over them (src/config/apply.ts).
+   */
+  dockerfileOptions: Record<string, DockerfileOptions>
+  /** The kubelet's seccompDefault: what a Kubernetes container without seccompProfile gets. */
+  kubernetesSeccompDefault: SeccompDefault
   /** Where to write SARIF ('' = do not write). */
   sarifFile: string
   failOn: FailOn
@@ -65,6 +81,9 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'paths' | 'cwd' | 'repoRoot'> = {
   profile: defaultProfile(),
   deployments: [],
   deploymentNotes: [],
+  images: Object.freeze(Object.create(null)) as Record<string, string>,
+  dockerfileOptions: Object.freeze(Object.create(null)) as Record<string, DockerfileOptions>,
+  kubernetesSeccompDefault: 'unconfined',
   sarifFile: '',
   failOn: 'error',
   format: 'text',

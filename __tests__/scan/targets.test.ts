@@ -1,5 +1,6 @@
 // Declared deployments as scan targets: which files a folder search reads, how deployments pair with
-// Dockerfiles, where deployment findings point, and the kubelet's runAsNonRoot refusal as a finding.
+// Dockerfiles (compose build, the config file's `images:`, --image) or stand alone as image-only targets,
+// where deployment findings point, and the kubelet's runAsNonRoot refusal as a finding.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,7 +12,15 @@ import { evaluateRules } from '../../src/rules/engine'
 import { deploymentRules } from '../../src/rules/deployment'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/settings'
 import { discoverDockerfiles } from '../../src/scan/discover'
-import { buildKey, planTargets } from '../../src/scan/targets'
+import type { DockerfileOptions } from '../../src/config/types'
+import {
+  buildKey,
+  jobFile,
+  planTargets,
+  type DockerfileJob,
+  type ImageJob,
+  type Job
+} from '../../src/scan/targets'
 import { NON_ROOT_USER, ROOT_USER, ruleContext } from '../../__fixtures__/probe-reports/context'
 
 let repo: string
@@ -51,6 +60,9 @@ afterAll(() => rmSync(repo, { recursive: true, force: true }))
 
 const load = (named: string[], folders: string[]) =>
   loadDeployments(named, folders, { cwd: repo, repoRoot: repo, env: {} })
+
+const dockerfileJobs = (jobs: Job[]): DockerfileJob[] =>
+  jobs.filter((j): j is DockerfileJob => j.kind === 'dockerfile')
 
 function settings(extra: Partial<Settings> = {}): Settings {
   return { ...DEFAULT_SETTINGS, paths: ['.'], cwd: repo, repoRoot: repo, ...extra }
@@ -131,7 +143,7 @@ describe('planTargets', () => {
   }
 
   it('pairs each compose service with the Dockerfile its build names, also one discovery did not find', () => {
-    const { jobs } = plan()
+    const jobs = dockerfileJobs(plan().jobs)
     expect(jobs.map(j => [j.dockerfile.file, j.target.name, j.target.source])).toEqual([
       ['svc/a/Dockerfile', 'compose.yaml service a1', 'compose'],
       ['svc/a/Dockerfile', 'compose.yaml service a2', 'compose'],
@@ -143,16 +155,43 @@ describe('planTargets', () => {
     expect(buildKey(jobs[0])).not.toBe(buildKey(jobs[3]))
   })
 
-  it('says once per deployment that its image is built by no scanned Dockerfile', () => {
-    const { notifications } = plan()
-    expect(notifications.map(n => [n.kind, n.file, n.line])).toEqual([
-      ['unlinked-deployment', 'compose.yaml', 10],
-      ['unlinked-deployment', 'k8s/pod.json', 1],
-      ['unlinked-deployment', 'k8s/pod.yaml', 7]
+  it('judges an image no Dockerfile builds on its deployment alone, with a note on how to map it', () => {
+    const { jobs, notifications } = plan()
+    const images = jobs.filter((j): j is ImageJob => j.kind === 'image')
+    expect(images.map(j => [j.image, j.file, j.target.name, j.target.line])).toEqual([
+      ['redis:7', 'compose.yaml', 'compose.yaml service cache', 10],
+      ['j:1', 'k8s/pod.json', 'k8s/pod.json Pod/j container c', 1],
+      ['registry.example/a:1', 'k8s/pod.yaml', 'k8s/pod.yaml Pod/p container c', 7]
+    ])
+    expect(notifications.map(n => [n.level, n.kind, n.file, n.line])).toEqual([
+      ['note', 'unlinked-deployment', 'compose.yaml', 10],
+      ['note', 'unlinked-deployment', 'k8s/pod.json', 1],
+      ['note', 'unlinked-deployment', 'k8s/pod.yaml', 7]
     ])
     expect(notifications[2].message).toBe(
-      'k8s/pod.yaml Pod/p container c: image registry.example/a:1 is built by no scanned Dockerfile; map it in .least-privilege.yml `images:` (not yet supported) or scan it with --image'
+      'k8s/pod.yaml Pod/p container c: image registry.example/a:1 is built by no scanned Dockerfile, so it is judged from the deployment alone; to judge it with its Dockerfile, map it under `images:` in .least-privilege.yml (registry.example/a: path/to/Dockerfile)'
     )
+  })
+
+  it('links a container to the Dockerfile `images:` maps its image to, also one discovery did not find', () => {
+    const images = Object.assign(Object.create(null) as Record<string, string>, {
+      'registry.example/a': join(repo, 'svc/b/Dockerfile'),
+      redis: join(repo, 'other/Dockerfile')
+    })
+    const s = settings({ deployments: load(['compose.yaml'], ['k8s']).deployments, images })
+    const { jobs, notifications } = planTargets(discoverDockerfiles(['other'], repo, repo), s)
+    expect(jobs.map(j => [j.kind, jobFile(j), j.target.name])).toEqual([
+      ['dockerfile', 'other/Dockerfile', 'compose.yaml service cache'],
+      ['dockerfile', 'svc/a/Dockerfile', 'compose.yaml service a1'],
+      ['dockerfile', 'svc/a/Dockerfile', 'compose.yaml service a2'],
+      ['dockerfile', 'svc/b/Dockerfile', 'compose.yaml service b'],
+      ['dockerfile', 'svc/b/Dockerfile', 'k8s/pod.yaml Pod/p container c'],
+      ['image', 'k8s/pod.json', 'k8s/pod.json Pod/j container c']
+    ])
+    expect(notifications.map(n => n.file)).toEqual(['k8s/pod.json'])
+    // The mapped Kubernetes container and the compose service share one build of svc/b.
+    const b = dockerfileJobs(jobs).filter(j => j.dockerfile.file === 'svc/b/Dockerfile')
+    expect(buildKey(b[0])).toBe(buildKey(b[1]))
   })
 
   it('links a container to the one Dockerfile when its image is the --image reference', () => {
@@ -169,6 +208,29 @@ describe('planTargets', () => {
     const s = settings({ profile: { ...DEFAULT_SETTINGS.profile, declared: true } })
     const { jobs } = planTargets(discoverDockerfiles(['other'], repo, repo), s)
     expect(jobs.map(j => j.target)).toEqual([{ name: 'run-options', source: 'run-options' }])
+  })
+
+  it("uses the config file's per-Dockerfile run-options and build settings for a Dockerfile without a deployment", () => {
+    const profile = { ...DEFAULT_SETTINGS.profile, declared: true, privileged: true }
+    const dockerfileOptions = Object.assign(Object.create(null) as Record<string, DockerfileOptions>, {
+      [join(repo, 'other/Dockerfile')]: {
+        at: { file: '.least-privilege.yml', line: 3, column: 3 },
+        profile,
+        runOptions: '--privileged',
+        buildArgs: { A: 'config', B: 'config' },
+        target: 'final'
+      }
+    })
+    const s = settings({ dockerfileOptions, configFile: '.least-privilege.yml', buildArgs: { B: 'flag' } })
+    const [job, plain] = dockerfileJobs(
+      planTargets(discoverDockerfiles(['other', 'svc/b'], repo, repo), s).jobs
+    )
+    expect(job.profile).toBe(profile)
+    expect(job.target).toEqual({ name: 'run-options (.least-privilege.yml)', source: 'run-options' })
+    expect(job.build).toEqual({ target: 'final', buildArgs: { A: 'config', B: 'flag' } })
+    // Another Dockerfile keeps the global settings.
+    expect(plain.profile).toBeUndefined()
+    expect(plain.target.source).toBe('none')
   })
 })
 

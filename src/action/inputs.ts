@@ -3,6 +3,8 @@ import { existsSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { UsageError } from '../errors'
 import type { FailOn } from '../findings'
+import { applyConfig } from '../config/apply'
+import { loadConfig } from '../config/load'
 import { loadDeployments } from '../deployment/load'
 import { loadRuntimeProfile } from '../profile/load'
 import { DEFAULT_SETTINGS, type ProbeMode, type Settings } from '../settings'
@@ -53,6 +55,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
   const workspace = resolve(env.GITHUB_WORKSPACE || process.cwd())
   if (!existsSync(workspace)) throw new UsageError(`GITHUB_WORKSPACE ${workspace} does not exist`)
 
+  // Empty means not given: the config file's value applies, then the default (action.yml leaves it empty).
   const failOn = oneOf('fail-on', input('fail-on') || 'error', FAIL_ON)
   const probe = oneOf('probe', input('probe') || 'auto', PROBE)
   const build = bool('build', input('build'), true)
@@ -66,14 +69,22 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
   refuseUntrustedExecution(env.GITHUB_EVENT_NAME ?? '', build, probe, image)
   const runOptions = input('run-options')
   const profile = loadRuntimeProfile(runOptions, workspace)
+  const config = loadConfig({
+    repoRoot: workspace,
+    ...(input('config')
+      ? {
+          explicit: insideWorkspace(workspace, 'config', input('config'), 'any'),
+          explicitName: input('config')
+        }
+      : {})
+  })
   const deploymentFiles = input('deployments')
     .split(/\r?\n/)
     .map(l => l.trim())
     .filter(l => l && !l.startsWith('#'))
     .map(l => insideWorkspace(workspace, 'deployments', l, 'any'))
-  const loaded = loadDeployments(deploymentFiles, paths, { cwd: workspace, repoRoot: workspace, env })
 
-  return {
+  const settings: ActionSettings = {
     ...DEFAULT_SETTINGS,
     paths,
     cwd: workspace,
@@ -86,8 +97,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     probe,
     runOptions,
     profile,
-    deployments: loaded.deployments,
-    deploymentNotes: loaded.notes,
     sarifFile: sarifPath(workspace, env.RUNNER_TEMP, input('sarif-file') || 'least-privilege.sarif'),
     failOn,
     summary: bool('summary', input('summary'), true),
@@ -97,6 +106,22 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     dockerfileInput,
     dockerfiles: paths.map(p => toRepoPath(workspace, p)).sort()
   }
+  // Inputs given (non-empty) win over the config file, which wins over the defaults.
+  applyConfig(settings, config, {
+    failOn: input('fail-on') !== '',
+    runOptions: runOptions !== '',
+    target: input('target') !== '',
+    context: input('context') !== ''
+  })
+  const loaded = loadDeployments(deploymentFiles, paths, {
+    cwd: workspace,
+    repoRoot: workspace,
+    env,
+    kubeletSeccompDefault: settings.kubernetesSeccompDefault === 'runtime-default'
+  })
+  settings.deployments = loaded.deployments
+  settings.deploymentNotes = loaded.notes
+  return settings
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {

@@ -1,9 +1,11 @@
-// Parses `least-privilege scan [options] PATH...` into Settings; errors are UsageError. The only I/O: the
-// seccomp file named in --run-options is read (profile/load.ts), and `.git` is looked for to find the
-// default repository root (./repo-root.ts).
+// Parses `least-privilege scan [options] PATH...` into Settings; errors are UsageError. The I/O: the seccomp
+// file named in --run-options is read (profile/load.ts), `.git` is looked for to find the default repository
+// root (./repo-root.ts), the config file is read (src/config/), and so are the deployment files.
 import { resolve } from 'node:path'
 import { UsageError } from '../errors'
 import type { FailOn } from '../findings'
+import { applyConfig } from '../config/apply'
+import { loadConfig } from '../config/load'
 import { loadDeployments } from '../deployment/load'
 import { loadRuntimeProfile } from '../profile/load'
 import { DEFAULT_SETTINGS, type OutputFormat, type ProbeMode, type Settings } from '../settings'
@@ -22,6 +24,7 @@ Options:
   --image REF              probe an existing image instead of building (one Dockerfile)
   --run-options "FLAGS"    the deployment's docker run flags, e.g. "--cap-drop ALL --read-only"
   --deployment FILE        a compose file or Kubernetes manifest (repeatable; - reads a manifest from stdin)
+  --config FILE            the config file  [.least-privilege.yml or .yaml at the repository root]
   --probe auto|true|false  probe after building (auto: when a daemon answers)   [auto]
   --sarif FILE             write SARIF 2.1.0 to FILE
   --format text|json|markdown                                                     [text]
@@ -48,6 +51,7 @@ const VALUE_OPTIONS = new Set([
   '--image',
   '--run-options',
   '--deployment',
+  '--config',
   '--probe',
   '--sarif',
   '--format',
@@ -81,6 +85,8 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
     repoRoot: cwd
   }
   let repoRoot: string | undefined
+  let configFile: string | undefined
+  const given = { failOn: false, runOptions: false, target: false, context: false }
   const deploymentFiles: string[] = []
   let color: boolean | undefined
   const args = argv.slice(1)
@@ -128,9 +134,13 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
         break
       case '--run-options':
         settings.runOptions = value as string
+        given.runOptions = true
         break
       case '--deployment':
         deploymentFiles.push(nonEmpty(name, value))
+        break
+      case '--config':
+        configFile = nonEmpty(name, value)
         break
       case '--probe':
         settings.probe = oneOf(name, value, PROBE)
@@ -143,12 +153,15 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
         break
       case '--fail-on':
         settings.failOn = oneOf(name, value, FAIL_ON)
+        given.failOn = true
         break
       case '--target':
         settings.target = nonEmpty(name, value)
+        given.target = true
         break
       case '--context':
         settings.context = nonEmpty(name, value)
+        given.context = true
         break
       case '--repo-root':
         repoRoot = resolve(cwd, nonEmpty(name, value))
@@ -191,12 +204,19 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
   settings.repoRoot = repoRoot ?? defaultRepoRoot(settings.paths, cwd)
   // Parsed (and its seccomp file read) now, so a bad flag or file fails before any build, --no-build too.
   settings.profile = loadRuntimeProfile(settings.runOptions, cwd)
+  // The config file: flags given explicitly win over it, it wins over the defaults.
+  const config = loadConfig({
+    repoRoot: settings.repoRoot,
+    ...(configFile !== undefined ? { explicit: resolve(cwd, configFile), explicitName: configFile } : {})
+  })
+  applyConfig(settings, config, given)
   // Read (and validated) now too: a bad compose file or manifest fails before any build.
   const loaded = loadDeployments(deploymentFiles, settings.paths, {
     cwd,
     repoRoot: settings.repoRoot,
     env: io.env ?? process.env,
-    readStdin: io.readStdin
+    readStdin: io.readStdin,
+    kubeletSeccompDefault: settings.kubernetesSeccompDefault === 'runtime-default'
   })
   settings.deployments = loaded.deployments
   settings.deploymentNotes = loaded.notes

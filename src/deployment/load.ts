@@ -28,6 +28,11 @@ export interface DeploymentLoadOptions {
   env: Record<string, string | undefined>
   /** Reads standard input (for `-`); bounded by the caller. */
   readStdin?: () => string
+  /**
+   * The cluster's kubelets run with seccompDefault (config `kubernetes: {seccomp-default: runtime-default}`):
+   * a container without seccompProfile gets the runtime's default profile instead of Unconfined.
+   */
+  kubeletSeccompDefault?: boolean
 }
 
 export interface LoadedDeployments {
@@ -68,7 +73,7 @@ export function loadDeployments(
   const manifest = (text: string, file: string, key: string): void => {
     if (seen.has(key)) return
     seen.add(key)
-    add(readKubernetesManifest(text, file))
+    add(readKubernetesManifest(text, file, { kubeletSeccompDefault: opts.kubeletSeccompDefault === true }))
   }
 
   for (const given of named) {

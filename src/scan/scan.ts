@@ -6,7 +6,7 @@ import { dirname } from 'node:path'
 import type Docker from 'dockerode'
 import { buildImage } from '../docker/build'
 import { connectDocker } from '../docker/client'
-import { inspectImage } from '../docker/inspect'
+import { imageFactsFrom, inspectImage, inspectImageRaw } from '../docker/inspect'
 import { measureImage } from '../docker/measure'
 import { Interrupted, stopReason } from '../docker/call'
 import {
@@ -29,11 +29,12 @@ import { ALL_RULES, ruleMetas } from '../rules/registry'
 import { applySuppressions } from '../rules/suppress'
 import type { Settings } from '../settings'
 import type { Deployment } from '../deployment/types'
-import { type ScanTarget, discoverDockerfiles } from './discover'
+import { isImageReference } from '../config/image-ref'
+import { discoverDockerfiles } from './discover'
 import { readDockerfileText } from './read-dockerfile'
 import { reconcileWithMeasurement } from './reconcile'
 import { principleRows } from './rows'
-import { buildKey, planTargets, type Job } from './targets'
+import { buildKey, jobFile, planTargets, type DockerfileJob, type ImageJob, type Job } from './targets'
 import type { Notification, ScanReport, ScanResult } from './types'
 
 export interface ScanDeps {
@@ -137,13 +138,13 @@ async function scanOneSafely(...args: Parameters<typeof scanOne>): Promise<ScanR
     const [job, , settings] = args
     if (error instanceof Interrupted) return interruptedResult(job, settings, error.signalName)
     const message = `internal error while scanning this file: ${describeError(error)} (please report it)`
-    const note: Notification = { level: 'error', kind: 'internal-error', message, file: job.dockerfile.file }
+    const note: Notification = { level: 'error', kind: 'internal-error', message, file: jobFile(job) }
     return emptyResult(job, settings, [note], 'an internal error stopped the scan of this file')
   }
 }
 
 function profileOf(job: Job, settings: Settings): RuntimeProfile {
-  return job.deployment?.profile ?? settings.profile
+  return job.deployment?.profile ?? (job.kind === 'dockerfile' ? job.profile : undefined) ?? settings.profile
 }
 
 async function scanOne(
@@ -154,6 +155,7 @@ async function scanOne(
   tracker: ResourceTracker,
   deps: ScanDeps
 ): Promise<ScanResult> {
+  if (job.kind === 'image') return scanImageOnly(job, settings, session, tracker, deps)
   const target = job.dockerfile
   const profile = profileOf(job, settings)
   const notifications: Notification[] = []
@@ -198,7 +200,7 @@ async function scanOne(
   }
   if (stopped) {
     notMeasuredReason = `interrupted by ${stopped}`
-    notifications.push(interruptedNote(target, stopped))
+    notifications.push(interruptedNote(target.file, stopped))
   }
 
   const ctx = {
@@ -220,9 +222,164 @@ async function scanOne(
     findings,
     ...(measurement ? { measurement } : {}),
     ...(notMeasuredReason ? { notMeasuredReason } : {}),
-    rows: principleRows({ model, profile, measurement, notMeasuredReason, findings }),
+    rows: principleRows({
+      model,
+      profile,
+      measurement,
+      notMeasuredReason,
+      findings,
+      target: job.target,
+      deployment: job.deployment
+    }),
     notifications
   }
+}
+
+/** Rules that judge the deployment or the measurement: a synthetic `FROM <image>` file has nothing else. */
+const IMAGE_ONLY_RULES = ALL_RULES.filter(rule => rule.meta.evidence !== 'dockerfile')
+
+/** Longest padding put before the synthetic FROM (so its absence findings land on the container's line). */
+const MAX_SYNTHETIC_PADDING = 100_000
+
+/**
+ * An image no scanned Dockerfile builds: judged on its declared deployment alone, with a stand-in model
+ * (`FROM <image>` at the deployment entry's line of its file) so measured rules have a final stage. Probed
+ * when the image is present locally (or is the --image reference); never pulled.
+ */
+async function scanImageOnly(
+  job: ImageJob,
+  settings: Settings,
+  session: DockerSession | undefined,
+  tracker: ResourceTracker,
+  deps: ScanDeps
+): Promise<ScanResult> {
+  const profile = job.deployment.profile
+  const notifications: Notification[] = []
+  const line = job.deployment.at?.line ?? 1
+  const padding = line <= MAX_SYNTHETIC_PADDING ? '\n'.repeat(line - 1) : ''
+  // Only reference characters reach the stand-in text: nothing else is read as an instruction or a variable.
+  const from = isImageReference(job.image) ? job.image : 'invalid-reference'
+  const model = buildModel(`${padding}FROM ${from}\n`, job.file)
+
+  let measurement: Measurement | undefined
+  let notMeasuredReason: string | undefined = staticOnlyReason(settings, session)
+  let stopped = stopReason(deps.signal)
+  // probe false still inspects the image (its Config.User is reported), as for a built image.
+  if (session && !stopped && (notMeasuredReason === undefined || settings.probe === 'false')) {
+    try {
+      const measured = await measureLocalImage(job, settings, session, tracker, deps, notifications)
+      measurement = measured.measurement
+      notMeasuredReason = measured.notMeasuredReason
+    } catch (error) {
+      if (!(error instanceof Interrupted)) throw error
+      stopped = error.signalName
+    }
+  }
+  if (stopped) {
+    notMeasuredReason = `interrupted by ${stopped}`
+    notifications.push(interruptedNote(job.file, stopped))
+  }
+  const ctx = {
+    model,
+    profile,
+    deployment: declaredDeployment(job.deployment),
+    image: measurement?.image,
+    daemon: measurement?.daemon,
+    probe: measurement?.probe,
+    workload: measurement?.workload
+  }
+  const raw = reconcileWithMeasurement(evaluateRules(IMAGE_ONLY_RULES, ctx), measurement)
+  const findings = applySuppressions(raw, model, ruleMetas())
+  return {
+    file: job.file,
+    target: job.target,
+    model,
+    profile,
+    findings,
+    ...(measurement ? { measurement } : {}),
+    ...(notMeasuredReason ? { notMeasuredReason } : {}),
+    rows: principleRows({
+      model,
+      profile,
+      measurement,
+      notMeasuredReason,
+      findings,
+      target: job.target,
+      deployment: job.deployment
+    }),
+    notifications
+  }
+}
+
+/** Probes an image-only target's image when the daemon has it (inspect by name); nothing is pulled. */
+async function measureLocalImage(
+  job: ImageJob,
+  settings: Settings,
+  session: DockerSession,
+  tracker: ResourceTracker,
+  deps: ScanDeps,
+  notifications: Notification[]
+): Promise<{ measurement?: Measurement; notMeasuredReason?: string }> {
+  const alone = 'judged from the deployment alone'
+  if (!isImageReference(job.image))
+    return { notMeasuredReason: `image ${JSON.stringify(job.image)} is not a valid reference; ${alone}` }
+  const timeouts = timeoutsOf(settings)
+  let present
+  try {
+    present = imageFactsFrom(
+      job.image,
+      await inspectImageRaw(session.docker, job.image, { timeouts, stop: deps.signal })
+    )
+  } catch (error) {
+    if (error instanceof Interrupted) throw error
+    if (isNoSuchImage(error))
+      return { notMeasuredReason: `image ${job.image} is not present locally; ${alone}` }
+    notifications.push(operationalNotification(error, job.file, 'probe-failed'))
+    return { notMeasuredReason: `image ${job.image} could not be inspected; ${alone}` }
+  }
+  if (settings.probe === 'false')
+    return {
+      measurement: { image: present, daemon: session.daemon },
+      notMeasuredReason: 'probing is disabled'
+    }
+  const subject = `${job.image} (${job.target.name})`
+  try {
+    const measurement = await deps.logger.group(`Probe ${subject}`, () =>
+      measureImage(session.docker, session.daemon, {
+        image: job.image,
+        profile: job.deployment.profile,
+        runId: deps.runId,
+        probeTimeoutMs: settings.probeTimeoutMs,
+        workloadWindowMs: settings.workloadWindowMs,
+        logger: deps.logger,
+        tracker,
+        timeouts,
+        stop: deps.signal,
+        subject
+      })
+    )
+    if (measurement.workload?.status === 'failed') {
+      notifications.push({
+        level: 'warning',
+        kind: 'workload-failed',
+        message: `the image's own entrypoint could not be observed: ${measurement.workload.detail ?? 'unknown reason'}`,
+        file: job.file
+      })
+    }
+    return { measurement }
+  } catch (error) {
+    if (error instanceof Interrupted) throw error
+    const kind =
+      error instanceof OperationalError && error.kind === 'probe-timeout' ? 'probe-timeout' : 'probe-failed'
+    notifications.push(operationalNotification(error, job.file, kind))
+    return { notMeasuredReason: kind === 'probe-timeout' ? 'the probe timed out' : 'the probe failed' }
+  }
+}
+
+/** The daemon's 404 for `GET /images/{name}/json`. */
+function isNoSuchImage(error: unknown): boolean {
+  const e = error as { statusCode?: number; message?: string }
+  return e?.statusCode === 404 || /no such image/i.test(e?.message ?? '')
 }
 
 function staticOnlyReason(settings: Settings, session: DockerSession | undefined): string | undefined {
@@ -239,7 +396,7 @@ function declaredDeployment(deployment: Deployment | undefined): Deployment | un
 
 /** Builds the job's image once per buildKey; a failed build fails every job that needs it. */
 function cachedBuild(
-  job: Job,
+  job: DockerfileJob,
   builds: BuildCache,
   settings: Settings,
   session: DockerSession,
@@ -275,7 +432,7 @@ function cachedBuild(
 }
 
 async function buildAndMeasure(
-  job: Job,
+  job: DockerfileJob,
   builds: BuildCache,
   settings: Settings,
   session: DockerSession,
@@ -359,12 +516,18 @@ function operationalNotification(error: unknown, file: string, fallback: Notific
 function emptyResult(job: Job, settings: Settings, notifications: Notification[], why: string): ScanResult {
   const profile = profileOf(job, settings)
   return {
-    file: job.dockerfile.file,
+    file: jobFile(job),
     target: job.target,
     profile,
     findings: [],
     notMeasuredReason: why,
-    rows: principleRows({ profile, findings: [], notMeasuredReason: why }),
+    rows: principleRows({
+      profile,
+      findings: [],
+      notMeasuredReason: why,
+      target: job.target,
+      deployment: job.deployment
+    }),
     notifications
   }
 }
@@ -376,12 +539,12 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** A Dockerfile the run did not finish (measure) because it was asked to stop. */
-function interruptedNote(target: ScanTarget, signalName: string): Notification {
+function interruptedNote(file: string, signalName: string): Notification {
   return {
     level: 'error',
     kind: 'interrupted',
     message: `interrupted by ${signalName} before this file was built and measured; only its static checks are reported`,
-    file: target.file
+    file
   }
 }
 
@@ -389,7 +552,7 @@ function interruptedResult(job: Job, settings: Settings, signalName: string): Sc
   return emptyResult(
     job,
     settings,
-    [interruptedNote(job.dockerfile, signalName)],
+    [interruptedNote(jobFile(job), signalName)],
     `interrupted by ${signalName}`
   )
 }
