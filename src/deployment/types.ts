@@ -1,6 +1,7 @@
 // A declared deployment: where and how one image runs, read from a compose service, a Kubernetes
 // container or `docker run` flags, as the one RuntimeProfile the rules judge and the probe runs, plus the
 // file and line of every value so a finding can point at the line where its fix goes.
+import type { Pragma } from '../dockerfile/types'
 import type { RuntimeProfile } from '../profile/types'
 import type { SourceLocation } from './yaml'
 
@@ -45,6 +46,11 @@ export interface Deployment {
    * Unconfined, allowPrivilegeEscalation true), by ProfileField, with the reason shown in reports.
    */
   platformDefaults: Record<ProfileField, string>
+  /**
+   * `# least-privilege ignore=…` comments of the files this deployment was read from, by repo-relative file
+   * (a null-prototype map): they suppress the findings located in those files (src/deployment/pragmas.ts).
+   */
+  pragmas?: Record<string, Pragma[]>
   /** Kubernetes facts that have no `docker run` equivalent but change the verdict. */
   kubernetes?: {
     runAsNonRoot?: boolean

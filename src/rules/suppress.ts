@@ -1,5 +1,5 @@
-// Marks findings suppressed by pragmas in the Dockerfile; suppressed findings are kept (SARIF
-// `suppressions`), never dropped.
+// Marks findings suppressed by pragmas in the Dockerfile (and in the YAML comments of deployment files, for the
+// findings located there); suppressed findings are kept (SARIF `suppressions`), never dropped.
 //   # least-privilege ignore=LP101,LP402 reason      the next instruction (findings within its lines)
 //   # least-privilege ignore-file=LP101 reason       the whole file (for absence findings)
 //   # hadolint ignore=DL3002,DL3004                  the next instruction, for rules with those equivalents
@@ -9,14 +9,28 @@ import type { DockerfileModel, Pragma } from '../dockerfile/types'
 import type { Finding, Suppression } from '../findings'
 import type { RuleMeta } from './types'
 
-export function applySuppressions(findings: Finding[], model: DockerfileModel, rules: RuleMeta[]): Finding[] {
-  if (model.pragmas.length === 0) return findings
+/**
+ * `deploymentPragmas`: pragmas in YAML comments of the deployment files, by repo-relative file
+ * (src/deployment/pragmas.ts); they suppress the findings located in those files.
+ */
+export function applySuppressions(
+  findings: Finding[],
+  model: DockerfileModel,
+  rules: RuleMeta[],
+  deploymentPragmas?: Readonly<Record<string, Pragma[]>>
+): Finding[] {
+  const byFile = new Map<string, PragmaIndex>()
+  if (model.pragmas.length > 0) byFile.set(model.file, indexPragmas(model.pragmas))
+  for (const [file, pragmas] of Object.entries(deploymentPragmas ?? {})) {
+    if (pragmas.length > 0 && file !== model.file) byFile.set(file, indexPragmas(pragmas))
+  }
+  if (byFile.size === 0) return findings
   const equivalents = new Map(rules.map(rule => [rule.id, rule.hadolintEquivalents ?? []]))
-  const index = indexPragmas(model.pragmas)
   // One Suppression per pragma, not per finding: a file-wide pragma may cover 100,000 findings.
   const built = new Map<Pragma, Suppression>()
   return findings.map(finding => {
-    if (finding.suppression || finding.file !== model.file) return finding
+    const index = finding.suppression ? undefined : byFile.get(finding.file)
+    if (!index) return finding
     const pragma = firstApplying(index, finding, equivalents)
     if (!pragma) return finding
     let suppression = built.get(pragma)

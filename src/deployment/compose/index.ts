@@ -5,6 +5,8 @@
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { UsageError } from '../../errors'
 import type { DeploymentFile } from '../types'
+import type { Pragma } from '../../dockerfile/types'
+import { yamlPragmas } from '../pragmas'
 import { parseYamlDocuments, type SourceLocation } from '../yaml'
 import { canonicalService } from './canonical'
 import { parseDotenv } from './dotenv'
@@ -100,6 +102,8 @@ export function readCompose(files: readonly string[], opts: ComposeReadOptions):
 
   // A file named by many `extends.file` entries is read once; its resolved services are shared (copied on use).
   const cache = new Map<string, Loaded>()
+  /** Suppression comments of every file read, by shown name: a finding located in one may be suppressed there. */
+  const pragmas: Record<string, Pragma[]> = Object.create(null)
   const load = (path: string, baseDir: string, cached = false): Loaded => {
     const key = `${path}\0${baseDir}`
     const seen = cached ? cache.get(key) : undefined
@@ -112,6 +116,7 @@ export function readCompose(files: readonly string[], opts: ComposeReadOptions):
     } catch (error) {
       throw new UsageError(`${name}: cannot be read: ${(error as Error).message.split('\n')[0]}`)
     }
+    pragmas[name] ??= yamlPragmas(text)
     let root: MapNode | undefined
     for (const doc of parseYamlDocuments(text, name, { merge: true })) {
       const tree = doc.tree()
@@ -221,9 +226,17 @@ export function readCompose(files: readonly string[], opts: ComposeReadOptions):
     for (const [name, service] of Object.entries(servicesNode.entries)) {
       if (service.kind !== 'map') continue
       uniqueService(service)
-      deployments.push(
-        serviceDeployment(name, service, { mainFile, exists: opts.exists, lookup, shown, notes, hostVolumes })
-      )
+      deployments.push({
+        ...serviceDeployment(name, service, {
+          mainFile,
+          exists: opts.exists,
+          lookup,
+          shown,
+          notes,
+          hostVolumes
+        }),
+        pragmas
+      })
     }
   }
   for (const [name, at] of [...unset].sort(([a], [b]) => (a < b ? -1 : 1))) {

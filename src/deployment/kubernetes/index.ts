@@ -2,6 +2,8 @@
 // DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, and those inside a List), as the kubelet
 // would run it. Pure: text in, data out. Other kinds are skipped with a note; a malformed workload is one
 // line naming the file, line and field. Environment values (`env`, `envFrom`) are never read.
+import type { Pragma } from '../../dockerfile/types'
+import { yamlPragmas } from '../pragmas'
 import { UsageError } from '../../errors'
 import type { Deployment, DeploymentFile } from '../types'
 import { parseYamlDocuments, type YamlDocument, type YamlPath } from '../yaml'
@@ -70,6 +72,10 @@ export function readKubernetesManifest(
     if (doc.value === null || doc.value === undefined) continue // an empty document (`---` at the end)
     reader.object(doc, [], doc.value, 0)
   }
+  // Suppression comments in the manifest, shared by every container read from it.
+  const pragmas: Record<string, Pragma[]> = Object.create(null)
+  pragmas[file] = yamlPragmas(text)
+  for (const deployment of reader.result.deployments) deployment.pragmas = pragmas
   return reader.result
 }
 
