@@ -26,6 +26,7 @@ import type {
   ExposeFact,
   ModelProblem,
   Pragma,
+  ProcessFact,
   RunFact,
   Stage,
   StageFacts,
@@ -223,6 +224,10 @@ export function buildModel(text: string, file: string, options: BuildModelOption
         break
       case 'EXPOSE':
         recordExpose(argumentText(lines, range, escapeChar), line, state, lookup, ctx)
+        break
+      case 'CMD':
+      case 'ENTRYPOINT':
+        recordProcess(argumentText(lines, range, escapeChar), keyword, line, endLine, state)
         break
     }
   }
@@ -567,6 +572,22 @@ function parseExecForm(text: string): string[] | undefined {
   } catch {
     return undefined
   }
+}
+
+/** CMD / ENTRYPOINT: exec form when the arguments are a JSON array of strings, else shell form. */
+function recordProcess(
+  content: string,
+  keyword: 'CMD' | 'ENTRYPOINT',
+  line: number,
+  endLine: number,
+  state: StageState
+): void {
+  const trimmed = content.trim()
+  const argv = trimmed.startsWith('[') ? parseExecForm(trimmed) : undefined
+  const fact: ProcessFact = argv
+    ? { instruction: keyword, line, endLine, form: 'exec', text: argv.join(' '), argv }
+    : { instruction: keyword, line, endLine, form: 'shell', text: trimmed }
+  ;(state.facts.processes ??= []).push(fact)
 }
 
 function recordCopy(

@@ -92,12 +92,37 @@ export interface ExposeFact {
   protocol: string
 }
 
+/** One CMD or ENTRYPOINT instruction (what the image starts). */
+export interface ProcessFact {
+  instruction: 'CMD' | 'ENTRYPOINT'
+  line: number
+  endLine: number
+  form: 'shell' | 'exec'
+  /** Shell text with continuations joined, or the exec-form argv joined with spaces. Not expanded. */
+  text: string
+  /** Exec-form argv. */
+  argv?: string[]
+}
+
 /** Per-stage instruction facts the rules read; lines are 1-based. */
 export interface StageFacts {
   users: UserFact[]
   runs: RunFact[]
   copies: CopyFact[]
   exposes: ExposeFact[]
+  /** CMD and ENTRYPOINT instructions in file order (absent on models built before they were recorded). */
+  processes?: ProcessFact[]
+}
+
+/** A build-context file the Dockerfile copies into the image (an entrypoint script), read at scan time as text. */
+export interface ContextFile {
+  /** Path relative to the build context, forward slashes, as the COPY/ADD source names it. */
+  path: string
+  /** Where the final image has it (absolute, forward slashes). */
+  imagePath: string
+  text: string
+  /** True when the file was longer than the read bound and `text` holds only its start. */
+  truncated?: boolean
 }
 
 /** A `# least-privilege ignore=` or `# hadolint ignore=` pragma. */
@@ -131,4 +156,9 @@ export interface DockerfileModel {
   problems: ModelProblem[]
   /** Parser directives at the top of the file. */
   directives?: { escape: string; syntax?: string }
+  /**
+   * Entrypoint scripts the Dockerfile copies from the build context, read (never run) at scan time next to
+   * the Dockerfile; absent when the scan did not read them (unit tests, files not present).
+   */
+  contextFiles?: ContextFile[]
 }
