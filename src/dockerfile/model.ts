@@ -3,6 +3,7 @@
 // on messy input except for the two cases a scan cannot go on from (no FROM; unknown --target stage).
 import { DockerfileParser, type Instruction } from 'dockerfile-ast'
 import { UsageError } from '../errors'
+import { ACCOUNT_TEXT, AccountTable, accountsInRun, describeAccount } from './accounts'
 import { ExpansionBudget, expandWord, type Expansion, type VarLookup, type VarState } from './expand'
 import { argumentText, parseProperties, sourceLines, splitFlags, splitWords } from './instruction-text'
 import { lookupKnownImage } from './known-images'
@@ -17,7 +18,7 @@ import {
   MAX_VARIABLES_PER_STAGE,
   clip
 } from './limits'
-import { stageLabel } from './lineage'
+import { finalLineage, stageLabel } from './lineage'
 import { parsePragma } from './pragmas'
 import type {
   CopyFact,
@@ -42,6 +43,8 @@ export interface BuildModelOptions {
   target?: string
   /** `--build-arg` values; they override the defaults of declared ARGs only, as the builder does. */
   buildArgs?: Record<string, string>
+  /** The build's target platform (`--platform`), `os/arch[/variant]`; default linux/amd64. */
+  platform?: string
 }
 
 /** Platform ARGs the builder predefines in the global scope; their values depend on the build machine. */
@@ -55,6 +58,27 @@ const PLATFORM_ARGS = new Set([
   'BUILDARCH',
   'BUILDVARIANT'
 ])
+
+/** The platform the builder runs on; the CI machines are linux/amd64. */
+const BUILD_PLATFORM = 'linux/amd64'
+
+/**
+ * BuildKit's values for its automatic platform ARGs: TARGET* for the build's target platform, BUILD* for
+ * the builder's. `linux/arm/v7` gives TARGETVARIANT `v7`; amd64 has no variant (the empty string).
+ */
+export function platformArgValues(platform = BUILD_PLATFORM): Map<string, VarState> {
+  const values = new Map<string, VarState>()
+  const parts = (which: 'TARGET' | 'BUILD', text: string) => {
+    const [os = '', arch = '', variant = ''] = text.toLowerCase().split('/')
+    values.set(`${which}PLATFORM`, { state: 'set', value: text.toLowerCase() })
+    values.set(`${which}OS`, { state: 'set', value: os })
+    values.set(`${which}ARCH`, { state: 'set', value: arch })
+    values.set(`${which}VARIANT`, { state: 'set', value: variant })
+  }
+  parts('TARGET', platform)
+  parts('BUILD', BUILD_PLATFORM)
+  return values
+}
 
 const UNKNOWN: VarState = { state: 'unknown' }
 const UNSET: VarState = { state: 'unset' }
@@ -144,12 +168,18 @@ export function buildModel(text: string, file: string, options: BuildModelOption
   const globalScope = { capped: false }
   const states: StageState[] = []
   const instructions = dockerfile.getInstructions()
+  // Build args override the platform values, as `--build-arg TARGETOS=...` does in the builder.
+  const platform = platformArgValues(options.platform)
+  for (const name of PLATFORM_ARGS) {
+    if (hasOwn(buildArgs, name)) platform.set(name, { state: 'set', value: buildArgs[name] })
+  }
 
+  // The platform ARGs are defined in the global scope without a declaration, so `FROM base-$TARGETOS` works.
   const globalLookup: VarLookup = name => {
     const declared = globals.get(name)
     if (declared) return declared
-    if (PLATFORM_ARGS.has(name))
-      return hasOwn(buildArgs, name) ? { state: 'set', value: buildArgs[name] } : UNKNOWN
+    const predefined = platform.get(name)
+    if (predefined) return predefined
     return globalScope.capped ? UNKNOWN : UNSET
   }
 
@@ -181,6 +211,7 @@ export function buildModel(text: string, file: string, options: BuildModelOption
           globals,
           globalLookup,
           buildArgs,
+          platform,
           ctx
         )
       } else ctx.problem(line, `${keyword} before the first FROM is ignored by the builder`)
@@ -199,6 +230,7 @@ export function buildModel(text: string, file: string, options: BuildModelOption
           globals,
           lookup,
           buildArgs,
+          platform,
           ctx
         )
         break
@@ -210,6 +242,7 @@ export function buildModel(text: string, file: string, options: BuildModelOption
         break
       case 'RUN': {
         const run = recordRun(splitFlags(argumentText(lines, range, escapeChar)).rest, line, endLine, state)
+        if (ACCOUNT_TEXT.test(run.text)) recordAccounts(run, line, state, lookup, ctx)
         if (READ_BY_RULES.test(run.text) && nestingCut(run)) {
           ctx.problem(
             line,
@@ -248,6 +281,7 @@ export function buildModel(text: string, file: string, options: BuildModelOption
     problems,
     directives: { escape: escapeChar }
   }
+  resolveAccounts(model)
   for (const directive of dockerfile.getDirectives()) {
     if (directive.getName().toLowerCase() === 'syntax') model.directives!.syntax = directive.getValue()
   }
@@ -404,7 +438,14 @@ function openStage(
 }
 
 function inheritUser(parent: Stage): EffectiveUser {
-  const user: EffectiveUser = { ...parent.user, source: 'inherited-stage' }
+  // A user the base image decided stays described as such (a row then reads "no USER: root by default",
+  // never an empty `USER  = root`); only a USER instruction makes it an inherited USER.
+  const byUser = parent.user.source === 'user-instruction' || parent.user.source === 'inherited-stage'
+  const user: EffectiveUser = {
+    ...parent.user,
+    source: byUser ? 'inherited-stage' : parent.user.source,
+    inheritedFrom: parent.index
+  }
   user.reason = `inherited from stage ${stageLabel(parent)} (FROM on line ${parent.fromLine})${
     parent.user.reason ? `: ${parent.user.reason}` : ''
   }`
@@ -441,7 +482,7 @@ function baseImageUser(rawImage: string, image: Expansion): EffectiveUser {
       source: 'known-base-image',
       value: known.user,
       uid: known.uid,
-      reason: `\`${image.value}\` runs as ${known.user} (uid ${known.uid}) by default (${known.source})`
+      reason: `\`${image.value}\` runs as ${known.user}${known.uid !== undefined ? ` (uid ${known.uid})` : ''} by default (${known.source})`
     }
   }
   return {
@@ -465,6 +506,7 @@ function declareArgs(
   globals: Map<string, VarState>,
   lookup: VarLookup,
   buildArgs: Record<string, string>,
+  platform: Map<string, VarState>,
   ctx: ModelContext
 ): void {
   const scope = target.vars
@@ -480,9 +522,10 @@ function declareArgs(
       scope.set(name, resolved(expanded) ? { state: 'set', value: expanded.value } : UNKNOWN)
       continue
     }
-    // `ARG X` without a default: inside a stage it takes the global value, if any; else it must be supplied.
+    // `ARG X` without a default: inside a stage it takes the global value, if any; a platform ARG has the
+    // builder's value (inside a stage only once declared); else it must be supplied.
     const global = scope === globals ? undefined : globals.get(name)
-    scope.set(name, global ?? UNKNOWN)
+    scope.set(name, global ?? platform.get(name) ?? UNKNOWN)
   }
 }
 
@@ -537,7 +580,14 @@ function applyUser(
   } else {
     const classified = classifyUser(expanded.value)
     fact.kind = user.kind = classified.kind
-    if (classified.uid !== undefined) user.uid = classified.uid
+    if (classified.uid !== undefined) fact.uid = user.uid = classified.uid
+    if (classified.gid !== undefined) user.gid = classified.gid
+    if (expanded.value.trim() === '') {
+      // `USER $EMPTY`: the builder sets no user, so the process runs as root. Say so instead of an empty value.
+      delete user.value
+      user.uid = 0
+      user.reason = `USER ${clip(raw, 200)} on line ${line} expands to the empty string, which sets no user: the process runs as root (uid 0)`
+    }
   }
   state.facts.users.push(fact)
   state.stage.user = user
@@ -550,6 +600,79 @@ function unresolvedUserReason(raw: string, names: string[], state: StageState): 
       : `${name} is not declared in this stage (a global ARG must be re-declared with \`ARG ${name}\`; it may also come from the base image's ENV)`
   )
   return `USER ${clip(raw, 200)} cannot be resolved statically: ${notes.join('; ')}; the build and probe measure the user`
+}
+
+/** Users and groups the RUN creates, with ids written as `$VAR` expanded from the stage's ARG/ENV. */
+function recordAccounts(
+  run: RunFact,
+  line: number,
+  state: StageState,
+  lookup: VarLookup,
+  ctx: ModelContext
+): void {
+  const found = accountsInRun(run, word => {
+    const expanded = ctx.expand(word, lookup, line, 'RUN user id', false)
+    return resolved(expanded) ? expanded.value : undefined
+  })
+  if (found.length === 0) return
+  const accounts = (state.facts.accounts ??= [])
+  for (const fact of found) accounts.push(fact)
+}
+
+/**
+ * Resolves named USERs of the final image's lineage against the accounts created along it. The runtime
+ * reads /etc/passwd of the image, so each stage's user is resolved against the accounts at that stage's
+ * end (a user created in a parent stage exists in the child). One pass over the lineage.
+ */
+function resolveAccounts(model: DockerfileModel): void {
+  const lineage = finalLineage(model).reverse()
+  const known = lookupKnownImage(lineage[0].baseImage)
+  const baseUser = known && known.uid !== undefined ? { user: known.user, uid: known.uid } : undefined
+  if (!baseUser && !lineage.some(stage => stage.facts?.accounts?.length)) return
+  const table = new AccountTable()
+  for (const stage of lineage) {
+    for (const fact of stage.facts?.accounts ?? []) table.add(fact)
+    for (const fact of stage.facts?.users ?? []) resolveUserFact(fact, table, baseUser)
+    resolveEffectiveUser(stage.user, table, baseUser)
+  }
+}
+
+function resolveUserFact(
+  fact: UserFact,
+  table: AccountTable,
+  baseUser: { user: string; uid: number } | undefined
+): void {
+  if (fact.kind !== 'non-root') return
+  const found = table.resolve(fact.value, baseUser)
+  if (found.account) fact.account = found.account
+  if (found.uid !== undefined) fact.uid = found.uid
+  if (found.uid === 0) fact.kind = 'root'
+  else if (found.mayBeRoot) fact.kind = 'unknown'
+}
+
+function resolveEffectiveUser(
+  user: EffectiveUser,
+  table: AccountTable,
+  baseUser: { user: string; uid: number } | undefined
+): void {
+  // Only a name can be redefined; root spelled as root stays root whatever the files say.
+  if (user.kind !== 'non-root' || user.value === undefined) return
+  if (user.source !== 'user-instruction' && user.source !== 'inherited-stage') return
+  const found = table.resolve(user.value, baseUser)
+  if (found.account) user.account = found.account
+  if (found.gid !== undefined) user.gid = found.gid
+  if (found.uid === undefined) {
+    if (found.mayBeRoot && found.account) {
+      user.kind = 'unknown'
+      user.reason = `USER ${clip(user.raw ?? user.value, 200)} cannot be resolved statically: ${clip(found.account.name, 100)} is created with uid ${clip(found.account.idText ?? '?', 100)} (${describeAccount(found.account)}), which has no value here, and duplicate uids are allowed, so it may be 0; the build and probe measure the user`
+    }
+    return
+  }
+  user.uid = found.uid
+  if (found.uid !== 0) return
+  user.kind = 'root'
+  const how = found.account ? describeAccount(found.account) : 'it has uid 0'
+  user.reason = `${clip(found.account?.name ?? user.value, 100)} is another name for root: ${how}`
 }
 
 function recordRun(content: string, line: number, endLine: number, state: StageState): RunFact {

@@ -19,6 +19,12 @@ export interface EffectiveUser {
   line?: number
   /** Human explanation, e.g. why it is unknown or which known image set it. */
   reason?: string
+  /** Numeric primary gid, when the group part is a number or names a group the Dockerfile creates. */
+  gid?: number
+  /** The account the Dockerfile creates for a named user (`useradd -u 1001 app`), when the name is one. */
+  account?: AccountFact
+  /** Index of the stage this user was inherited from (through `FROM <stage>`), when it was. */
+  inheritedFrom?: number
 }
 
 export interface Stage {
@@ -51,6 +57,31 @@ export interface UserFact {
   kind: UserKind
   /** Names of variables that could not be resolved statically. */
   unresolved?: string[]
+  /** Numeric uid: the user part as a number, or the uid of the account the Dockerfile creates for the name. */
+  uid?: number
+  /** The account the name resolved to, when the Dockerfile creates it (a uid-0 alias makes `kind` root). */
+  account?: AccountFact
+}
+
+/**
+ * A user or group the Dockerfile creates: `useradd`/`adduser`/`groupadd`/`addgroup` in a RUN, a line
+ * appended to /etc/passwd or /etc/group, or a `usermod -u` that changes an existing user's uid.
+ */
+export interface AccountFact {
+  kind: 'user' | 'group'
+  name: string
+  /** Numeric uid (user) or gid (group) when given and resolved; undefined when the tool picks it. */
+  id?: number
+  /** The id as written, when it is not a number after ARG/ENV expansion (`-u $UID` without a value). */
+  idText?: string
+  /** Primary group of a user as written (`-g app`, busybox `-G app`, a passwd line's gid). */
+  group?: string
+  /** Duplicate ids are allowed (`useradd -o`, a passwd line): an unresolved uid may then be 0. */
+  nonUnique?: boolean
+  /** How it was created: `useradd`, `adduser`, `groupadd`, `addgroup`, `usermod`, `/etc/passwd`, `/etc/group`. */
+  via: string
+  /** 1-based line of the RUN instruction that creates it. */
+  line: number
 }
 
 /** One RUN instruction. */
@@ -112,6 +143,8 @@ export interface StageFacts {
   exposes: ExposeFact[]
   /** CMD and ENTRYPOINT instructions in file order (absent on models built before they were recorded). */
   processes?: ProcessFact[]
+  /** Users and groups this stage's RUNs create, in file order (see ./accounts.ts). */
+  accounts?: AccountFact[]
 }
 
 /** A build-context file the Dockerfile copies into the image (an entrypoint script), read at scan time as text. */

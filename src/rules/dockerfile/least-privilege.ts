@@ -8,7 +8,6 @@ import { redactValue } from '../../profile/redact'
 import { isRootUserFlag } from '../deployment/least-privilege'
 import { sayUser } from '../deployment/vocabulary'
 import type { Rule, RuleContext, RuleHit } from '../types'
-import { simpleCommands } from './shell'
 
 interface LocatedUser extends UserFact {
   stage: Stage
@@ -166,10 +165,13 @@ export const userNotNumeric: Rule = {
     const user = model.finalStage.user
     if (user.kind !== 'non-root' || user.line === undefined || user.value === undefined) return []
     if (isWindowsImage(model)) return []
-    const { user: name, numeric } = classifyUser(user.value)
+    const { group, numeric } = classifyUser(user.value)
     if (numeric) return []
-    const uid = createdUid(model, name)
-    const suggestion = uid !== undefined ? `USER ${uid}` : 'the numeric uid'
+    // The model resolves the name to the uid the Dockerfile creates it with (./accounts.ts); never 0.
+    const uid = user.uid !== undefined && user.uid !== 0 ? user.uid : undefined
+    const gid = group !== undefined ? user.gid : undefined
+    const suggestion =
+      uid !== undefined ? `USER ${uid}${gid !== undefined ? `:${gid}` : ''}` : 'the numeric uid'
     return [
       {
         message: `USER ${clip(user.raw ?? user.value)} on line ${user.line} is a name, which Kubernetes runAsNonRoot cannot verify; use ${suggestion} instead.`,
@@ -178,25 +180,6 @@ export const userNotNumeric: Rule = {
       }
     ]
   }
-}
-
-/** The uid given to `name` by `useradd -u N` / `adduser -u N` in the stages that reach the image. */
-function createdUid(model: DockerfileModel, name: string): number | undefined {
-  for (const stage of finalLineage(model)) {
-    for (const run of factsOf(stage).runs) {
-      if (!run.text.includes(name)) continue
-      for (const command of simpleCommands(run.text)) {
-        if (command.base !== 'useradd' && command.base !== 'adduser') continue
-        if (command.args[command.args.length - 1] !== name) continue
-        for (let i = 0; i < command.args.length; i++) {
-          const arg = command.args[i]
-          const value = arg === '-u' || arg === '--uid' ? command.args[i + 1] : /^--uid=(\d+)$/.exec(arg)?.[1]
-          if (value !== undefined && /^\d+$/.test(value)) return Number(value)
-        }
-      }
-    }
-  }
-  return undefined
 }
 
 export const privilegedPortExposed: Rule = {
