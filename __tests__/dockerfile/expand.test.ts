@@ -45,7 +45,12 @@ describe('expandWord', () => {
     expect(expandWord('$ASK', vars)).toEqual({ value: '$ASK', unresolved: ['ASK'] })
     expect(expandWord('${ASK}:${UID}', vars)).toEqual({ value: '${ASK}:1001', unresolved: ['ASK'] })
     expect(expandWord('${MISSING:?need it}', vars).unresolved).toEqual(['MISSING'])
-    expect(expandWord('${ASK:+x}', vars).unresolved).toEqual(['ASK'])
+  })
+
+  it('expands ${ASK:+x} of an ARG without a value to the empty string, as a build that does not supply it', () => {
+    // corpus 1462 (moby/buildkit): FROM buildkit-$TARGETOS${BUILDKIT_DEBUG:+-debug} with ARG BUILDKIT_DEBUG.
+    expect(expandWord('${ASK:+x}', vars)).toEqual({ value: '', unresolved: [] })
+    expect(expandWord('${ASK+x}', vars)).toEqual({ value: '', unresolved: [] })
   })
 
   it('treats undeclared names as unknown when the base image may define them', () => {

@@ -10,7 +10,8 @@ import { MAX_EXPANDED_VALUE_LENGTH, MAX_EXPANSION_DEPTH, MAX_EXPANSION_OUTPUT_PE
  * - `set`: declared with a value (or given as a build arg).
  * - `unset`: certainly not defined (expands to the empty string).
  * - `unknown`: an ARG declared without a value (to be passed with --build-arg), or a name that may come
- *   from the base image's environment.
+ *   from the base image's environment. `${V:-d}` and `${V:+a}` take the value the builder gives when it
+ *   is not supplied (`d`, and the empty string); `$V` and `${V:?m}` stay unresolved.
  */
 export type VarState = { state: 'set'; value: string } | { state: 'unset' } | { state: 'unknown' }
 
@@ -191,12 +192,8 @@ function expandVariable(
     // The builder uses the default when the ARG was not supplied; that is also our best static guess.
     result = set && state.state === 'set' ? substitute(ctx, name, state.value, original) : wordPart()
   } else if (operator === '+') {
-    if (state.state === 'unknown') {
-      ctx.unresolved.push(name)
-      result = original()
-    } else {
-      result = set ? wordPart() : ''
-    }
+    // Like `-` above: an ARG that is not supplied has no value, so the alternative is not used.
+    result = set ? wordPart() : ''
   } else if (set && state.state === 'set') {
     result = substitute(ctx, name, state.value, original)
   } else {
