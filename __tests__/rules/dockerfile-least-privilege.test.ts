@@ -1,9 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { ContextFile } from '../../src/dockerfile/types'
+import type { Finding } from '../../src/findings'
+import type { RuntimeProfile } from '../../src/profile/types'
 import { dockerfileRules } from '../../src/rules/dockerfile'
+import { finalStageRunsAsRoot } from '../../src/rules/dockerfile/least-privilege'
+import { evaluateRules } from '../../src/rules/engine'
 import { PRINCIPLES } from '../../src/principles'
-import { df, hits, lint } from '../dockerfile/lint-helper'
+import { df, hits, lint, model } from '../dockerfile/lint-helper'
 
 const fixture = (name: string) => readFileSync(join(process.cwd(), '__fixtures__/dockerfiles', name), 'utf8')
 
@@ -20,7 +25,8 @@ describe('dockerfile rule metadata', () => {
       'LP201',
       'LP401',
       'LP402',
-      'LP403'
+      'LP403',
+      'LP404'
     ])
     for (const { meta } of dockerfileRules) {
       expect(meta.name).toMatch(/^[a-z]+(-[a-z]+)+$/)
@@ -57,10 +63,10 @@ describe('LP101 final-stage-runs-as-root', () => {
     expect(hit.properties).toMatchObject({ cause: 'no-user' })
   })
 
-  it('fires for FROM scratch without USER', () => {
-    const [hit] = hits(df('FROM scratch', 'COPY app /app'), 'LP101')
+  it('fires for FROM scratch without USER when the image runs something', () => {
+    const [hit] = hits(df('FROM scratch', 'COPY app /app', 'ENTRYPOINT ["/app"]'), 'LP101')
     expect(hit.message).toMatch(/starts FROM scratch and sets no USER/)
-    expect(hit.properties).toMatchObject({ cause: 'scratch' })
+    expect(hit).toMatchObject({ level: 'error', properties: { cause: 'scratch' } })
   })
 
   it.each(['root', '0', '00', '0:0', 'root:root', '0:1000'])(
@@ -132,6 +138,290 @@ describe('LP101 final-stage-runs-as-root', () => {
 
   it('reads the escape directive file correctly (ContainerUser is not root)', () => {
     expect(hits(fixture('windows-escape.Dockerfile'), 'LP101')).toEqual([])
+  })
+})
+
+const entrypoint = (path: string, imagePath: string, ...lines: string[]): ContextFile => ({
+  path,
+  imagePath,
+  text: `${lines.join('\n')}\n`
+})
+
+/** LP101 hits of a model the scan gave entrypoint scripts, as readContextFiles does. */
+function withScripts(text: string, files: ContextFile[]): Finding[] {
+  const built = model(text)
+  built.contextFiles = files
+  return evaluateRules([finalStageRunsAsRoot], { model: built, profile: {} as RuntimeProfile })
+}
+
+describe('LP101 privilege drops', () => {
+  const postgresLike = df(
+    'FROM debian:bookworm-slim',
+    'RUN useradd -r svc && apt-get update && apt-get install -y gosu',
+    'COPY docker-entrypoint.sh /usr/local/bin/',
+    'ENTRYPOINT ["docker-entrypoint.sh"]',
+    'CMD ["svc"]'
+  )
+
+  it('warns, naming the drop, when the entrypoint script read from the build context drops (gosu)', () => {
+    const script = entrypoint(
+      'docker-entrypoint.sh',
+      '/usr/local/bin/docker-entrypoint.sh',
+      '#!/bin/sh',
+      'set -e',
+      'if [ "$(id -u)" = 0 ]; then',
+      '  chown -R svc /data',
+      '  exec gosu svc "$0" "$@"',
+      'fi',
+      'exec "$@"'
+    )
+    const [hit, ...rest] = withScripts(postgresLike, [script])
+    expect(rest).toEqual([])
+    expect(hit).toMatchObject({ level: 'warning', line: 1 })
+    expect(hit.message).toMatch(
+      /^The final stage starts as root \(it sets no USER, and its base image `debian:bookworm-slim` runs as root by default\), then drops to `svc` with gosu in docker-entrypoint\.sh line 5/
+    )
+    expect(hit.message).toMatch(/prepare volume ownership at build time/)
+    expect(hit.properties).toMatchObject({
+      cause: 'drops-privileges',
+      startsAs: 'no-user',
+      drop_user: 'svc',
+      drop_tool: 'gosu',
+      drop_file: 'docker-entrypoint.sh',
+      drop_line: 5
+    })
+  })
+
+  it('keeps the error when the script read is a plain exec "$@", and says it was read', () => {
+    const [hit] = withScripts(postgresLike, [
+      entrypoint('docker-entrypoint.sh', '/usr/local/bin/docker-entrypoint.sh', '#!/bin/sh', 'exec "$@"')
+    ])
+    expect(hit).toMatchObject({ level: 'error', properties: { cause: 'no-user' } })
+    expect(hit.message).toMatch(
+      /docker-entrypoint\.sh \(read from the build context\) does not drop privileges/
+    )
+  })
+
+  it('calls gosu installed with an unread entrypoint script a likely drop the build settles (corpus 0001, postgres)', () => {
+    const [hit] = hits(postgresLike, 'LP101')
+    expect(hit).toMatchObject({
+      level: 'warning',
+      properties: { cause: 'likely-drops-privileges', drop_tool: 'gosu' }
+    })
+    expect(hit.message).toMatch(/runs docker-entrypoint\.sh, which the scan did not read/)
+    expect(hit.message).toMatch(/installs gosu \(line 2\)/)
+    expect(hit.message).toMatch(/a likely drop that the build settles/)
+    expect(hit.message).not.toMatch(/its process runs as root/)
+  })
+
+  it('sees su-exec from apk with the entrypoint in a multi-stage file (corpus 0206, rabbitmq)', () => {
+    const text = df(
+      'FROM alpine:3.23 AS build',
+      'RUN make',
+      'FROM alpine:3.23',
+      'RUN apk add --no-cache su-exec',
+      'COPY --from=build /out /opt/app',
+      'COPY docker-entrypoint.sh /usr/local/bin/',
+      'ENTRYPOINT ["docker-entrypoint.sh"]'
+    )
+    expect(hits(text, 'LP101')[0]).toMatchObject({
+      line: 3,
+      level: 'warning',
+      properties: { drop_tool: 'su-exec' }
+    })
+  })
+
+  it('warns for a drop in CMD itself, shell form (corpus 1019, privoxy)', () => {
+    const [hit] = hits(
+      df(
+        'FROM debian',
+        'RUN apt-get install -y privoxy gosu',
+        'CMD gosu privoxy privoxy --no-daemon /etc/privoxy/config'
+      ),
+      'LP101'
+    )
+    expect(hit).toMatchObject({
+      level: 'warning',
+      line: 1,
+      properties: { cause: 'drops-privileges', drop_user: 'privoxy' }
+    })
+    expect(hit.message).toMatch(/then drops to `privoxy` with gosu in CMD on line 3/)
+  })
+
+  it.each([
+    ['ENTRYPOINT ["gosu", "app", "/app"]', 'gosu'],
+    ['CMD ["su-exec", "app", "/app"]', 'su-exec'],
+    ['ENTRYPOINT ["setpriv", "--reuid=1000", "--regid=1000", "--init-groups", "/app"]', 'setpriv'],
+    ['ENTRYPOINT ["runuser", "-u", "app", "--", "/app"]', 'runuser'],
+    ['ENTRYPOINT ["chroot", "--userspec=1000:1000", "/", "/app"]', 'chroot'],
+    ['CMD ["s6-setuidgid", "app", "/app"]', 's6-setuidgid'],
+    ['CMD su app -s /bin/sh -c /app', 'su'],
+    // corpus 0413 (discourse_test): ENTRYPOINT ["sudo", "-E", "-u", "discourse", ...]
+    ['ENTRYPOINT ["sudo", "-E", "-u", "discourse", "-H", "ruby", "script/docker_test.rb"]', 'sudo'],
+    ['ENTRYPOINT ["/sbin/tini", "--", "gosu", "app", "/app"]', 'gosu']
+  ])('warns for %s', (instruction, tool) => {
+    const [hit] = hits(df('FROM debian', instruction), 'LP101')
+    expect(hit).toMatchObject({
+      level: 'warning',
+      properties: { cause: 'drops-privileges', drop_tool: tool }
+    })
+  })
+
+  it('does not take a drop to root, or a plain command, for a drop', () => {
+    expect(hits(df('FROM debian', 'ENTRYPOINT ["gosu", "root", "/app"]'), 'LP101')[0].level).toBe('error')
+    expect(hits(df('FROM debian', 'CMD ["su", "-c", "/app"]'), 'LP101')[0].level).toBe('error')
+    expect(hits(df('FROM debian', 'CMD ["/app"]'), 'LP101')[0].level).toBe('error')
+  })
+
+  it('names the USER root line it starts from when root is explicit', () => {
+    const [hit] = hits(df('FROM debian', 'USER root', 'ENTRYPOINT ["gosu", "app", "/app"]'), 'LP101')
+    expect(hit).toMatchObject({ line: 2, level: 'warning' })
+    expect(hit.message).toMatch(
+      /^The final stage starts as root \(USER root on line 2 is root\), then drops to `app`/
+    )
+  })
+
+  it("says when a known root base image's own entrypoint steps down (FROM postgres + config)", () => {
+    const [hit] = hits(df('FROM postgres:16', 'COPY init.sql /docker-entrypoint-initdb.d/'), 'LP101')
+    expect(hit).toMatchObject({
+      level: 'warning',
+      properties: { cause: 'base-entrypoint-drops', drop_user: 'postgres' }
+    })
+    expect(hit.message).toMatch(/steps down to `postgres` for its server command/)
+    // A Dockerfile ENTRYPOINT replaces the base image's one.
+    expect(hits(df('FROM postgres:16', 'ENTRYPOINT ["/bin/sh"]'), 'LP101')[0].level).toBe('error')
+  })
+
+  it('a measured or declared non-root user still settles it (runByDeployment keeps wrapping)', () => {
+    const built = model(df('FROM debian', 'ENTRYPOINT ["gosu", "app", "/app"]'))
+    const [hit] = evaluateRules([finalStageRunsAsRoot], {
+      model: built,
+      profile: { user: '1000' } as RuntimeProfile
+    })
+    expect(hit).toMatchObject({ level: 'note', properties: { overridden_by_deployment: true } })
+  })
+})
+
+describe('LP101 base images: known non-root, known root, unknown', () => {
+  it.each([
+    'haproxy:3.0',
+    'memcached:1.6',
+    'elasticsearch:8.15.0',
+    'kibana:8.15.0',
+    'prom/node-exporter',
+    'registry.k8s.io/pause:3.9'
+  ])('does not fire on %s with a config file copied in', image => {
+    expect(hits(df(`FROM ${image}`, 'COPY app.cfg /etc/app/'), 'LP101')).toEqual([])
+  })
+
+  it('an unknown base is a warning that the base image decides (corpus 0409, FROM bats-jenkins)', () => {
+    const [hit] = hits(df('FROM bats-jenkins', 'RUN jenkins-plugin-cli --plugins x'), 'LP101')
+    expect(hit).toMatchObject({
+      level: 'warning',
+      properties: { cause: 'unknown-base', baseImageClass: 'unknown' }
+    })
+    expect(hit.message).toMatch(/its base image `bats-jenkins` is not one whose default user is known/)
+    expect(hit.message).toMatch(
+      /The base image decides whether it runs as root; the build and probe settle it/
+    )
+    expect(hit.message).not.toMatch(/Docker's default, root, applies/)
+  })
+
+  it('a known root base is still an error', () => {
+    expect(hits(df('FROM alpine:3.22', 'COPY app /app'), 'LP101')[0]).toMatchObject({
+      level: 'error',
+      properties: { cause: 'no-user', baseImageClass: 'known-root' }
+    })
+  })
+})
+
+describe('LP101 images without a process', () => {
+  it('is a note for FROM scratch with no CMD or ENTRYPOINT (corpus 1408, linuxserver docker-mods)', () => {
+    const [hit] = hits(
+      df('# syntax=docker/dockerfile:1', '', 'FROM scratch', 'LABEL maintainer="x"', 'COPY root/ /'),
+      'LP101'
+    )
+    expect(hit).toMatchObject({ level: 'note', line: 3, properties: { cause: 'no-process' } })
+    expect(hit.message).toMatch(/^The final stage has no process to run as root/)
+  })
+
+  it('is a note for a BuildKit export stage reached through scratch stages (corpus 1453, buildx binaries)', () => {
+    const text = df(
+      'FROM golang AS build',
+      'RUN go build -o /out/app',
+      'FROM scratch AS binaries-linux',
+      'COPY --from=build /out/ /',
+      'FROM binaries-linux'
+    )
+    expect(hits(text, 'LP101')[0]).toMatchObject({ level: 'note', properties: { cause: 'no-process' } })
+  })
+
+  it('is still an error when any stage of the lineage sets a process', () => {
+    const text = df('FROM scratch AS base', 'COPY app /app', 'CMD ["/app"]', 'FROM base', 'COPY cfg /cfg')
+    expect(hits(text, 'LP101')[0]).toMatchObject({ level: 'error', properties: { cause: 'scratch' } })
+  })
+})
+
+describe('LP101 on Windows', () => {
+  it.each(['mcr.microsoft.com/windows/nanoserver:1809', 'mcr.microsoft.com/windows/nanoserver:ltsc2019'])(
+    'does not fire on %s without USER: Nano Server 1709+ runs as ContainerUser (corpus 1147, 1213)',
+    image => {
+      expect(hits(df(`FROM ${image}`, 'COPY app.exe C:/app/', 'CMD ["C:\\app\\app.exe"]'), 'LP101')).toEqual(
+        []
+      )
+    }
+  )
+
+  it('uses Windows wording and the Windows fix for servercore (corpus 1111)', () => {
+    const [hit] = hits(
+      df('FROM mcr.microsoft.com/windows/servercore:ltsc2019', 'RUN powershell -Command Install-Thing'),
+      'LP101'
+    )
+    expect(hit).toMatchObject({ level: 'error', properties: { windows: true } })
+    expect(hit.message).toMatch(/runs as ContainerAdministrator/)
+    expect(hit.message).toMatch(/Use `USER ContainerUser`/)
+    expect(hit.message).not.toMatch(/root|uid/)
+  })
+
+  it('calls a Nano Server 2016 image ContainerAdministrator', () => {
+    expect(hits(df('FROM mcr.microsoft.com/windows/nanoserver:sac2016'), 'LP101')[0].level).toBe('error')
+  })
+
+  it('an unknown Windows base (backtick escape) is a warning in Windows words', () => {
+    const [hit] = hits(df('# escape=`', 'FROM stefanscherer/chocolatey', 'RUN choco install -y git'), 'LP101')
+    expect(hit).toMatchObject({ level: 'warning', properties: { cause: 'unknown-base', windows: true } })
+    expect(hit.message).toMatch(/USER ContainerUser/)
+  })
+
+  it('a USER added to the local Administrators group is an administrator (corpus 0410, jenkins windows)', () => {
+    const text = df(
+      '# escape=`',
+      'FROM mcr.microsoft.com/windows/servercore:ltsc2022',
+      'ARG user=jenkins',
+      'RUN New-LocalUser -Name $env:user -NoPassword | Out-Null ; `',
+      '    Add-LocalGroupMember -Group "Administrators" -Member "${env:user}" ; `',
+      '    New-Item -Type Directory -Force -Path "C:/ProgramData/Jenkins" | Out-Null',
+      'USER ${user}'
+    )
+    const [hit] = hits(text, 'LP101')
+    expect(hit).toMatchObject({
+      level: 'error',
+      line: 7,
+      properties: { cause: 'windows-administrator', groupLine: 4 }
+    })
+    expect(hit.message).toMatch(/^USER \$\{user\} on line 7 is a member of the local Administrators group/)
+    const net = df(
+      'FROM mcr.microsoft.com/windows/servercore:ltsc2022',
+      'RUN net user app /add && net localgroup Administrators app /add',
+      'USER app'
+    )
+    expect(hits(net, 'LP101')[0].properties).toMatchObject({ cause: 'windows-administrator' })
+    const plain = df(
+      'FROM mcr.microsoft.com/windows/servercore:ltsc2022',
+      'RUN net user app /add && net localgroup Users app /add',
+      'USER app'
+    )
+    expect(hits(plain, 'LP101')).toEqual([])
   })
 })
 

@@ -30,6 +30,7 @@ import { applySuppressions } from '../rules/suppress'
 import type { Settings } from '../settings'
 import type { Deployment } from '../deployment/types'
 import { isImageReference } from '../config/image-ref'
+import { readContextFiles } from './context-files'
 import { discoverDockerfiles } from './discover'
 import { readDockerfileText } from './read-dockerfile'
 import { reconcileWithMeasurement } from './reconcile'
@@ -174,6 +175,9 @@ async function scanOne(
     notifications.push({ level: 'error', kind: 'parse-error', message, file: target.file })
     return emptyResult(job, settings, notifications, 'the Dockerfile could not be modelled')
   }
+  // Entrypoint scripts copied from the build context, read as text (never run) for privilege drops.
+  const contextFiles = readContextFiles(model, job.build.context ?? dirname(target.path))
+  if (contextFiles.length > 0) model.contextFiles = contextFiles
   for (const problem of model.problems) {
     notifications.push({
       level: 'warning',

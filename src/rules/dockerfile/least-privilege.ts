@@ -1,5 +1,14 @@
 // Least Privilege, from the Dockerfile: the process the final image starts does not run as root.
-import { isWindowsBaseImage } from '../../dockerfile/known-images'
+import {
+  dropToolInstalled,
+  imageProcess,
+  instructionDrop,
+  scriptsDrop,
+  unreadEntrypointScript,
+  type Drop,
+  type ImageProcess
+} from '../../dockerfile/drops'
+import { classifyBaseImage, isWindowsBaseImage } from '../../dockerfile/known-images'
 import { clip } from '../../dockerfile/limits'
 import { factsOf, finalLineage, stageLabel } from '../../dockerfile/lineage'
 import type { DockerfileModel, Stage, UserFact } from '../../dockerfile/types'
@@ -13,10 +22,13 @@ interface LocatedUser extends UserFact {
   stage: Stage
 }
 
-/** True when the image is built on a Windows base, where uids and privileged ports do not apply. */
+/**
+ * True when the image is built on a Windows base, where uids and privileged ports do not apply: a Windows
+ * base image, or a Dockerfile written for Windows (the backtick escape directive).
+ */
 function isWindowsImage(model: DockerfileModel): boolean {
   const lineage = finalLineage(model)
-  return isWindowsBaseImage(lineage[lineage.length - 1].baseImage)
+  return isWindowsBaseImage(lineage[lineage.length - 1].baseImage) || model.directives?.escape === '`'
 }
 
 /** USER instructions of the final stage and its ancestors, in file order. */
@@ -36,8 +48,8 @@ export const finalStageRunsAsRoot: Rule = {
     securitySeverity: 8.0,
     title: 'The final stage runs as root',
     description:
-      'The image that is shipped starts its process as root (uid 0). A bug or a compromised dependency then acts as root inside the container, and as root on the host after any container escape when user namespaces are not remapped. Only the final stage (or the --target stage) counts: builder stages may run as root.',
-    fix: 'Add `USER <uid>:<gid>` (numeric, non-zero) as the last USER of the final stage, after creating that user.',
+      'The image that is shipped starts its process as root (uid 0; ContainerAdministrator on Windows). A bug or a compromised dependency then acts as root inside the container, and as root on the host after any container escape when user namespaces are not remapped. Only the final stage (or the --target stage) counts: builder stages may run as root. An entrypoint that starts as root and then drops to another user (gosu, su-exec, setpriv ...) is a warning that names the drop; a base image whose default user is not known is a warning (the build and probe settle it); an image with no process at all (FROM scratch, no CMD or ENTRYPOINT) is a note.',
+    fix: 'Add `USER <uid>:<gid>` (numeric, non-zero; on Windows `USER ContainerUser`) as the last USER of the final stage, after creating that user; if the entrypoint needs root only to prepare volumes before it drops privileges, do that at build time (chown), or keep the drop and run with --cap-drop ALL and no-new-privileges.',
     hadolintEquivalents: ['DL3002']
   },
   check(ctx) {
@@ -45,15 +57,89 @@ export const finalStageRunsAsRoot: Rule = {
   }
 }
 
+/** How the final stage comes to start as root (or as an unknown user), before any drop. */
+interface StartsAs {
+  /** The rule's properties.cause. */
+  cause: string
+  /** A clause that completes "The final stage ..." (no final period). */
+  clause: string
+  /** False when the base image decides and is not known (a warning, not a certain root). */
+  certain: boolean
+  line?: number
+  properties: Record<string, unknown>
+  /** The known root base image's own entrypoint steps down to this user. */
+  baseStepsDownTo?: { user: string; source: string }
+}
+
 function finalStageRootHits(model: DockerfileModel): RuleHit[] {
   const final = model.finalStage
+  const windows = isWindowsImage(model)
+  if (final.user.kind === 'non-root') return windows ? administratorHits(model) : []
   if (final.user.kind !== 'root') return []
-  const users = lineageUsers(model)
-  const last = users[users.length - 1]
+  const process = imageProcess(model)
   const properties: Record<string, unknown> = {
-    user: clip(final.user.value ?? 'root'),
+    user: clip(final.user.value ?? (windows ? 'ContainerAdministrator' : 'root')),
     source: final.user.source
   }
+  const start = startsAs(model, process, windows)
+  if (start === 'no-process') return [noProcessHit(model, properties)]
+  const root = windows ? 'ContainerAdministrator' : 'root'
+  const props = { ...properties, ...start.properties, cause: start.cause }
+  const at = start.line !== undefined ? { line: start.line } : {}
+  const level = start.certain ? undefined : ('warning' as const)
+  if (windows) {
+    return [
+      {
+        message: `The final stage ${start.clause}, so its process runs as ${start.certain ? '' : 'possibly '}ContainerAdministrator, the administrator account of Windows containers. Use \`USER ContainerUser\` (or a non-administrator account the Dockerfile creates) as the last USER.`,
+        ...at,
+        ...(level ? { level } : {}),
+        properties: { ...props, windows: true }
+      }
+    ]
+  }
+  const drop = instructionDrop(process) ?? scriptsDrop(process, model.contextFiles).drop
+  if (drop) return [dropHit(start, drop, props, at)]
+  const scripts = scriptsDrop(process, model.contextFiles).read
+  if (scripts.length === 0) {
+    const likely = likelyDropHit(model, process, start, props, at)
+    if (likely) return [likely]
+  }
+  if (start.baseStepsDownTo && !process.entrypoint) {
+    const { user, source } = start.baseStepsDownTo
+    return [
+      {
+        message: `The final stage ${start.clause}; the base image's own entrypoint starts as root and steps down to \`${clip(user, 100)}\` for its server command (${source}). The setup before the drop runs as root; the build and probe measure the workload's user. ${DROP_FIX}`,
+        ...at,
+        level: 'warning',
+        properties: { ...props, cause: 'base-entrypoint-drops', startsAs: start.cause, drop_user: user }
+      }
+    ]
+  }
+  const readNote =
+    scripts.length > 0
+      ? ` ${scripts.map(file => clip(file.path, 100)).join(', ')} (read from the build context) ${scripts.length > 1 ? 'do' : 'does'} not drop privileges.`
+      : ''
+  const tail = start.certain
+    ? ' The build and probe measure the real user.'
+    : ' The base image decides whether it runs as root; the build and probe settle it.'
+  return [
+    {
+      message: `The final stage ${start.clause}, so ${start.certain ? `its process runs as ${root}` : `its user is the base image's default, which is not known here`}.${readNote}${tail}`,
+      ...at,
+      ...(level ? { level } : {}),
+      properties: scripts.length > 0 ? { ...props, scripts_read: scripts.map(f => clip(f.path, 200)) } : props
+    }
+  ]
+}
+
+const DROP_FIX =
+  'To start unprivileged, set USER to that user and prepare volume ownership at build time (chown in the Dockerfile); or keep the drop and run with --cap-drop ALL (adding back only what the setup needs, such as CHOWN, SETUID and SETGID) and no-new-privileges.'
+
+/** Why the final stage starts as root, or 'no-process' when the image has nothing to run. */
+function startsAs(model: DockerfileModel, process: ImageProcess, windows: boolean): StartsAs | 'no-process' {
+  const final = model.finalStage
+  const users = lineageUsers(model)
+  const last = users[users.length - 1]
   if (!last) {
     const lineage = finalLineage(model)
     const origin = lineage[lineage.length - 1]
@@ -63,53 +149,194 @@ function finalStageRootHits(model: DockerfileModel): RuleHit[] {
     const chain =
       lineage.length > 1 ? ` (nor do the stages it builds on: ${ancestors.join(', ')}${more})` : ''
     if (final.user.source === 'scratch-default' || origin.baseImage.toLowerCase() === 'scratch') {
-      return [
-        {
-          message: `The final stage runs as root: it starts FROM scratch and sets no USER${chain}. A scratch image has no default user, so its process runs as uid 0.`,
-          properties: { ...properties, cause: 'scratch' }
-        }
-      ]
-    }
-    return [
-      {
-        message: `The final stage runs as root: it sets no USER${chain}, and its base image \`${clip(origin.baseImage)}\` is not known to run as non-root, so Docker's default, root, applies. The build and probe measure the real user.`,
-        properties: { ...properties, cause: 'no-user', baseImage: clip(origin.baseImage) }
+      if (process.none) return 'no-process'
+      return {
+        cause: 'scratch',
+        clause: `runs as root: it starts FROM scratch and sets no USER${chain}. A scratch image has no default user`,
+        certain: true,
+        properties: {}
       }
-    ]
+    }
+    const base = clip(origin.baseImage)
+    const known = classifyBaseImage(origin.baseImage)
+    if (known.kind === 'root') {
+      const who = known.image.windows ? 'ContainerAdministrator' : 'root'
+      return {
+        cause: 'no-user',
+        clause: `${windows ? 'runs as ContainerAdministrator' : 'runs as root'}: it sets no USER${chain}, and its base image \`${base}\` runs as ${who} by default`,
+        certain: true,
+        properties: { baseImage: base, baseImageClass: 'known-root', baseImageSource: known.image.source },
+        ...(known.image.stepsDownTo
+          ? { baseStepsDownTo: { user: known.image.stepsDownTo, source: known.image.source } }
+          : {})
+      }
+    }
+    return {
+      cause: 'unknown-base',
+      clause: `sets no USER${chain}, and its base image \`${base}\` is not one whose default user is known`,
+      certain: false,
+      properties: { baseImage: base, baseImageClass: 'unknown' }
+    }
   }
   const earlierNonRoot = users
     .slice(0, -1)
     .filter(user => user.kind === 'non-root')
     .pop()
   if (earlierNonRoot) {
-    return [
-      {
-        message: `The final stage switches back to root: USER ${clip(last.raw)} on line ${last.line} comes after USER ${clip(earlierNonRoot.raw)} on line ${earlierNonRoot.line}, so the image runs as root.`,
-        line: last.line,
-        properties: { ...properties, cause: 'switched-back-to-root', nonRootLine: earlierNonRoot.line }
-      }
-    ]
+    return {
+      cause: 'switched-back-to-root',
+      clause: `switches back to ${windows ? 'ContainerAdministrator' : 'root'}: USER ${clip(last.raw)} on line ${last.line} comes after USER ${clip(earlierNonRoot.raw)} on line ${earlierNonRoot.line}`,
+      certain: true,
+      line: last.line,
+      properties: { nonRootLine: earlierNonRoot.line }
+    }
   }
   if (last.stage.index === final.index) {
-    return [
-      {
-        message: `The final stage runs as root: USER ${clip(last.raw)} on line ${last.line} is root.`,
-        line: last.line,
-        properties: { ...properties, cause: 'explicit-root' }
-      }
-    ]
+    return {
+      cause: 'explicit-root',
+      clause: `runs as ${windows ? 'ContainerAdministrator' : 'root'}: USER ${clip(last.raw)} on line ${last.line} is ${windows ? 'the administrator account' : 'root'}`,
+      certain: true,
+      line: last.line,
+      properties: {}
+    }
   }
+  return {
+    cause: 'inherited-root',
+    clause: `runs as ${windows ? 'ContainerAdministrator' : 'root'}, inherited from stage ${stageLabel(last.stage)}: USER ${clip(last.raw)} on line ${last.line} is ${windows ? 'the administrator account' : 'root'} and the final stage sets no USER of its own`,
+    certain: true,
+    properties: { rootLine: last.line, fromStage: last.stage.index }
+  }
+}
+
+function dropHit(
+  start: StartsAs,
+  drop: Drop,
+  props: Record<string, unknown>,
+  at: { line?: number }
+): RuleHit {
+  const where =
+    drop.where.kind === 'instruction'
+      ? `in ${drop.where.instruction} on line ${drop.where.line}`
+      : `in ${clip(drop.where.path, 200)} line ${drop.where.line}`
+  const startText = start.certain
+    ? `starts as root (${becauseOf(start)})`
+    : `${start.clause}; if that user is root`
+  return {
+    message: `The final stage ${startText}, then drops to \`${clip(drop.user, 100)}\` with ${drop.tool} ${where} (\`${drop.command}\`). What runs before the drop runs as root; the build and probe measure the workload's user. ${DROP_FIX}`,
+    ...(drop.where.kind === 'instruction' && at.line === undefined ? {} : at),
+    level: 'warning',
+    properties: {
+      ...props,
+      cause: 'drops-privileges',
+      startsAs: start.cause,
+      drop_user: clip(drop.user, 200),
+      drop_tool: drop.tool,
+      drop_file: drop.where.kind === 'script' ? clip(drop.where.path, 200) : null,
+      drop_line: drop.where.line
+    }
+  }
+}
+
+/** The reason part of a StartsAs clause: "it sets no USER, and ..." or "USER root on line 4 is root". */
+function becauseOf(start: StartsAs): string {
+  const reason = start.clause.replace(/^runs as (root|ContainerAdministrator)(: |, )/, '')
+  return reason.startsWith('switches') ? `it ${reason}` : reason
+}
+
+/** gosu/su-exec installed and an entrypoint script the scan could not read: a likely drop, said so. */
+function likelyDropHit(
+  model: DockerfileModel,
+  process: ImageProcess,
+  start: StartsAs,
+  props: Record<string, unknown>,
+  at: { line?: number }
+): RuleHit | undefined {
+  const tool = dropToolInstalled(model)
+  if (!tool) return undefined
+  const script = unreadEntrypointScript(model, process)
+  if (script === undefined) return undefined
+  const startText = start.certain ? `starts as root (${becauseOf(start)})` : start.clause
+  return {
+    message: `The final stage ${startText}. It runs ${clip(script, 200)}, which the scan did not read (not found in the build context), and installs ${tool.tool} (line ${tool.line}), so the entrypoint most likely drops to a service user after root-only setup: a likely drop that the build settles. The build and probe measure the workload's user. ${DROP_FIX}`,
+    ...at,
+    level: 'warning',
+    properties: {
+      ...props,
+      cause: 'likely-drops-privileges',
+      startsAs: start.cause,
+      drop_tool: tool.tool,
+      drop_tool_line: tool.line,
+      entrypoint: clip(script, 200)
+    }
+  }
+}
+
+/** FROM scratch with no CMD or ENTRYPOINT anywhere in the lineage: files for another image, not a process. */
+function noProcessHit(model: DockerfileModel, properties: Record<string, unknown>): RuleHit {
+  const lineage = finalLineage(model)
+  const via = lineage.length > 1 ? ' (through the stages it builds on)' : ''
+  return {
+    message: `The final stage has no process to run as root: it starts FROM scratch${via}, sets no USER, and no stage sets CMD or ENTRYPOINT, so it is a payload or export image (files for another image or for a build output). Whatever runs it with a command runs that command as uid 0; add \`USER <uid>:<gid>\` if it is ever run.`,
+    level: 'note',
+    properties: { ...properties, cause: 'no-process' }
+  }
+}
+
+/** Windows: the final USER is a member of the local Administrators group, which the Dockerfile added it to. */
+function administratorHits(model: DockerfileModel): RuleHit[] {
+  const user = model.finalStage.user
+  if (user.value === undefined) return []
+  const added = administratorsGroupAdd(model, user.value, user.raw)
+  if (!added) return []
   return [
     {
-      message: `The final stage runs as root, inherited from stage ${stageLabel(last.stage)}: USER ${clip(last.raw)} on line ${last.line} is root and the final stage sets no USER of its own.`,
+      message: `USER ${clip(user.raw ?? user.value)}${user.line !== undefined ? ` on line ${user.line}` : ''} is a member of the local Administrators group (added on line ${added.line}), so the process runs with administrator rights, as ContainerAdministrator would. Run it as an account outside Administrators (\`USER ContainerUser\`, or grant the folders it needs with icacls).`,
+      ...(user.line !== undefined ? { line: user.line } : {}),
       properties: {
-        ...properties,
-        cause: 'inherited-root',
-        rootLine: last.line,
-        fromStage: last.stage.index
+        user: clip(user.value),
+        cause: 'windows-administrator',
+        groupLine: added.line,
+        windows: true
       }
     }
   ]
+}
+
+/** The RUN that adds `user` (or the variable USER names, `$env:user`) to Administrators. */
+function administratorsGroupAdd(
+  model: DockerfileModel,
+  value: string,
+  raw: string | undefined
+): { line: number } | undefined {
+  const name = value.split(':')[0].toLowerCase()
+  const variable = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(raw ?? '')?.[1]?.toLowerCase()
+  const members = (text: string): string[] => {
+    const out: string[] = []
+    for (const m of text.matchAll(/net\s+localgroup\s+"?administrators"?\s+"?([^\s"/;`]+)"?\s+\/add/gi))
+      out.push(m[1])
+    for (const m of text.matchAll(/add-localgroupmember\b[^;\n|]*/gi)) {
+      if (!/-(group|name|sid)\s+["']?(administrators|s-1-5-32-544)\b/i.test(m[0])) continue
+      const member = /-member\s+["']?([^\s"';]+)/i.exec(m[0])
+      if (member) out.push(member[1])
+    }
+    return out
+  }
+  const refersTo = (member: string): boolean => {
+    const lower = member.toLowerCase().replace(/^[^\\]+\\/, '')
+    if (lower === name) return true
+    const env = /^(?:\$\{?env:([a-z_][a-z0-9_]*)\}?|%([a-z_][a-z0-9_]*)%|\$\{?([a-z_][a-z0-9_]*)\}?)$/.exec(
+      lower
+    )
+    const ref = env?.[1] ?? env?.[2] ?? env?.[3]
+    return ref !== undefined && ref === variable
+  }
+  for (const stage of finalLineage(model).reverse()) {
+    for (const run of factsOf(stage).runs) {
+      if (!/administrators|s-1-5-32-544/i.test(run.text)) continue
+      if (members(run.text).some(refersTo)) return { line: run.line }
+    }
+  }
+  return undefined
 }
 
 export const userOnlyInBuilderStage: Rule = {
