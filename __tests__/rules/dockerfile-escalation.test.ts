@@ -119,7 +119,7 @@ describe('LP402 sudo-used', () => {
   it.each([
     ['RUN sudo apt-get update', 'invokes sudo'],
     ['RUN apt-get update && sudo apt-get install -y curl', 'invokes sudo'],
-    ['RUN true; sudo -u app id', 'invokes sudo'],
+    ['RUN true; sudo -u root id', 'invokes sudo'],
     ['RUN echo hi | sudo tee /etc/x', 'invokes sudo'],
     ['RUN ["sudo", "id"]', 'invokes sudo'],
     ['RUN ["/bin/sh", "-c", "sudo id"]', 'invokes sudo'],

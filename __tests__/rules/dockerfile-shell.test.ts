@@ -31,29 +31,29 @@ describe('shell reading', () => {
     expect(names("bash -lc 'setcap cap_net_raw+ep /x'")).toEqual(['bash', 'setcap'])
     expect(names('find / -perm /4000 -exec chmod u-s {} +')).toEqual(['find', 'chmod'])
     expect(names('gosu app id')).toEqual(['gosu', 'id'])
-    expect(execCommands(['/usr/bin/sudo', '-E', 'make'])).toEqual([
-      { name: '/usr/bin/sudo', base: 'sudo', args: ['-E', 'make'] },
-      { name: 'make', base: 'make', args: [] }
-    ])
+    const [sudo, make] = execCommands(['/usr/bin/sudo', '-E', 'make'])
+    expect(sudo).toEqual({ name: '/usr/bin/sudo', base: 'sudo', args: ['-E', 'make'] })
+    // A nested command knows what runs it (find -exec, sudo), so rules can read the find's predicates.
+    expect(make).toEqual({ name: 'make', base: 'make', args: [], via: sudo })
   })
 })
 
 describe('modes', () => {
   it.each([
-    ['4755', { setuid: true, setgid: false, sticky: false, otherWrite: false }],
-    ['04755', { setuid: true, setgid: false, sticky: false, otherWrite: false }],
-    ['2775', { setuid: false, setgid: true, sticky: false, otherWrite: false }],
-    ['6755', { setuid: true, setgid: true, sticky: false, otherWrite: false }],
-    ['1777', { setuid: false, setgid: false, sticky: true, otherWrite: true }],
-    ['777', { setuid: false, setgid: false, sticky: false, otherWrite: true }],
-    ['664', { setuid: false, setgid: false, sticky: false, otherWrite: false }],
-    ['u+s', { setuid: true, setgid: false, sticky: false, otherWrite: false }],
-    ['g+s', { setuid: false, setgid: true, sticky: false, otherWrite: false }],
-    ['+s', { setuid: true, setgid: true, sticky: false, otherWrite: false }],
-    ['o+w', { setuid: false, setgid: false, sticky: false, otherWrite: true }],
-    ['ug=rwx,o=rwx', { setuid: false, setgid: false, sticky: false, otherWrite: true }],
-    ['u+s-x', { setuid: true, setgid: false, sticky: false, otherWrite: false }],
-    ['a-s', { setuid: false, setgid: false, sticky: false, otherWrite: false }]
+    ['4755', { setuid: true, setgid: false, sticky: false, otherWrite: false, groupWrite: false }],
+    ['04755', { setuid: true, setgid: false, sticky: false, otherWrite: false, groupWrite: false }],
+    ['2775', { setuid: false, setgid: true, sticky: false, otherWrite: false, groupWrite: true }],
+    ['6755', { setuid: true, setgid: true, sticky: false, otherWrite: false, groupWrite: false }],
+    ['1777', { setuid: false, setgid: false, sticky: true, otherWrite: true, groupWrite: true }],
+    ['777', { setuid: false, setgid: false, sticky: false, otherWrite: true, groupWrite: true }],
+    ['664', { setuid: false, setgid: false, sticky: false, otherWrite: false, groupWrite: true }],
+    ['u+s', { setuid: true, setgid: false, sticky: false, otherWrite: false, groupWrite: false }],
+    ['g+s', { setuid: false, setgid: true, sticky: false, otherWrite: false, groupWrite: false }],
+    ['+s', { setuid: true, setgid: true, sticky: false, otherWrite: false, groupWrite: false }],
+    ['o+w', { setuid: false, setgid: false, sticky: false, otherWrite: true, groupWrite: false }],
+    ['ug=rwx,o=rwx', { setuid: false, setgid: false, sticky: false, otherWrite: true, groupWrite: true }],
+    ['u+s-x', { setuid: true, setgid: false, sticky: false, otherWrite: false, groupWrite: false }],
+    ['a-s', { setuid: false, setgid: false, sticky: false, otherWrite: false, groupWrite: false }]
   ])('%s', (mode, bits) => {
     expect(analyzeMode(mode)).toEqual(bits)
   })
@@ -68,7 +68,8 @@ describe('modes', () => {
     expect(modeOfCommand('chmod', ['-R', '-v', 'u+s', '/a', '/b'])).toEqual({
       mode: 'u+s',
       targets: ['/a', '/b'],
-      directories: false
+      directories: false,
+      recursive: true
     })
     expect(modeOfCommand('chmod', ['-w', '/a'])).toEqual({ mode: '-w', targets: ['/a'], directories: false })
     expect(modeOfCommand('chmod', ['--reference=/x', '/a'])).toBeUndefined()

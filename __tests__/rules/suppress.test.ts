@@ -9,10 +9,12 @@ describe('applySuppressions', () => {
   it('suppresses an instruction finding with `# least-privilege ignore=` on the line before, keeping it', () => {
     const findings = lint(
       df(
-        'FROM debian',
+        'FROM debian AS base',
         'USER 1000',
         '# least-privilege ignore=LP402,LP401 the CI image needs sudo',
         'RUN apt-get install -y sudo',
+        // One LP402 finding per stage: the second stage's sudo is a finding of its own.
+        'FROM base',
         'RUN sudo id'
       )
     )

@@ -7,6 +7,8 @@ export interface ModeBits {
   sticky: boolean
   /** Writable by others (the `o` class). */
   otherWrite: boolean
+  /** Writable by the file's group (the `g` class). */
+  groupWrite: boolean
 }
 
 export function analyzeMode(mode: string): ModeBits | undefined {
@@ -17,10 +19,11 @@ export function analyzeMode(mode: string): ModeBits | undefined {
       setuid: (value & 0o4000) !== 0,
       setgid: (value & 0o2000) !== 0,
       sticky: (value & 0o1000) !== 0,
-      otherWrite: (value & 0o002) !== 0
+      otherWrite: (value & 0o002) !== 0,
+      groupWrite: (value & 0o020) !== 0
     }
   }
-  const bits: ModeBits = { setuid: false, setgid: false, sticky: false, otherWrite: false }
+  const bits: ModeBits = { setuid: false, setgid: false, sticky: false, otherWrite: false, groupWrite: false }
   let valid = false
   for (const clause of text.split(',')) {
     const match = /^([ugoa]*)((?:[-+=][rwxXstugo]*)+)$/.exec(clause)
@@ -36,8 +39,11 @@ export function analyzeMode(mode: string): ModeBits | undefined {
         if (all || who.includes('g')) bits.setgid = true
       }
       if (perms.includes('t') && (all || who.includes('o'))) bits.sticky = true
-      // `+w` without a class goes through the umask (022 by default), so it does not reach others.
-      if (perms.includes('w') && (who.includes('o') || who.includes('a'))) bits.otherWrite = true
+      // `+w` without a class goes through the umask (022 by default), so it reaches neither group nor others.
+      // `g=u` copies the owner's bits, and the owner of a file can nearly always write it.
+      const writes = perms.includes('w') || perms.includes('u')
+      if (writes && (who.includes('o') || who.includes('a'))) bits.otherWrite = true
+      if (writes && (who.includes('g') || who.includes('a'))) bits.groupWrite = true
     }
   }
   return valid ? bits : undefined
@@ -62,6 +68,8 @@ export interface CommandMode {
   targets: string[]
   /** True when the command creates directories (`mkdir -m`, `install -d`), where setuid/setgid are harmless. */
   directories: boolean
+  /** `chmod -R`: the mode reaches everything below the targets too. */
+  recursive?: true
 }
 
 /** Mode words set by a command: `chmod MODE ...`, `install -m MODE ...`, `mkdir -m MODE ...`. */
@@ -75,10 +83,15 @@ export function modeOfCommand(base: string, args: string[]): CommandMode | undef
         continue
       }
       if (arg.startsWith('-') && !/^-[rwxXst]+$/.test(arg)) continue
+      // GNU chmod takes options after the operands too.
+      const recursive = args.some(
+        (word, j) => j !== i && (word === '--recursive' || /^-[A-Za-z]*R[A-Za-z]*$/.test(word))
+      )
       return {
         mode: arg,
         targets: args.slice(i + 1).filter(word => !word.startsWith('-')),
-        directories: false
+        directories: false,
+        ...(recursive ? { recursive: true as const } : {})
       }
     }
     return undefined

@@ -4,11 +4,22 @@ import { factsOf, reachesFinalImage, stageLabel } from '../../dockerfile/lineage
 import { MAX_LISTED_PATHS, clip } from '../../dockerfile/limits'
 import type { CopyFact, DockerfileModel, Stage } from '../../dockerfile/types'
 import type { Rule, RuleHit } from '../types'
-import { commandsOf, imageCopies, imageModeChanges, imageRuns, quote } from './commands'
+import { commandsOf, imageCopies, imageModeChanges, quote, type ModeChange } from './commands'
+import {
+  accountFileReached,
+  describeTargets,
+  onlyDirectories,
+  removedLater,
+  strippedLater,
+  targetsOf
+} from './mode-targets'
 import { analyzeMode, modeOfCommand, type ModeBits } from './modes'
+import { sudoItemsByStage } from './sudo-facts'
 
-function whose(bits: ModeBits): string {
-  return bits.setuid ? "its owner's" : "its group's"
+/** The command as a message quotes it; a find's -exec chmod is quoted with its find. */
+function quoteChange(change: ModeChange): string {
+  const text = quote(change.command)
+  return change.find ? `${change.find.text} -exec ${text}` : text
 }
 
 function escalationBits(bits: ModeBits): string | undefined {
@@ -239,24 +250,37 @@ export const setuidBitSet: Rule = {
     securitySeverity: 7.5,
     title: 'A setuid or setgid bit is set on a file in the final image',
     description:
-      "A setuid (or setgid) executable runs with its owner's (or group's) privileges whoever starts it, so a non-root process can become root through it unless no-new-privileges is set. Setting the bit in a builder stage whose files are copied selectively is not a problem; only stages that reach the final image count. A setgid directory only makes new files inherit its group and is reported as a warning.",
-    fix: 'Remove the `chmod u+s`/`4xxx` (or `--chmod`); grant a file capability or run the tool as the right user instead.'
+      "A setuid (or setgid) executable runs with its owner's (or group's) privileges whoever starts it, so a non-root process can become root through it unless no-new-privileges is set. Setting the bit in a builder stage whose files are copied selectively is not a problem; only stages that reach the final image count. A setgid directory only makes new files inherit its group and is not reported when the Dockerfile shows it is a directory; a setgid bit on a path that may be a file is a warning.",
+    fix: 'Remove the setuid/setgid bit (`chmod u+s`/`g+s`, `4xxx`/`2xxx`, `--chmod`); grant a file capability or run the tool as the right user instead.'
   },
   check({ model }) {
     const hits: RuleHit[] = []
-    for (const { run, command, mode, bits } of imageModeChanges(model)) {
+    for (const change of imageModeChanges(model)) {
+      const { run, mode, bits } = change
       const what = escalationBits(bits)
       // On directories setuid is ignored and setgid only passes the group on to new files.
-      if (!what || mode.directories) continue
-      const paths = mode.targets.length > 0 ? ` on ${listPaths(mode.targets)}` : ''
+      if (!what || mode.directories || change.find?.directoriesOnly) continue
+      const targets = targetsOf(change)
+      const live = targets.filter(
+        target =>
+          !onlyDirectories(model, change, target) &&
+          !removedLater(model, change, target) &&
+          strippedLater(model, change, target) === undefined
+      )
+      if (targets.length > 0 && live.length === 0) continue
+      const on = live.length > 0 ? ` on ${describeTargets(change, listPaths(live))}` : ''
+      const message = bits.setuid
+        ? `\`${quoteChange(change)}\` on line ${run.line} sets ${what}${on} in the final image; whoever runs such a file gets its owner's privileges.`
+        : `\`${quoteChange(change)}\` on line ${run.line} sets ${what}${on} in the final image; if that is an executable, whoever runs it gets its group's privileges. On a directory setgid only makes new files inherit the group, which is no escalation: show it with \`mkdir -m 2775\`, \`install -d\`, a trailing slash or \`find … -type d\`; on an executable, remove g+s.`
       hits.push({
-        message: `\`${quote(command)}\` on line ${run.line} sets ${what}${paths} in the final image; whoever runs such a file gets ${whose(bits)} privileges.`,
+        message,
         line: run.line,
         endLine: run.endLine,
         level: bits.setuid ? 'error' : 'warning',
         properties: {
           mode: clip(mode.mode),
-          paths: mode.targets.slice(0, MAX_LISTED_PATHS).map(p => clip(p))
+          paths: live.slice(0, MAX_LISTED_PATHS).map(p => clip(p)),
+          ...(change.find ? { find: clip(change.find.text) } : {})
         }
       })
     }
@@ -306,28 +330,6 @@ export const setuidBitSet: Rule = {
   }
 }
 
-// A Map: command names come from the Dockerfile, and `toString` or `__proto__` must find nothing.
-const INSTALLERS = new Map<string, Set<string>>([
-  ['apt-get', new Set(['install'])],
-  ['apt', new Set(['install'])],
-  ['aptitude', new Set(['install'])],
-  ['apk', new Set(['add'])],
-  ['yum', new Set(['install'])],
-  ['dnf', new Set(['install'])],
-  ['microdnf', new Set(['install'])],
-  ['tdnf', new Set(['install'])],
-  ['zypper', new Set(['install', 'in'])],
-  ['pacman', new Set(['-S', '-Sy', '-Syu', '--sync'])]
-])
-
-function installsSudo(base: string, args: string[]): boolean {
-  const subcommands = INSTALLERS.get(base)
-  if (!subcommands) return false
-  const at = args.findIndex(arg => subcommands.has(arg))
-  if (at < 0) return false
-  return args.slice(at + 1).some(arg => /^sudo(?:[=<>~].*|-\d.*)?$/.test(arg))
-}
-
 export const sudoUsed: Rule = {
   meta: {
     id: 'LP402',
@@ -338,42 +340,27 @@ export const sudoUsed: Rule = {
     securitySeverity: 7.5,
     title: 'sudo is installed, invoked or configured in the final image',
     description:
-      'sudo is a setuid-root program: in an image it gives a non-root process a documented way back to root, and NOPASSWD rules remove the last barrier. Docker builds run as root already, so sudo is never needed in a RUN; at runtime it undoes the USER instruction. Only stages that reach the final image count.',
+      'sudo is a setuid-root program: in an image it gives a non-root process a documented way back to root, and NOPASSWD rules remove the last barrier. Docker builds run as root already, so sudo is never needed in a RUN; at runtime it undoes the USER instruction. One finding per stage of the final image lists every line that installs, grants, invokes or starts sudo; root running `sudo -u app` during the build is a drop and sudoers edits that remove grants take rights away, so neither counts.',
     fix: 'Remove sudo: run build steps as root before USER, and drop privileges at runtime with USER (or gosu/su-exec in an entrypoint).',
     hadolintEquivalents: ['DL3004']
   },
   check({ model }) {
     const hits: RuleHit[] = []
-    for (const { run } of imageRuns(model)) {
-      // Every way this rule fires mentions sudo (the command, the package, sudoers, NOPASSWD).
-      if (!/sudo|NOPASSWD/i.test(run.text)) continue
-      const reasons: string[] = []
-      const commands = commandsOf(run)
-      if (commands.some(command => command.base === 'sudo')) reasons.push('invokes sudo')
-      if (commands.some(command => installsSudo(command.base, command.args))) reasons.push('installs sudo')
-      if (/NOPASSWD/.test(run.text)) reasons.push('writes a NOPASSWD sudoers rule')
-      else if (
-        /\/etc\/sudoers/.test(run.text) &&
-        /(>|\btee\b|\bsed\b|\bcp\b|\binstall\b|\bmv\b)/.test(run.text)
-      ) {
-        reasons.push('configures sudoers')
-      }
-      if (reasons.length === 0) continue
+    // One finding per stage: the lines are one fact, sudo in the image, with the ways it is set up.
+    for (const [stage, items] of sudoItemsByStage(model)) {
+      const where = stage === model.finalStage ? '' : ` (stage ${stageLabel(stage)}, part of the final image)`
+      const listed = items.slice(0, MAX_LISTED_PATHS * 2).map(item => `${item.reason} (line ${item.line})`)
+      const more = items.length > listed.length ? `, and ${items.length - listed.length} more` : ''
+      const first = items[0]
       hits.push({
-        message: `RUN on line ${run.line} ${reasons.join(' and ')} in the final image; sudo gives a non-root process a way back to root.`,
-        line: run.line,
-        endLine: run.endLine,
-        properties: { reasons }
-      })
-    }
-    for (const { copy } of imageCopies(model)) {
-      const paths = [...copy.sources, copy.dest ?? '']
-      if (!paths.some(path => /sudoers/.test(path))) continue
-      hits.push({
-        message: `${copy.instruction} on line ${copy.line} installs a sudoers file in the final image; sudo gives a non-root process a way back to root.`,
-        line: copy.line,
-        endLine: copy.endLine,
-        properties: { reasons: ['copies a sudoers file'] }
+        message: `sudo is in the final image${where}: ${listed.join('; ')}${more}. sudo gives a non-root process a way back to root${items.some(item => item.drop) ? '; drop privileges with gosu, su-exec or setpriv instead, which leave no way back' : ''}.`,
+        line: first.line,
+        endLine: first.endLine,
+        level: items.some(item => item.level === 'error') ? 'error' : 'warning',
+        properties: {
+          reasons: [...new Set(items.map(item => item.reason))].slice(0, 50),
+          lines: [...new Set(items.map(item => item.line))].slice(0, 50)
+        }
       })
     }
     return hits
@@ -390,27 +377,36 @@ export const worldWritableMode: Rule = {
     securitySeverity: 5.0,
     title: 'A file or directory in the final image is made world-writable',
     description:
-      'A world-writable file (mode xxx2, xxx3, xxx6, xxx7, `o+w`, `a+w`) can be replaced by any user in the container, so a non-root process can plant code that a more privileged process (root, an entrypoint, cron) later runs. Directories with the sticky bit (e.g. 1777 on /tmp) are the standard shared temp layout and are not reported.',
+      'A world-writable file (mode xxx2, xxx3, xxx6, xxx7, `o+w`, `a+w`) can be replaced by any user in the container, so a non-root process can plant code that a more privileged process (root, an entrypoint, cron) later runs. Directories with the sticky bit (e.g. 1777 on /tmp) are the standard shared temp layout, and paths removed again before the image is committed (a mktemp directory deleted in the same RUN) ship nothing: neither is reported. Account and sudoers files are LP404.',
     fix: 'Give the path to the user that needs it (`chown 10001:10001 /data && chmod 750 /data` or `COPY --chown`) instead of opening it to everyone.'
   },
   check({ model }) {
     const hits: RuleHit[] = []
-    for (const { run, command, mode, bits } of imageModeChanges(model)) {
+    for (const change of imageModeChanges(model)) {
+      const { run, mode, bits } = change
       if (!bits.otherWrite || bits.sticky) continue
-      const paths = mode.targets.length > 0 ? ` ${listPaths(mode.targets)}` : ' files'
+      const targets = targetsOf(change)
+      // Removed again before the image is committed (a mktemp dir), or an account file (LP404): not here.
+      const live = targets.filter(
+        target => !removedLater(model, change, target) && accountFileReached(change, target) === undefined
+      )
+      if (targets.length > 0 && live.length === 0) continue
+      const paths = live.length > 0 ? describeTargets(change, listPaths(live)) : 'files'
+      const them = live.length === 1 && !change.find && !mode.recursive ? 'it' : 'them'
       hits.push({
-        message: `\`${quote(command)}\` on line ${run.line} makes${paths} world-writable in the final image; any user can replace them.`,
+        message: `\`${quoteChange(change)}\` on line ${run.line} makes ${paths} world-writable in the final image; any user can replace ${them}.`,
         line: run.line,
         endLine: run.endLine,
         properties: {
           mode: clip(mode.mode),
-          paths: mode.targets.slice(0, MAX_LISTED_PATHS).map(p => clip(p))
+          paths: live.slice(0, MAX_LISTED_PATHS).map(p => clip(p)),
+          ...(change.find ? { find: clip(change.find.text) } : {})
         }
       })
     }
     for (const { copy } of imageCopies(model)) {
       const bits = copy.chmod !== undefined ? analyzeMode(copy.chmod) : undefined
-      if (!bits || !bits.otherWrite || bits.sticky) continue
+      if (!bits || !bits.otherWrite || bits.sticky || accountFileOfCopy(copy.dest) !== undefined) continue
       hits.push({
         message: `${copy.instruction} --chmod=${clip(copy.chmod ?? '')} on line ${copy.line} makes ${copy.dest !== undefined ? clip(copy.dest) : 'the copied files'} world-writable in the final image; any user can replace them.`,
         line: copy.line,
@@ -425,4 +421,67 @@ export const worldWritableMode: Rule = {
   }
 }
 
-export const noEscalationRules: Rule[] = [setuidBitSet, sudoUsed, worldWritableMode]
+function accountFileOfCopy(dest: string | undefined): string | undefined {
+  if (dest === undefined) return undefined
+  const path = dest.replace(/\/+$/, '')
+  return /^\/etc\/(?:passwd|shadow|group|gshadow|sudoers)$/.test(path) || path.startsWith('/etc/sudoers.d')
+    ? path
+    : undefined
+}
+
+export const accountFilesWritable: Rule = {
+  meta: {
+    id: 'LP404',
+    name: 'account-files-writable',
+    principle: 'no-escalation',
+    evidence: 'dockerfile',
+    level: 'error',
+    securitySeverity: 8.5,
+    title: 'An account or sudoers file is writable by its group or by everyone',
+    description:
+      'Whoever can write /etc/passwd, /etc/shadow, /etc/group or sudoers can add a uid-0 account, set a password for root, join a privileged group or grant itself sudo, and then become root through su, sudo or login. Group write counts too: images meant for arbitrary uids run with gid 0, the group these files belong to.',
+    fix: 'Keep /etc/passwd, /etc/group (0644), /etc/shadow (0640) and sudoers (0440) root-owned; create users at build time with useradd, or use nss_wrapper for arbitrary uids.'
+  },
+  check({ model }) {
+    const hits: RuleHit[] = []
+    for (const change of imageModeChanges(model)) {
+      const { run, mode, bits } = change
+      if (!bits.groupWrite && !bits.otherWrite) continue
+      const targets = targetsOf(change).filter(target => !removedLater(model, change, target))
+      const reached = targets
+        .map(target => accountFileReached(change, target))
+        .filter((path): path is string => path !== undefined)
+      if (reached.length === 0) continue
+      const by = bits.otherWrite
+        ? 'every user'
+        : "the file's group (gid 0, which arbitrary-uid images run with)"
+      // With every setuid bit stripped afterwards, no su or sudo is left to turn the write into root.
+      const stripped =
+        sudoItemsByStage(model).size === 0 ? strippedLater(model, change, '/usr/bin/su') : undefined
+      const message = stripped
+        ? `\`${quoteChange(change)}\` on line ${run.line} makes ${listPaths(reached)} writable by ${by}; the image strips the setuid bits afterwards (line ${stripped}), so su and sudo cannot turn that into root. Keep it that way, or use nss_wrapper instead.`
+        : `\`${quoteChange(change)}\` on line ${run.line} makes ${listPaths(reached)} writable by ${by}; a writer can add a uid-0 account or grant itself sudo, a direct path to root.`
+      hits.push({
+        message,
+        line: run.line,
+        endLine: run.endLine,
+        ...(stripped ? { level: 'note' as const } : {}),
+        properties: { mode: clip(mode.mode), paths: reached.slice(0, MAX_LISTED_PATHS).map(p => clip(p)) }
+      })
+    }
+    for (const { copy } of imageCopies(model)) {
+      const bits = copy.chmod !== undefined ? analyzeMode(copy.chmod) : undefined
+      const path = accountFileOfCopy(copy.dest)
+      if (!bits || (!bits.groupWrite && !bits.otherWrite) || path === undefined) continue
+      hits.push({
+        message: `${copy.instruction} --chmod=${clip(copy.chmod ?? '')} on line ${copy.line} makes ${clip(path)} writable by ${bits.otherWrite ? 'every user' : 'its group'}; a writer can add a uid-0 account or grant itself sudo, a direct path to root.`,
+        line: copy.line,
+        endLine: copy.endLine,
+        properties: { mode: clip(copy.chmod ?? ''), paths: [clip(path)] }
+      })
+    }
+    return hits
+  }
+}
+
+export const noEscalationRules: Rule[] = [setuidBitSet, sudoUsed, worldWritableMode, accountFilesWritable]

@@ -12,6 +12,8 @@ export interface SimpleCommand {
   base: string
   /** Words after the name. */
   args: string[]
+  /** The command that runs this one (`find ... -exec`, `sudo`, `gosu`), when it is nested in one. */
+  via?: SimpleCommand
 }
 
 const SEPARATORS = new Set(['&&', '||', ';', '|', '&', '\n', '(', ')', '`', '$(', '{', '}', ';;', '|&'])
@@ -158,7 +160,13 @@ const TERMINATORS = new Set([';', '+', '\\;'])
  * command is a slice of its parent's words and nesting stops at MAX_SHELL_NESTING, so a word is read at
  * most MAX_SHELL_NESTING + 1 times: linear in the text, whatever it holds.
  */
-function collect(words: string[], commands: SimpleCommand[], depth: number, reading: Reading): void {
+function collect(
+  words: string[],
+  commands: SimpleCommand[],
+  depth: number,
+  reading: Reading,
+  via?: SimpleCommand
+): void {
   let start = 0
   // Skip assignments (`A=1 cmd`), prefixes (`exec cmd`, `env -i cmd`) and redirections.
   while (start < words.length) {
@@ -171,7 +179,8 @@ function collect(words: string[], commands: SimpleCommand[], depth: number, read
   const name = words[start]
   const args = words.slice(start + 1)
   const base = name.slice(name.lastIndexOf('/') + 1)
-  commands.push({ name, base, args })
+  const command: SimpleCommand = via ? { name, base, args, via } : { name, base, args }
+  commands.push(command)
   const nested: string[][] = []
   const nestedText: string[] = []
   if (SHELLS.has(base)) {
@@ -202,9 +211,9 @@ function collect(words: string[], commands: SimpleCommand[], depth: number, read
     return
   }
   for (const text of nestedText) {
-    for (const command of simpleCommands(text, depth + 1, reading)) commands.push(command)
+    for (const found of simpleCommands(text, depth + 1, reading)) commands.push(found)
   }
-  for (const inner of nested) collect(inner, commands, depth + 1, reading)
+  for (const inner of nested) collect(inner, commands, depth + 1, reading, command)
 }
 
 /** Commands the rules read, recognised by name when nesting is read flat. */
