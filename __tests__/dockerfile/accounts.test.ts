@@ -189,3 +189,32 @@ describe('accounts: bounds', () => {
     expect(model(df('FROM debian', ...args, `RUN ${run}`, 'USER n0')).finalStage.user.uid).toBe(2000)
   })
 })
+
+describe('accounts: forms written other ways', () => {
+  it('reads passwd lines from a heredoc written to /etc/passwd', () => {
+    expect(
+      user('FROM alpine', 'RUN cat >> /etc/passwd <<EOF', 'ops:x:0:0:ops:/root:/bin/sh', 'EOF', 'USER ops')
+        .kind
+    ).toBe('root')
+    expect(
+      user(
+        'FROM alpine',
+        "RUN <<'END' tee -a /etc/passwd",
+        'svc:x:4000:4000::/srv:/sbin/nologin',
+        'END',
+        'USER svc'
+      ).uid
+    ).toBe(4000)
+    // A heredoc written elsewhere defines nothing.
+    expect(
+      user('FROM alpine', 'RUN cat > /tmp/passwd <<EOF', 'ops:x:0:0::/:/bin/sh', 'EOF', 'USER ops').kind
+    ).toBe('non-root')
+  })
+
+  it('reads options after the name and --non-unique long forms', () => {
+    expect(user('FROM debian', 'RUN useradd -m app -s /bin/bash -u 1200 -G sudo', 'USER app').uid).toBe(1200)
+    expect(user('FROM debian', 'RUN useradd --non-unique --uid 0 --gid 0 admin2', 'USER admin2').kind).toBe(
+      'root'
+    )
+  })
+})

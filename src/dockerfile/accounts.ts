@@ -162,7 +162,32 @@ export function accountsInRun(run: RunFact, resolve: WordResolver): AccountFact[
       }
     }
   }
+  if (run.text.includes('<<')) {
+    for (const fact of fromHeredocs(run.text, run.line, reader)) accounts.push(fact)
+  }
   return accounts
+}
+
+/**
+ * `cat >> /etc/passwd <<EOF` (or `tee -a /etc/passwd <<'EOF'`) with the lines in the heredoc body. One pass
+ * over the text: each body is read once, from the line after its marker to the closing word.
+ */
+function fromHeredocs(text: string, line: number, reader: IdReader): AccountFact[] {
+  const facts: AccountFact[] = []
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const marker = /<<-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/.exec(lines[i])
+    if (!marker) continue
+    const target = /(?:>>?|\btee\b[^|;&]*?)\s*(\/etc\/(?:passwd|group))\b/.exec(lines[i])?.[1]
+    let end = i + 1
+    while (end < lines.length && lines[end].trim() !== marker[2]) end++
+    if (target) {
+      const body: SimpleCommand = { name: 'cat', base: 'cat', args: lines.slice(i + 1, end) }
+      for (const fact of fromLines(body, target, line, reader)) facts.push(fact)
+    }
+    i = end
+  }
+  return facts
 }
 
 function pushUser(accounts: AccountFact[], fact: AccountFact | undefined): void {
