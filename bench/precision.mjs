@@ -2,6 +2,7 @@
 //
 //   npm run package                 # or: flock /tmp/lp/package9.lock npm run package (the bundle is what runs)
 //   node bench/precision.mjs [--cli dist/cli/index.js] [--review DIR] [--corpus DIR] [--json OUT.json]
+//                            [--baseline REPORT.json]
 //
 // Defaults: --review ../shared/reference/corpus-review, --corpus ../shared/corpus/files (relative to the repo).
 // It scans the review's sampled files (per-file-readings.tsv) once with
@@ -13,9 +14,13 @@
 //
 // It prints, per rule and overall: expert precision TP/n and strict precision (TP+TPm)/n over the graded
 // findings still reported; graded findings that disappeared (an FP gone is fixed, a TPm gone is a misleading
-// finding removed or replaced, a TP gone is a LOST TRUE POSITIVE and is printed loudly); and every new
+// finding removed or replaced, a TP gone is a LOST TRUE POSITIVE and is printed loudly, unless a finding of
+// the same rule now lists its line in properties.lines: merged, one finding per cause); and every new
 // finding the sheet does not grade, for a human to grade (n with new ones counted as FP is the lower
-// bound). It prints figures and asserts nothing: the exit status is 0 unless it could not run (2).
+// bound). With --baseline (the `scan --format json` report of the graded commit, db99fa8, on the same files)
+// it also lists graded findings whose level or message changed since, whose grade a human should look at
+// again (a TPm "runs as root" that now names the gosu drop may be a TP).
+// It prints figures and asserts nothing: the exit status is 0 unless it could not run (2).
 import { spawnSync } from 'node:child_process'
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -36,7 +41,8 @@ const options = {
   cli: join(root, 'dist/cli/index.js'),
   review: resolve(root, '../shared/reference/corpus-review'),
   corpus: resolve(root, '../shared/corpus/files'),
-  json: undefined
+  json: undefined,
+  baseline: undefined
 }
 const argv = process.argv.slice(2)
 for (let i = 0; i < argv.length; i++) {
@@ -125,6 +131,7 @@ for (const result of report.results ?? []) {
 }
 
 const matched = []
+const merged = []
 const gone = []
 const fresh = []
 for (const { id } of sampled) {
@@ -142,7 +149,18 @@ for (const { id } of sampled) {
     for (const row of left) {
       const end = spans.get(row.line) ?? row.line
       const at = findings.findIndex(f => f.rule_id === row.rule && f.line >= row.line && f.line <= end)
-      if (at >= 0) matched.push({ ...row, finding: findings.splice(at, 1)[0], moved: true })
+      if (at >= 0) {
+        matched.push({ ...row, finding: findings.splice(at, 1)[0], moved: true })
+        continue
+      }
+      // One finding per cause now lists the lines it stands for (`properties.lines`).
+      const into = (today.get(id) ?? []).find(
+        f =>
+          f.rule_id === row.rule &&
+          Array.isArray(f.properties?.lines) &&
+          f.properties.lines.some(line => line >= row.line && line <= end)
+      )
+      if (into) merged.push({ ...row, into })
       else gone.push(row)
     }
   }
@@ -176,7 +194,8 @@ function figures(rule) {
     new: added.length,
     goneFP: count(lostRows, 'FP'),
     goneTPm: count(lostRows, 'TPm'),
-    lostTP: count(lostRows, 'TP')
+    lostTP: count(lostRows, 'TP'),
+    merged: pick(merged).length
   }
 }
 
@@ -196,7 +215,8 @@ const header = [
   'expert if new=FP',
   '| gone FP (fixed)',
   'gone TPm',
-  'LOST TP'
+  'LOST TP',
+  'merged'
 ]
 console.log(`precision on the review's sample: ${sampled.length} files, ${graded.length} graded findings`)
 console.log(`cli: ${options.cli} (exit ${run.status}); findings now: ${matched.length + fresh.length}\n`)
@@ -218,7 +238,8 @@ for (const row of rows) {
       pct(row.tp, row.n + row.new),
       `| ${row.goneFP}`,
       row.goneTPm,
-      row.lostTP
+      row.lostTP,
+      row.merged
     ].join('\t')
   )
 }
@@ -248,10 +269,38 @@ section(
   row => `${row.id} ${row.rule}@${row.line}: ${row.why}`
 )
 section(
+  'graded findings merged into one finding of the same rule (its properties.lines), not counted again',
+  merged,
+  m => `${m.id} ${m.rule}@${m.line} (${m.grade}) -> ${m.into.rule_id}@${m.into.line}`
+)
+section(
   'graded findings now at another line of the same instruction',
   matched.filter(m => m.moved),
   m => `${m.id} ${m.rule}@${m.line} -> line ${m.finding.line} (${m.grade})`
 )
+if (options.baseline) {
+  let base
+  try {
+    base = JSON.parse(readFileSync(options.baseline, 'utf8'))
+  } catch (error) {
+    usage(`cannot read the baseline ${options.baseline}: ${error.message}`)
+  }
+  const before = new Map()
+  for (const result of base.results ?? []) {
+    const name = basename(result.file)
+    for (const f of result.findings ?? [])
+      before.set(`${name.slice(0, name.indexOf('_'))} ${f.rule_id}@${f.line}`, f)
+  }
+  section(
+    'graded findings whose level or message changed since the baseline: grade again',
+    matched.filter(m => {
+      const old = before.get(`${m.id} ${m.rule}@${m.line}`)
+      return old && (old.level !== m.finding.level || old.message !== m.finding.message)
+    }),
+    m =>
+      `${m.id} ${where(m.finding)} (${m.grade}, was ${before.get(`${m.id} ${m.rule}@${m.line}`).level}): ${m.finding.message.replace(/\s+/g, ' ').slice(0, 300)}`
+  )
+}
 section(
   'graded FP still reported',
   matched.filter(m => m.grade === 'FP'),
@@ -271,6 +320,6 @@ section(
 if (options.json) {
   writeFileSync(
     options.json,
-    `${JSON.stringify({ cli: options.cli, exit: run.status, rows, lost, gone, matched, new: fresh }, null, 2)}\n`
+    `${JSON.stringify({ cli: options.cli, exit: run.status, rows, lost, gone, merged, matched, new: fresh }, null, 2)}\n`
   )
 }
