@@ -1,7 +1,11 @@
 // BuildKit's automatic platform ARGs have the build platform's values (linux/amd64 unless --platform), in the
 // global scope without a declaration and inside a stage once declared with `ARG NAME`.
 import { describe, expect, it } from '@jest/globals'
-import { platformArgValues } from '../../src/dockerfile/model'
+import { buildModel, platformArgValues } from '../../src/dockerfile/model'
+import { defaultProfile } from '../../src/profile/parse'
+import { evaluateRules } from '../../src/rules/engine'
+import { ALL_RULES } from '../../src/rules/registry'
+import { principleRows } from '../../src/scan/rows'
 import { df, hits, model } from './lint-helper'
 
 describe('platform ARGs', () => {
@@ -111,5 +115,28 @@ describe('no empty user', () => {
     expect(user.value).toBeUndefined()
     expect(user.raw).toBe('$U')
     expect(user.reason).toMatch(/USER \$U on line 3 expands to the empty string/)
+  })
+})
+
+describe('rows never render an empty user', () => {
+  const cell = (text: string): string => {
+    const model = buildModel(text, 'Dockerfile')
+    const profile = defaultProfile()
+    const findings = evaluateRules(ALL_RULES, { model, profile })
+    const rows = principleRows({ model, profile, findings, notMeasuredReason: 'static only' })
+    return rows.find(r => r.principle === 'least-privilege')?.dockerfile ?? ''
+  }
+
+  it.each([
+    ['an inherited unknown-root base', df('FROM python:3.12-alpine AS base', 'FROM base')],
+    ['an inherited scratch base', df('FROM scratch AS base', 'FROM base', 'CMD ["/app"]')],
+    ['a chain of three stages', df('FROM debian AS a', 'FROM a AS b', 'FROM b')],
+    ['USER expanding to the empty string', df('FROM alpine', 'ARG U=', 'USER $U')],
+    ['USER expanding to blanks', df('FROM alpine', 'ENV U=" "', 'USER $U')],
+    ['an inherited empty USER', df('FROM alpine AS base', 'ARG U=', 'USER ${U}', 'FROM base')]
+  ])('%s', (_, text) => {
+    const shown = cell(text)
+    expect(shown).not.toMatch(/USER\s{2}|USER\s*(=|\(|$)/)
+    expect(shown.trim()).not.toBe('')
   })
 })
