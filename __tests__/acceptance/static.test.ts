@@ -1033,9 +1033,9 @@ const moreTraps: Case[] = [
       'RUN sh -c "sudo id"',
       'USER 10001'
     ),
+    // One LP402 finding per stage, at its first sudo line, listing the others.
     fire: [
-      { id: 'LP402', line: 2, level: 'error' },
-      { id: 'LP402', line: 3, level: 'error' }
+      { id: 'LP402', line: 2, level: 'error', message: /invokes sudo \(line 2\); invokes sudo \(line 3\)/ }
     ]
   },
   {
@@ -1046,9 +1046,14 @@ const moreTraps: Case[] = [
       'COPY app.sudoers /etc/sudoers.d/app',
       'USER 10001'
     ),
+    // One LP402 finding per stage, at its first sudo line, listing the others.
     fire: [
-      { id: 'LP402', line: 2, level: 'error' },
-      { id: 'LP402', line: 3, level: 'error' }
+      {
+        id: 'LP402',
+        line: 2,
+        level: 'error',
+        message: /installs sudo \(line 2\); COPY copies a sudoers file \(line 3\)/
+      }
     ]
   },
   {
