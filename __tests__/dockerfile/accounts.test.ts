@@ -218,3 +218,44 @@ describe('accounts: forms written other ways', () => {
     )
   })
 })
+
+describe('accounts: more independent forms', () => {
+  it.each([
+    [
+      'long options after set -eux;',
+      [
+        'RUN set -eux; groupadd --system --gid 10001 app; useradd --system --uid 10001 --gid app --no-create-home app',
+        'USER app:app'
+      ],
+      { kind: 'non-root', uid: 10001, gid: 10001 }
+    ],
+    [
+      'Debian addgroup --gid and adduser --ingroup',
+      [
+        'RUN addgroup --gid 2000 app && adduser --uid 2001 --ingroup app --disabled-password --gecos "" app',
+        'USER app'
+      ],
+      { kind: 'non-root', uid: 2001, gid: 2000 }
+    ],
+    ['exec form', ['RUN ["useradd", "-u", "3000", "app"]', 'USER app'], { uid: 3000 }],
+    ['inside sh -c', ["RUN sh -c 'useradd -u 4000 app'", 'USER app'], { uid: 4000 }],
+    ['busybox adduser', ['RUN busybox adduser -D -u 4100 app', 'USER app'], { uid: 4100 }],
+    [
+      'a passwd line through tee with output discarded',
+      ['RUN echo "toor:x:0:0::/root:/bin/sh" | tee -a /etc/passwd > /dev/null', 'USER toor'],
+      { kind: 'root', uid: 0 }
+    ],
+    [
+      'printf with a format and the line as its argument',
+      ["RUN printf '%s\\n' 'ops:x:0:0::/:/bin/sh' >> /etc/passwd", 'USER ops'],
+      { kind: 'root' }
+    ],
+    [
+      'useradd -ou 0 with redirections and || true',
+      ['RUN useradd -ou 0 -M -N root2 2>/dev/null || true', 'USER root2'],
+      { kind: 'root' }
+    ]
+  ])('%s', (_, lines, expected) => {
+    expect(user('FROM debian', ...lines)).toMatchObject(expected)
+  })
+})

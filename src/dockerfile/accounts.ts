@@ -139,7 +139,7 @@ export function accountsInRun(run: RunFact, resolve: WordResolver): AccountFact[
   const accounts: AccountFact[] = []
   const commands = commandsOf(run)
   for (let i = 0; i < commands.length; i++) {
-    const command = commands[i]
+    const command = unwrapBusybox(commands[i])
     switch (command.base) {
       case 'useradd':
         pushUser(accounts, fromUseradd(command, run.line, reader))
@@ -188,6 +188,13 @@ function fromHeredocs(text: string, line: number, reader: IdReader): AccountFact
     i = end
   }
   return facts
+}
+
+/** `busybox adduser ...` is `adduser ...`. */
+function unwrapBusybox(command: SimpleCommand): SimpleCommand {
+  if (command.base !== 'busybox' || command.args.length === 0) return command
+  const [name, ...args] = command.args
+  return { name, base: name.slice(name.lastIndexOf('/') + 1), args }
 }
 
 function pushUser(accounts: AccountFact[], fact: AccountFact | undefined): void {
