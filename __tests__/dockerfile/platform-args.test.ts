@@ -72,6 +72,15 @@ describe('platform ARGs', () => {
     expect(platformArgValues('linux/arm64').get('TARGETOS')).toEqual({ state: 'set', value: 'linux' })
   })
 
+  it('keeps the build target values in a stage FROM --platform=$BUILDPLATFORM (the cross-compile pattern)', () => {
+    // `FROM --platform=$BUILDPLATFORM golang AS build` + `ARG TARGETOS TARGETARCH` + `GOOS=$TARGETOS go build`:
+    // FROM --platform picks the stage's base image platform, TARGET* stay the build's target.
+    const m = model(
+      df('FROM --platform=linux/arm64 alpine', 'ARG TARGETARCH BUILDARCH', 'ENV A=$TARGETARCH B=$BUILDARCH')
+    )
+    expect(m.finalStage.env).toEqual({ A: 'amd64', B: 'amd64' })
+  })
+
   it('reaches the root stage behind `FROM buildkit-$TARGETOS${BUILDKIT_DEBUG:+-debug}`', () => {
     // corpus 1462 (moby/buildkit): the final stage is buildkit-linux, which sets no USER: root (LP101), not LP105.
     const text = df(
