@@ -396,3 +396,30 @@ describe('file capabilities (LP201)', () => {
     ).toEqual([])
   })
 })
+
+describe('sudo removed again, and setgid directories copied from a builder', () => {
+  it('does not report a sudo install that a later RUN purges', () => {
+    const text = df(
+      'FROM debian',
+      'RUN apt-get install -y sudo && sudo -u nobody true',
+      "RUN echo 'app ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/app",
+      'RUN apt-get purge -y --auto-remove sudo',
+      'USER app'
+    )
+    expect(hits(text, 'LP402')).toEqual([])
+    // Installed again after the purge: reported.
+    const again = text.replace('USER app', 'RUN apk add sudo\nUSER app')
+    expect(hits(again, 'LP402').map(h => h.line)).toEqual([5])
+  })
+
+  it('does not note a COPY --from of directories a builder made setgid with find -type d', () => {
+    const text = df(
+      'FROM alpine AS build',
+      'RUN mkdir -p /out/share && find /out -type d -exec chmod g+s {} +',
+      'FROM alpine',
+      'COPY --from=build /out /opt/app'
+    )
+    expect(hits(text, 'LP401')).toEqual([])
+    expect(hits(text.replace('-type d ', ''), 'LP401')).toHaveLength(1)
+  })
+})

@@ -4,7 +4,7 @@ import { factsOf, reachesFinalImage, stageLabel } from '../../dockerfile/lineage
 import { MAX_LISTED_PATHS, clip } from '../../dockerfile/limits'
 import type { CopyFact, DockerfileModel, Stage } from '../../dockerfile/types'
 import type { Rule, RuleHit } from '../types'
-import { commandsOf, imageCopies, imageModeChanges, quote, type ModeChange } from './commands'
+import { commandsOf, findScope, imageCopies, imageModeChanges, quote, type ModeChange } from './commands'
 import {
   accountFileReached,
   describeTargets,
@@ -45,8 +45,10 @@ function stageTargets(stage: Stage): SetuidTarget[] {
       for (const command of commandsOf(run)) {
         const mode = modeOfCommand(command.base, command.args)
         const bits = mode && analyzeMode(mode.mode)
-        if (bits && (bits.setuid || bits.setgid) && !mode.directories) {
-          for (const path of mode.targets) targets.push({ line: run.line, path })
+        // A find's `{}` stands for what it matches below its starting paths.
+        const find = command.via?.base === 'find' ? findScope(command.via) : undefined
+        if (bits && (bits.setuid || bits.setgid) && !mode.directories && !find?.directoriesOnly) {
+          for (const path of find ? find.paths : mode.targets) targets.push({ line: run.line, path })
         }
       }
     }

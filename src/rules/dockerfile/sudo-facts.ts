@@ -35,6 +35,25 @@ const INSTALLERS = new Map<string, Set<string>>([
   ['pacman', new Set(['-S', '-Sy', '-Syu', '--sync'])]
 ])
 
+const REMOVERS = new Map<string, Set<string>>([
+  ['apt-get', new Set(['remove', 'purge'])],
+  ['apt', new Set(['remove', 'purge'])],
+  ['apk', new Set(['del'])],
+  ['yum', new Set(['remove', 'erase'])],
+  ['dnf', new Set(['remove', 'erase'])],
+  ['microdnf', new Set(['remove'])],
+  ['zypper', new Set(['remove', 'rm'])],
+  ['pacman', new Set(['-R', '-Rs', '-Rns'])]
+])
+
+/** `apt-get purge -y sudo`, `apk del sudo`: sudo leaves the image. */
+function removesSudo(command: SimpleCommand): boolean {
+  const subcommands = REMOVERS.get(command.base)
+  if (!subcommands) return false
+  const at = command.args.findIndex(arg => subcommands.has(arg))
+  return at >= 0 && command.args.slice(at + 1).includes('sudo')
+}
+
 function installsSudo(command: SimpleCommand): boolean {
   const subcommands = INSTALLERS.get(command.base)
   if (!subcommands) return false
@@ -262,10 +281,13 @@ export function sudoItemsByStage(model: DockerfileModel): Map<Stage, SudoItem[]>
     else byStage.set(stage, [item])
   }
   const lineage = finalLineage(model).reverse()
+  // Stages of the lineage come in file order, so a later line is a later step of the image.
+  let removedAt = 0
   for (const stage of lineage) {
     for (const run of factsOf(stage).runs) {
       if (!/sudo|NOPASSWD|wheel|admin/i.test(run.text)) continue
       for (const item of runItems(model, stage, run)) push(stage, item)
+      if (commandsOf(run).some(removesSudo)) removedAt = run.line
     }
     for (const copy of factsOf(stage).copies) {
       if (![...copy.sources, copy.dest ?? ''].some(path => SUDOERS.test(path))) continue
@@ -280,6 +302,14 @@ export function sudoItemsByStage(model: DockerfileModel): Map<Stage, SudoItem[]>
   for (const { stage, fact } of startingProcesses(model)) {
     const item = processItem(model, fact)
     if (item) push(stage, item)
+  }
+  // What came before sudo was removed again does not ship.
+  if (removedAt > 0) {
+    for (const [stage, items] of byStage) {
+      const kept = items.filter(item => item.line > removedAt)
+      if (kept.length > 0) byStage.set(stage, kept)
+      else byStage.delete(stage)
+    }
   }
   // A sudo/wheel membership is inert without sudo: it counts only next to another item.
   const anySudo = [...byStage.values()].some(items => items.some(item => !item.membership))
