@@ -208,9 +208,11 @@ describe('LP101 privilege drops', () => {
       level: 'warning',
       properties: { cause: 'likely-drops-privileges', drop_tool: 'gosu' }
     })
-    expect(hit.message).toMatch(/runs docker-entrypoint\.sh, which the scan did not read/)
+    expect(hit.message).toMatch(
+      /^The final stage starts as root and most likely drops to a service user in docker-entrypoint\.sh, which the scan did not read/
+    )
     expect(hit.message).toMatch(/installs gosu \(line 2\)/)
-    expect(hit.message).toMatch(/a likely drop that the build settles/)
+    expect(hit.message).toMatch(/A likely drop that the build settles/)
     expect(hit.message).not.toMatch(/its process runs as root/)
   })
 
@@ -287,7 +289,7 @@ describe('LP101 privilege drops', () => {
       level: 'warning',
       properties: { cause: 'base-entrypoint-drops', drop_user: 'postgres' }
     })
-    expect(hit.message).toMatch(/steps down to `postgres` for its server command/)
+    expect(hit.message).toMatch(/steps down to `postgres` for the image.s server command/)
     // A Dockerfile ENTRYPOINT replaces the base image's one.
     expect(hits(df('FROM postgres:16', 'ENTRYPOINT ["/bin/sh"]'), 'LP101')[0].level).toBe('error')
   })
@@ -498,6 +500,19 @@ describe('LP105 user-unresolved', () => {
     const [hit] = hits(df('ARG BASE_IMAGE', 'FROM ${BASE_IMAGE}', 'RUN true'), 'LP105')
     expect(hit.line).toBe(2)
     expect(hit.message).toMatch(/\$BASE_IMAGE/)
+  })
+
+  it('does not fire for USER ${NB_UID} on a Jupyter image, whose ENV sets NB_UID=1000 (corpus 0502)', () => {
+    const text = df(
+      'FROM quay.io/jupyter/base-notebook:2026-07-28',
+      'USER root',
+      'RUN apt-get update',
+      'USER ${NB_UID}'
+    )
+    expect(hits(text, 'LP105')).toEqual([])
+    expect(hits(text, 'LP101')).toEqual([])
+    // The same variable on a base that does not document it stays unresolved.
+    expect(hits(df('FROM debian', 'USER ${NB_UID}'), 'LP105')).toHaveLength(1)
   })
 
   it('does not fire once a build arg supplies the value', () => {

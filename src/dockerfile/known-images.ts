@@ -30,6 +30,8 @@ export interface KnownImage {
   source: string
   /** A Windows image: ContainerUser / ContainerAdministrator, no uids. */
   windows?: boolean
+  /** ENV the image sets that Dockerfiles built on it use in USER (`USER ${NB_UID}`). */
+  env?: Readonly<Record<string, string>>
 }
 
 /** A known root image; `stepsDownTo` when its own entrypoint drops to that user for its server command. */
@@ -100,10 +102,12 @@ export const KNOWN_NONROOT_IMAGES: readonly KnownImage[] = [
     source: 'https://learn.microsoft.com/dotnet/core/docker/container-images#default-user'
   },
   {
-    // Jupyter Docker Stacks run as jovyan, uid 1000.
+    // Jupyter Docker Stacks run as jovyan, uid 1000, and set ENV NB_USER/NB_UID/NB_GID for `USER ${NB_UID}`
+    // (docker-stacks-foundation Dockerfile).
     repository: /^(docker\.io|quay\.io)\/jupyter\//,
     user: 'jovyan',
     uid: 1000,
+    env: { NB_USER: 'jovyan', NB_UID: '1000', NB_GID: '100' },
     source:
       'https://jupyter-docker-stacks.readthedocs.io/en/latest/using/common.html#user-related-configurations'
   },
@@ -548,6 +552,22 @@ export const KNOWN_ROOT_IMAGES: readonly KnownRootImage[] = [
     windows: true,
     source:
       'https://learn.microsoft.com/virtualization/windowscontainers/manage-containers/container-base-images (Nano Server 2016: ContainerAdministrator)'
+  },
+  {
+    // Widely used public bases whose Dockerfiles set no USER.
+    repository:
+      /^(docker\.io\/(tensorflow\/tensorflow|tiangolo\/[a-z0-9-]+|discourse\/(base|ruby)|balenalib\/[a-z0-9-]+|resin\/[a-z0-9-]+)|mcr\.microsoft\.com\/devcontainers\/[a-z0-9-]+)$/,
+    user: 'root',
+    source:
+      'https://github.com/tensorflow/build, https://github.com/tiangolo/uvicorn-gunicorn-fastapi-docker, https://github.com/discourse/discourse_docker, https://github.com/devcontainers/images (no USER; devcontainers set remoteUser in metadata, not USER)'
+  },
+  {
+    // mcr.microsoft.com/powershell Linux tags and the deprecated library sentry image: no USER.
+    repository: /^(mcr\.microsoft\.com\/powershell|docker\.io\/library\/sentry)$/,
+    notTag: /nanoserver|windowsservercore/,
+    user: 'root',
+    source:
+      'https://github.com/PowerShell/PowerShell-Docker, https://github.com/docker-library/sentry (no USER)'
   },
   {
     // prom/busybox: the plain base the Prometheus images are built on (they add USER nobody themselves).

@@ -83,14 +83,15 @@ function finalStageRootHits(model: DockerfileModel): RuleHit[] {
   }
   const start = startsAs(model, process, windows)
   if (start === 'no-process') return [noProcessHit(model, properties)]
-  const root = windows ? 'ContainerAdministrator' : 'root'
   const props = { ...properties, ...start.properties, cause: start.cause }
   const at = start.line !== undefined ? { line: start.line } : {}
   const level = start.certain ? undefined : ('warning' as const)
   if (windows) {
     return [
       {
-        message: `The final stage ${start.clause}, so its process runs as ${start.certain ? '' : 'possibly '}ContainerAdministrator, the administrator account of Windows containers. Use \`USER ContainerUser\` (or a non-administrator account the Dockerfile creates) as the last USER.`,
+        message: start.certain
+          ? `The final stage ${start.clause}; ContainerAdministrator is the administrator account of Windows containers. Use \`USER ContainerUser\` (or a non-administrator account the Dockerfile creates) as the last USER.`
+          : `The final stage ${start.clause}: it runs as ContainerAdministrator, the administrator account of Windows containers, if its base image does (Server Core images do); the base image decides and the build settles it. Use \`USER ContainerUser\` (or a non-administrator account the Dockerfile creates) as the last USER.`,
         ...at,
         ...(level ? { level } : {}),
         properties: { ...props, windows: true }
@@ -108,10 +109,16 @@ function finalStageRootHits(model: DockerfileModel): RuleHit[] {
     const { user, source } = start.baseStepsDownTo
     return [
       {
-        message: `The final stage ${start.clause}; the base image's own entrypoint starts as root and steps down to \`${clip(user, 100)}\` for its server command (${source}). The setup before the drop runs as root; the build and probe measure the workload's user. ${DROP_FIX}`,
+        message: `The final stage starts as root, then its base image's own entrypoint steps down to \`${clip(user, 100)}\` for the image's server command: it ${becauseOf(start).replace(/^it /, '')}, and sets no ENTRYPOINT of its own. The setup before the drop runs as root; the build and probe measure the workload's user. ${DROP_FIX}`,
         ...at,
         level: 'warning',
-        properties: { ...props, cause: 'base-entrypoint-drops', startsAs: start.cause, drop_user: user }
+        properties: {
+          ...props,
+          cause: 'base-entrypoint-drops',
+          startsAs: start.cause,
+          drop_user: user,
+          drop_source: source
+        }
       }
     ]
   }
@@ -124,7 +131,7 @@ function finalStageRootHits(model: DockerfileModel): RuleHit[] {
     : ' The base image decides whether it runs as root; the build and probe settle it.'
   return [
     {
-      message: `The final stage ${start.clause}, so ${start.certain ? `its process runs as ${root}` : `its user is the base image's default, which is not known here`}.${readNote}${tail}`,
+      message: `The final stage ${start.clause}${start.cause === 'scratch' ? ', so its process runs as uid 0' : start.certain ? '' : ", so it runs as the base image's default user, which is not known here"}.${readNote}${tail}`,
       ...at,
       ...(level ? { level } : {}),
       properties: scripts.length > 0 ? { ...props, scripts_read: scripts.map(f => clip(f.path, 200)) } : props
@@ -218,11 +225,12 @@ function dropHit(
     drop.where.kind === 'instruction'
       ? `in ${drop.where.instruction} on line ${drop.where.line}`
       : `in ${clip(drop.where.path, 200)} line ${drop.where.line}`
-  const startText = start.certain
-    ? `starts as root (${becauseOf(start)})`
-    : `${start.clause}; if that user is root`
+  const dropsTo = `drops to \`${clip(drop.user, 100)}\` with ${drop.tool} ${where} (\`${drop.command}\`)`
+  const message = start.certain
+    ? `The final stage starts as root (${becauseOf(start)}), then ${dropsTo}. What runs before the drop runs as root; the build and probe measure the workload's user.`
+    : `The final stage ${dropsTo}; before that it runs as its base image's default user, which is not known here: it ${start.clause.replace(/^sets/, 'sets')}. The build and probe measure the workload's user.`
   return {
-    message: `The final stage ${startText}, then drops to \`${clip(drop.user, 100)}\` with ${drop.tool} ${where} (\`${drop.command}\`). What runs before the drop runs as root; the build and probe measure the workload's user. ${DROP_FIX}`,
+    message: `${message} ${DROP_FIX}`,
     ...(drop.where.kind === 'instruction' && at.line === undefined ? {} : at),
     level: 'warning',
     properties: {
@@ -255,9 +263,10 @@ function likelyDropHit(
   if (!tool) return undefined
   const script = unreadEntrypointScript(model, process)
   if (script === undefined) return undefined
-  const startText = start.certain ? `starts as root (${becauseOf(start)})` : start.clause
+  const why = start.certain ? becauseOf(start).replace(/^it /, '') : start.clause
+  const starts = start.certain ? 'starts as root' : "starts as its base image's default user (not known here)"
   return {
-    message: `The final stage ${startText}. It runs ${clip(script, 200)}, which the scan did not read (not found in the build context), and installs ${tool.tool} (line ${tool.line}), so the entrypoint most likely drops to a service user after root-only setup: a likely drop that the build settles. The build and probe measure the workload's user. ${DROP_FIX}`,
+    message: `The final stage ${starts} and most likely drops to a service user in ${clip(script, 200)}, which the scan did not read (not found in the build context): it ${why}, installs ${tool.tool} (line ${tool.line}) and runs that script, the pattern of an entrypoint that steps down after root-only setup. A likely drop that the build settles: the build and probe measure the workload's user. ${DROP_FIX}`,
     ...at,
     level: 'warning',
     properties: {
@@ -462,6 +471,8 @@ export const userUnresolved: Rule = {
 function unresolvedUserHits(model: DockerfileModel): RuleHit[] {
   const user = model.finalStage.user
   if (user.kind !== 'unknown') return []
+  // `USER ${NB_UID}` on a Jupyter image: the variable is the base image's documented ENV.
+  if (resolvedByBaseEnv(model)?.kind === 'non-root') return []
   if (user.line !== undefined) {
     // The reason already reads "USER $X cannot be resolved statically: ...".
     const reason = user.reason ?? `USER ${clip(user.raw ?? '')} cannot be resolved statically`
@@ -486,6 +497,30 @@ function unresolvedUserHits(model: DockerfileModel): RuleHit[] {
       properties: { baseImage: clip(model.finalStage.baseImage) }
     }
   ]
+}
+
+/** The final USER expanded with the known base image's documented ENV, when that resolves every variable. */
+function resolvedByBaseEnv(model: DockerfileModel): { kind: 'root' | 'non-root'; value: string } | undefined {
+  const user = model.finalStage.user
+  if (user.raw === undefined || user.source !== 'user-instruction') return undefined
+  const lineage = finalLineage(model)
+  const known = classifyBaseImage(lineage[lineage.length - 1].baseImage)
+  const env = known.kind === 'non-root' ? known.image.env : undefined
+  if (!env) return undefined
+  // Only a USER made of variable references the base image sets and literal text (no Dockerfile ARG/ENV
+  // of the same name, which would win): anything else stays unresolved.
+  const stageVars = new Set(Object.keys(model.finalStage.env))
+  let unresolved = false
+  const value = user.raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a, b) => {
+    const name = (a ?? b) as string
+    if (stageVars.has(name) || !Object.prototype.hasOwnProperty.call(env, name)) {
+      unresolved = true
+      return ''
+    }
+    return env[name]
+  })
+  if (unresolved || value.includes('$')) return undefined
+  return { kind: classifyUser(value).kind, value }
 }
 
 /**
