@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { silentLogger } from '../../src/logger'
 import { MAX_CONTEXT_FILE_BYTES, MAX_CONTEXT_FILES, readContextFiles } from '../../src/scan/context-files'
+import { runScan } from '../../src/scan/scan'
+import { DEFAULT_SETTINGS } from '../../src/settings'
 import { df, model } from '../dockerfile/lint-helper'
 
 let root: string
@@ -68,5 +71,36 @@ describe('readContextFiles: entrypoint scripts from the build context, as text',
       readContextFiles(model(df('FROM debian', 'COPY binary.sh /', 'CMD ["/binary.sh"]')), context)
     ).toEqual([])
     expect(MAX_CONTEXT_FILES).toBeLessThanOrEqual(16)
+  })
+})
+
+describe('scan: the Dockerfile next to its entrypoint script', () => {
+  it('reads the script from the build context and names the drop in LP101', async () => {
+    const dir = join(root, 'svc')
+    mkdirSync(dir)
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      [
+        'FROM debian:bookworm-slim',
+        'RUN useradd --uid 10001 svc',
+        'COPY docker-entrypoint.sh /usr/local/bin/',
+        'ENTRYPOINT ["docker-entrypoint.sh"]',
+        ''
+      ].join('\n')
+    )
+    // A file that would do harm if anything ran it: it is only read.
+    writeFileSync(
+      join(dir, 'docker-entrypoint.sh'),
+      `#!/bin/sh\ntouch ${join(dir, 'was-run')}\nchown -R svc /data\nexec setpriv --reuid=svc --regid=svc --init-groups "$@"\n`
+    )
+    const report = await runScan(
+      { ...DEFAULT_SETTINGS, paths: ['Dockerfile'], cwd: dir, repoRoot: dir, build: false, probe: 'false' },
+      { logger: silentLogger, runId: 'context-files' }
+    )
+    const lp101 = report.results[0].findings.filter(f => f.ruleId === 'LP101')
+    expect(lp101).toHaveLength(1)
+    expect(lp101[0]).toMatchObject({ level: 'warning', line: 1, properties: { cause: 'drops-privileges' } })
+    expect(lp101[0].message).toMatch(/then drops to `svc` with setpriv in docker-entrypoint\.sh line 4/)
+    expect(existsSync(join(dir, 'was-run'))).toBe(false)
   })
 })
