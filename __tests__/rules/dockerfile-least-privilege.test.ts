@@ -521,3 +521,30 @@ describe('LP105 user-unresolved', () => {
     ).toEqual([])
   })
 })
+
+describe('LP102 next to the LP101 causes', () => {
+  it('does not claim "set only in a builder" when the final stage set a non-root USER and switched back (corpus 0412)', () => {
+    const text = df(
+      'FROM alpine AS fetch',
+      'USER app',
+      'FROM debian',
+      'USER discourse',
+      'RUN make',
+      'USER root'
+    )
+    expect(hits(text, 'LP102')).toEqual([])
+    expect(hits(text, 'LP101')[0].properties).toMatchObject({ cause: 'switched-back-to-root' })
+  })
+
+  it('is silent for an image with no process and a note on an unknown base', () => {
+    expect(
+      hits(
+        df('FROM golang AS b', 'USER 1000', 'RUN go build', 'FROM scratch', 'COPY --from=b /out /'),
+        'LP102'
+      )
+    ).toEqual([])
+    const [hit] = hits(df('FROM golang AS b', 'USER 1000', 'FROM mycorp/base'), 'LP102')
+    expect(hit).toMatchObject({ level: 'note' })
+    expect(hit.message).toMatch(/base image's default user, which is not known here/)
+  })
+})

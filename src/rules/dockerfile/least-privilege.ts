@@ -368,6 +368,14 @@ export const userOnlyInBuilderStage: Rule = {
 
 function builderOnlyUserHits(model: DockerfileModel): RuleHit[] {
   if (model.finalStage.user.kind !== 'root') return []
+  // A non-root USER in the final lineage that a later USER root undoes is LP101's "switches back" (corpus
+  // 0412), not a USER that never reached the image; an image with no process runs nothing as root.
+  if (lineageUsers(model).some(user => user.kind === 'non-root')) return []
+  const start = startsAs(model, imageProcess(model), isWindowsImage(model))
+  if (start === 'no-process') return []
+  const outcome = start.certain
+    ? 'so the final stage runs as root'
+    : "so the final stage runs as its base image's default user, which is not known here"
   const lineage = new Set(finalLineage(model).map(stage => stage.index))
   for (const stage of model.stages) {
     if (lineage.has(stage.index)) continue
@@ -375,7 +383,8 @@ function builderOnlyUserHits(model: DockerfileModel): RuleHit[] {
     if (!user) continue
     return [
       {
-        message: `USER ${clip(user.raw)} is set only in stage ${stageLabel(stage)} (line ${user.line}), which does not reach the final image, so the final stage runs as root.`,
+        message: `USER ${clip(user.raw)} is set only in stage ${stageLabel(stage)} (line ${user.line}), which does not reach the final image, ${outcome}.`,
+        ...(start.certain ? {} : { level: 'note' as const }),
         properties: { builderStage: stage.index, userLine: user.line, user: clip(user.value) }
       }
     ]
