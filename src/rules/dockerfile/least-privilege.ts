@@ -201,7 +201,7 @@ function startsAs(model: DockerfileModel, process: ImageProcess, windows: boolea
   if (last.stage.index === final.index) {
     return {
       cause: 'explicit-root',
-      clause: `runs as ${windows ? 'ContainerAdministrator' : 'root'}: USER ${clip(last.raw)} on line ${last.line} is ${windows ? 'the administrator account' : 'root'}`,
+      clause: `runs as ${windows ? 'ContainerAdministrator' : 'root'}: USER ${clip(last.raw)} on line ${last.line} ${windows ? 'sets it' : 'is root'}`,
       certain: true,
       line: last.line,
       properties: {}
@@ -209,7 +209,7 @@ function startsAs(model: DockerfileModel, process: ImageProcess, windows: boolea
   }
   return {
     cause: 'inherited-root',
-    clause: `runs as ${windows ? 'ContainerAdministrator' : 'root'}, inherited from stage ${stageLabel(last.stage)}: USER ${clip(last.raw)} on line ${last.line} is ${windows ? 'the administrator account' : 'root'} and the final stage sets no USER of its own`,
+    clause: `runs as ${windows ? 'ContainerAdministrator' : 'root'}, inherited from stage ${stageLabel(last.stage)}: USER ${clip(last.raw)} on line ${last.line} ${windows ? 'sets it' : 'is root'} and the final stage sets no USER of its own`,
     certain: true,
     properties: { rootLine: last.line, fromStage: last.stage.index }
   }
