@@ -115,11 +115,11 @@ function stage(name: string, imageTag?: string): string {
 }
 
 /** `node dist/cli/index.js ARGS` in `cwd` with a clean environment, no shell; JSON on stdout, SARIF to a file. */
-function scan(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+function scan(cwd: string, args: string[], env: Record<string, string> = {}, stdin?: string): Promise<Run> {
   const sarifFile = join(cwd, `out-${staged.length}-${Date.now()}.sarif`)
   const full = ['scan', ...args, '--format', 'json', '--sarif', sarifFile]
   return new Promise(resolve => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [CLI, ...full],
       {
@@ -144,6 +144,7 @@ function scan(cwd: string, args: string[], env: Record<string, string> = {}): Pr
         resolve(run)
       }
     )
+    child.stdin?.end(stdin ?? '')
   })
 }
 
@@ -897,21 +898,45 @@ describe('config file images: mapping and the no-deployment note (issue 8 items 
 
   // Issue 8 item 2: "An image that a manifest references but no Dockerfile builds is judged on its declared
   // profile ..., never silently dropped."
-  it(
-    'a vendor image no Dockerfile builds is judged on its declared profile, at its manifest lines',
-    async () => {
-      const run = await scan(stage('vendor'), ['.', '--no-build'])
+  describe('a vendor image no Dockerfile builds', () => {
+    let run: Run
+    beforeAll(async () => {
+      run = await scan(stage('vendor'), ['.', '--no-build'])
+    }, RUN_LIMIT_MS)
+
+    it('is judged on its declared profile, at its manifest lines, and said once', () => {
       expect(run.code).toBe(1)
       const exporter = target(run, 'exporter.yaml DaemonSet/node-exporter container exporter')
-      expect(exporter.target).toMatchObject({ source: 'kubernetes', file: 'exporter.yaml', line: 17 })
-      const got = located(exporter, 'deployment')
-      expect(got).toEqual(
-        expect.arrayContaining(['LP520@exporter.yaml:15 error', 'LP220@exporter.yaml:20 error'])
+      expect(exporter.target).toMatchObject({ source: 'kubernetes', file: 'exporter.yaml', line: 20 })
+      expect(located(exporter, 'deployment')).toEqual(
+        expect.arrayContaining(['LP520@exporter.yaml:15 error', 'LP220@exporter.yaml:23 error'])
       )
       expect(verdicts(exporter)).toMatchObject({ 'runtime-hardening': 'fail', 'host-protection': 'fail' })
-      // found by content in the scanned folder, and said once
+      // found by content in the scanned folder
       const said = run.report!.notifications.filter(n => n.message.includes('quay.io/vendor/node-exporter'))
       expect(said).toHaveLength(1)
+    })
+
+    // BUG (product): a privileged container runs without seccomp whatever its seccompProfile says (the
+    // runtimes skip the filter for privileged containers, and the row says "seccomp off (privileged: true)"),
+    // yet Kernel Isolation is a declared pass here, as for the compose worker above.
+    it.failing('privileged under a pod seccompProfile RuntimeDefault: Kernel Isolation is not a pass', () => {
+      const exporter = target(run, 'exporter.yaml DaemonSet/node-exporter container exporter')
+      expect(verdicts(exporter)['kernel-isolation']).not.toBe('pass')
+    })
+  })
+
+  it(
+    'a manifest read from stdin (--deployment -) is judged, named <stdin>',
+    async () => {
+      const dir = stage('vendor')
+      const manifest = readFileSync(join(dir, 'exporter.yaml'), 'utf8')
+      rmSync(join(dir, 'exporter.yaml'))
+      const run = await scan(dir, ['Dockerfile', '--no-build', '--deployment', '-'], {}, manifest)
+      const exporter = target(run, '<stdin> DaemonSet/node-exporter container exporter')
+      expect(located(exporter, 'deployment')).toEqual(
+        expect.arrayContaining(['LP520@<stdin>:15 error', 'LP220@<stdin>:23 error'])
+      )
     },
     RUN_LIMIT_MS
   )
