@@ -44,6 +44,7 @@ interface Row {
   verdict: string
   reason: string | null
   basis?: string
+  decided_by?: { rule_id: string; level: string; file: string; line: number } | null
 }
 interface JsonFinding {
   rule_id: string
@@ -837,7 +838,15 @@ describeDocker('on the daemon', () => {
   describe('measured: Kubernetes pods probed with their profile', () => {
     let run: Run
     beforeAll(async () => {
-      run = await scan(cluster, ['images/app/Dockerfile', '--image', APP, '--deployment', 'k8s/workers.yaml'])
+      run = await scan(cluster, [
+        'images/app/Dockerfile',
+        '--image',
+        APP,
+        '--deployment',
+        'k8s/workers.yaml',
+        '--deployment',
+        'k8s/api.yaml'
+      ])
     }, RUN_LIMIT_MS)
 
     it('a pod with no seccompProfile is measured unconfined (Seccomp 0) and fails Kernel Isolation at its container', () => {
@@ -867,11 +876,65 @@ describeDocker('on the daemon', () => {
     })
 
     // Issue 8 item 5: one cause, one result (before: LP320 here and LP340 at images/app/Dockerfile:2).
+    it('runAsUser 0 over the USER 1001 image: measured root, one result at the runAsUser line', () => {
+      const shell = target(run, 'k8s/api.yaml Pod/api-shell container shell')
+      expect(shell.measurement!.probe!.identity.uid.effective).toBe(0)
+      const root = shell.findings.filter(
+        f => ['LP101', 'LP120', 'LP140'].includes(f.rule_id) && f.level === 'error'
+      )
+      expect(root.map(f => `${f.rule_id}@${f.file}:${f.line}`)).toEqual(['LP120@k8s/api.yaml:56'])
+      expect(shell.rows.find(r => r.principle === 'least-privilege')).toMatchObject({
+        verdict: 'fail',
+        basis: 'measured'
+      })
+    })
+
     it('the missing seccompProfile is one result, at the container line', () => {
       const a = target(run, 'k8s/workers.yaml Pod/worker-a container worker')
       const ki = a.findings.filter(f => ['LP320', 'LP340'].includes(f.rule_id))
       expect(ki.map(f => `${f.file}:${f.line}`)).toEqual(['k8s/workers.yaml:11'])
     })
+  })
+  describe('measured: the kubelet refusal on the real daemon', () => {
+    let run: Run
+    beforeAll(async () => {
+      run = await scan(cluster, [
+        'images/legacy/Dockerfile',
+        '--image',
+        LEGACY,
+        '--deployment',
+        'k8s/reports.yaml'
+      ])
+    }, RUN_LIMIT_MS)
+
+    it('the refusal stays an error at the runAsNonRoot line; the fixed container is measured non-root', () => {
+      const job = target(run, 'k8s/reports.yaml Job/reports container reports')
+      expect(
+        job.findings.filter(f => f.rule_id === 'LP121').map(f => `${f.file}:${f.line} ${f.level}`)
+      ).toEqual(['k8s/reports.yaml:14 error'])
+      const fixed = target(run, 'k8s/reports.yaml Job/reports container reports-fixed')
+      expect(fixed.measurement!.probe!.identity.uid.effective).toBe(1001)
+      expect(fixed.rows.find(r => r.principle === 'least-privilege')).toMatchObject({
+        verdict: 'pass',
+        basis: 'measured'
+      })
+    })
+
+    // BUG (product, for triage): the kubelet never starts this container (runAsNonRoot over a root image, no
+    // runAsUser), yet it is probed as if it ran, and Least Privilege is decided by LP101's measurement at the
+    // Dockerfile ("The running workload is root"), plus LP540 about a root process that cannot exist. The
+    // deployment as written fails at the manifest line: LP121 should decide the row.
+    it.failing(
+      'a container the kubelet refuses: Least Privilege decided by the refusal, at the manifest',
+      () => {
+        const job = target(run, 'k8s/reports.yaml Job/reports container reports')
+        expect(job.rows.find(r => r.principle === 'least-privilege')?.decided_by).toMatchObject({
+          rule_id: 'LP121',
+          file: 'k8s/reports.yaml',
+          line: 14
+        })
+      }
+    )
   })
 })
 
