@@ -270,5 +270,9 @@ describeDocker('an image-only target on the real daemon', () => {
     const again = byTarget(filtered, 'k8s/local.yaml Pod/local container local')
     expect(again.measurement?.probe?.seccomp.mode).toBe('filter')
     expect(again.findings.map(f => f.rule_id)).not.toContain('LP320')
+    // The user's image is probed, never removed (only what the run built is cleaned up).
+    expect(spawnSync('docker', ['image', 'inspect', tag], { encoding: 'utf8', timeout: 60_000 }).status).toBe(
+      0
+    )
   })
 })
