@@ -20,6 +20,18 @@ export const seccompUnconfined: Rule = {
   },
   check(ctx) {
     const { profile, deployment } = ctx
+    // Privileged containers run without seccomp (and without the LSM profile) whatever profile is named, in
+    // Docker and in Kubernetes' runtimes alike: Kernel Isolation fails with them, statically as measured.
+    if (profile.privileged) {
+      const named = profile.securityOpt.seccomp !== undefined && profile.securityOpt.seccomp !== 'unconfined'
+      return [
+        {
+          field: 'privileged',
+          message: `${say(ctx, 'privileged')} turns seccomp and AppArmor/SELinux confinement off${named ? '; the seccomp profile it names is ignored' : ''}.`,
+          properties: { flag: say(ctx, 'privileged'), cause: 'privileged' }
+        }
+      ]
+    }
     if (profile.securityOpt.seccomp !== 'unconfined') return []
     // Kubernetes' own default when seccompProfile is absent: say so, and point at the container.
     const platform = deployment?.platformDefaults['securityOpt.seccomp']
