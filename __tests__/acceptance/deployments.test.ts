@@ -845,7 +845,9 @@ describeDocker('on the daemon', () => {
         '--deployment',
         'k8s/workers.yaml',
         '--deployment',
-        'k8s/api.yaml'
+        'k8s/api.yaml',
+        '--deployment',
+        'k8s/migrate.yaml'
       ])
     }, RUN_LIMIT_MS)
 
@@ -887,6 +889,18 @@ describeDocker('on the daemon', () => {
         verdict: 'fail',
         basis: 'measured'
       })
+    })
+
+    // BUG (product, for triage): `hostUsers: false` gives the pod a user namespace, which Docker cannot
+    // reproduce per container (docs/deployments/kubernetes.md), so the probe runs in the host's user namespace
+    // and LP540 then tells the user "uid 0 in the container is uid 0 on the host" about a deployment where it
+    // is not. Expected: no such claim (or a note that the measurement could not reproduce hostUsers: false).
+    it.failing('hostUsers: false with runAsUser 0: no claim that container root is host root', () => {
+      const job = target(run, 'k8s/migrate.yaml Job/migrate container migrate')
+      expect(job.measurement!.probe!.identity.uid.effective).toBe(0)
+      expect(job.findings.filter(f => f.rule_id === 'LP540' && !f.suppressed && f.level !== 'note')).toEqual(
+        []
+      )
     })
 
     it('the missing seccompProfile is one result, at the container line', () => {
