@@ -213,7 +213,7 @@ async function scanOne(
     workload: measurement?.workload
   }
   const raw = reconcileWithMeasurement(evaluateRules(ALL_RULES, ctx), measurement)
-  const findings = applySuppressions(raw, model, ruleMetas())
+  const findings = applySuppressions(raw, model, ruleMetas(), job.deployment?.pragmas)
   return {
     file: target.file,
     target: job.target,
@@ -289,7 +289,7 @@ async function scanImageOnly(
     workload: measurement?.workload
   }
   const raw = reconcileWithMeasurement(evaluateRules(IMAGE_ONLY_RULES, ctx), measurement)
-  const findings = applySuppressions(raw, model, ruleMetas())
+  const findings = applySuppressions(raw, model, ruleMetas(), job.deployment?.pragmas)
   return {
     file: job.file,
     target: job.target,
