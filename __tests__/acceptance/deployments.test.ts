@@ -6,8 +6,8 @@
 // Kubernetes containers are linked to a Dockerfile only through `--image REF` for now (docs/deployments/
 // kubernetes.md "In the scan"), so those cases build the image first with the docker CLI and scan with
 // `--image`; the manifests name `registry.example.com/team/<name>:1.0`, rewritten to a per-run tag when staged.
-// Cases that the product gets wrong today are `it.failing`, each naming the bug, so the suite stays green and
-// a fix flips them.
+// A case the product gets wrong is marked `it.failing` with a comment naming the bug, so the suite stays
+// green and a fix flips it (none at the time of writing: the four found were fixed in b08a7f5 and 378827d).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile, execFileSync } from 'node:child_process'
 import {
@@ -267,6 +267,7 @@ describe('compose project, static: every service judged where its compose file s
         'LP420@compose.yaml:25 warning',
         'LP120@compose.yaml:27 error', // user: root
         'LP220@compose.yaml:28 error', // privileged: true
+        'LP320@compose.yaml:28 error', // privileged turns seccomp off too
         'LP520@compose.yaml:29 error', // pid: host
         'LP520@compose.yaml:30 error', // ipc: host
         'LP520@compose.yaml:31 error', // network_mode: host
@@ -284,12 +285,10 @@ describe('compose project, static: every service judged where its compose file s
     expect(worker.findings.filter(f => f.line === 38)).toEqual([])
   })
 
-  // BUG (product): `privileged: true` turns seccomp and the LSM off (the row itself says "seccomp off
-  // (privileged: true)"), yet Kernel Isolation is a declared pass with no finding behind it. Measured, the same
-  // service fails Kernel Isolation (LP340), so the static verdict contradicts the measurement it predicts.
-  it.failing('worker: privileged means seccomp off, so Kernel Isolation is not a declared pass', () => {
+  // `privileged: true` turns seccomp and the LSM off, so Kernel Isolation fails statically too, as measured.
+  it('worker: privileged means seccomp off, so Kernel Isolation is not a declared pass', () => {
     const worker = target(run, 'compose.yaml service worker')
-    expect(verdicts(worker)['kernel-isolation']).not.toBe('pass')
+    expect(verdicts(worker)['kernel-isolation']).toBe('fail')
   })
 
   it('override file merged: the cap_add it appends is reported in compose.override.yaml', () => {
@@ -341,6 +340,7 @@ describe('compose edge cases: docker-compose.yml, YAML merge keys, extends, stri
     expect(located(runner, 'deployment')).toEqual(
       [
         'LP220@docker-compose.yml:9 error',
+        'LP320@docker-compose.yml:9 error', // privileged: seccomp off
         'LP222@docker-compose.yml:11 error',
         'LP521@docker-compose.yml:13 error'
       ].sort()
@@ -433,7 +433,13 @@ describe('bad deployment input', () => {
   }
 
   it('invalid YAML in compose.yaml: exit 2, one line naming the file and line', async () => {
-    const line = oneLine(await scan(stage('bad/invalid-yaml'), ['.', '--no-build']))
+    // written here, not committed: the formatter cannot parse it
+    const dir = stage('bad/invalid-yaml')
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      'services:\n  app:\n    build: .\n    cap_add: [NET_BIND_SERVICE\n    user: "1001"\n'
+    )
+    const line = oneLine(await scan(dir, ['.', '--no-build']))
     expect(line).toMatch(/compose\.yaml: line [45]\b.*invalid YAML/)
   })
 
@@ -448,9 +454,24 @@ describe('bad deployment input', () => {
   })
 
   it('invalid YAML in a manifest named with --deployment: exit 2, one line naming file and line', async () => {
-    const line = oneLine(
-      await scan(stage('bad/invalid-manifest'), ['Dockerfile', '--no-build', '--deployment', 'pod.yaml'])
+    const dir = stage('bad/invalid-manifest')
+    writeFileSync(
+      join(dir, 'pod.yaml'),
+      [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: app',
+        'spec:',
+        '  containers:',
+        '    - name: app',
+        '      image: registry.example.com/team/app:1.0',
+        '      securityContext:',
+        '        capabilities: {drop: [ALL]',
+        ''
+      ].join('\n')
     )
+    const line = oneLine(await scan(dir, ['Dockerfile', '--no-build', '--deployment', 'pod.yaml']))
     expect(line).toMatch(/pod\.yaml: line (10|11)\b.*invalid YAML/)
   })
 
@@ -606,13 +627,17 @@ describeDocker('on the daemon', () => {
     it('CronJob initContainer: privileged at its line, the pod Unconfined it inherits at the pod line', () => {
       const init = target(run, 'k8s/cleanup.yaml CronJob/cleanup init container fix-permissions')
       expect(init.target?.line).toBe(17)
-      expect(located(init, 'deployment')).toEqual(
+      const got = located(init, 'deployment')
+      expect(got.filter(g => !g.startsWith('LP320@'))).toEqual(
         [
           'LP220@k8s/cleanup.yaml:20 error', // privileged: true
-          'LP320@k8s/cleanup.yaml:15 error', // pod seccompProfile type: Unconfined (inherited)
           'LP420@k8s/cleanup.yaml:17 warning' // no allowPrivilegeEscalation: the container entry
         ].sort()
       )
+      // seccomp is off twice over: privileged (line 20) and the pod's Unconfined it inherits (line 15)
+      const seccomp = got.filter(g => g.startsWith('LP320@'))
+      expect(seccomp.length).toBeGreaterThanOrEqual(1)
+      for (const g of seccomp) expect(g).toMatch(/^LP320@k8s\/cleanup\.yaml:(15|20) error$/)
       expect(verdicts(init)).toMatchObject({ 'runtime-hardening': 'fail', 'kernel-isolation': 'fail' })
     })
 
@@ -891,11 +916,9 @@ describeDocker('on the daemon', () => {
       })
     })
 
-    // BUG (product, for triage): `hostUsers: false` gives the pod a user namespace, which Docker cannot
-    // reproduce per container (docs/deployments/kubernetes.md), so the probe runs in the host's user namespace
-    // and LP540 then tells the user "uid 0 in the container is uid 0 on the host" about a deployment where it
-    // is not. Expected: no such claim (or a note that the measurement could not reproduce hostUsers: false).
-    it.failing('hostUsers: false with runAsUser 0: no claim that container root is host root', () => {
+    // `hostUsers: false` gives the pod a user namespace Docker cannot reproduce per container, so the probe's
+    // identity uid_map says nothing about this deployment: no "container root is host root" claim.
+    it('hostUsers: false with runAsUser 0: no claim that container root is host root', () => {
       const job = target(run, 'k8s/migrate.yaml Job/migrate container migrate')
       expect(job.measurement!.probe!.identity.uid.effective).toBe(0)
       expect(job.findings.filter(f => f.rule_id === 'LP540' && !f.suppressed && f.level !== 'note')).toEqual(
@@ -934,21 +957,16 @@ describeDocker('on the daemon', () => {
       })
     })
 
-    // BUG (product, for triage): the kubelet never starts this container (runAsNonRoot over a root image, no
-    // runAsUser), yet it is probed as if it ran, and Least Privilege is decided by LP101's measurement at the
-    // Dockerfile ("The running workload is root"), plus LP540 about a root process that cannot exist. The
-    // deployment as written fails at the manifest line: LP121 should decide the row.
-    it.failing(
-      'a container the kubelet refuses: Least Privilege decided by the refusal, at the manifest',
-      () => {
-        const job = target(run, 'k8s/reports.yaml Job/reports container reports')
-        expect(job.rows.find(r => r.principle === 'least-privilege')?.decided_by).toMatchObject({
-          rule_id: 'LP121',
-          file: 'k8s/reports.yaml',
-          line: 14
-        })
-      }
-    )
+    // The kubelet never starts this container: the refusal, at the manifest line, decides Least Privilege,
+    // not a measurement of a container that cannot run.
+    it('a container the kubelet refuses: Least Privilege decided by the refusal, at the manifest', () => {
+      const job = target(run, 'k8s/reports.yaml Job/reports container reports')
+      expect(job.rows.find(r => r.principle === 'least-privilege')?.decided_by).toMatchObject({
+        rule_id: 'LP121',
+        file: 'k8s/reports.yaml',
+        line: 14
+      })
+    })
   })
 })
 
@@ -994,12 +1012,11 @@ describe('config file images: mapping and the no-deployment note (issue 8 items 
       expect(said).toHaveLength(1)
     })
 
-    // BUG (product): a privileged container runs without seccomp whatever its seccompProfile says (the
-    // runtimes skip the filter for privileged containers, and the row says "seccomp off (privileged: true)"),
-    // yet Kernel Isolation is a declared pass here, as for the compose worker above.
-    it.failing('privileged under a pod seccompProfile RuntimeDefault: Kernel Isolation is not a pass', () => {
+    // A privileged container runs without seccomp whatever its seccompProfile says (the runtimes skip the
+    // filter for privileged containers).
+    it('privileged under a pod seccompProfile RuntimeDefault: Kernel Isolation is not a pass', () => {
       const exporter = target(run, 'exporter.yaml DaemonSet/node-exporter container exporter')
-      expect(verdicts(exporter)['kernel-isolation']).not.toBe('pass')
+      expect(verdicts(exporter)['kernel-isolation']).toBe('fail')
     })
   })
 
