@@ -112,8 +112,9 @@ describe('compose wording, at the compose line', () => {
     expect(byRule(findings, 'LP220')[0].message).toMatch(/^privileged: true gives/)
     expect(byRule(findings, 'LP120')[0].message).toMatch(/^user: "0" runs the container as root/)
     expect(byRule(findings, 'LP520').map(f => f.message.split(':')[0])).toEqual(['pid', 'network_mode'])
-    // Privileged wins: seccomp is off whatever security_opt says, and LP320 points at privileged.
-    expect(byRule(findings, 'LP320')[0]).toMatchObject({ line: 4 })
+    // Two causes, two fixes: privileged turns seccomp off, and so does seccomp:unconfined without it.
+    expect(byRule(findings, 'LP320').map(f => f.line)).toEqual([4, 8])
+    expect(byRule(findings, 'LP320')[1].message).toMatch(/^security_opt: \[seccomp:unconfined\] turns/)
     expect(byRule(findings, 'LP320')[0].message).toMatch(
       /^privileged: true turns seccomp and AppArmor\/SELinux/
     )
