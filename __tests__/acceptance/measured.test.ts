@@ -54,6 +54,7 @@ interface Row {
   measured: string
   verdict: string
   reason?: string
+  basis?: string
 }
 interface JsonFinding {
   rule_id: string
@@ -775,8 +776,10 @@ describeDocker('acceptance: measured verdicts (real daemon, bundled CLI)', () =>
       expect(auto.status).toBe(0)
       expect(auto.result.measurement ?? null).toBeNull()
       expect(allNotifications(auto).some(n => n.kind === 'daemon-unreachable')).toBe(true)
-      expect(row(auto, 'least-privilege').verdict).toBe('not-measured')
-      expect(ruleIds(auto)).toEqual(expect.arrayContaining(['LP221', 'LP420']))
+      // A numeric non-root USER is a declared pass without a measurement (issue 8 item 7); with no
+      // deployment the defaults are one LP200 note (item 6).
+      expect(row(auto, 'least-privilege')).toMatchObject({ verdict: 'pass', basis: 'declared' })
+      expect(ruleIds(auto)).toEqual(expect.arrayContaining(['LP200']))
 
       const forced = cli(['scan', '--format', 'json', '--probe', 'true', '--repo-root', dir, dir], env)
       expect(forced.status).toBe(2)
