@@ -5,7 +5,7 @@ import type { ProbeReport } from '../../src/docker/probe-report'
 import type { DaemonFacts, ImageFacts, Measurement } from '../../src/docker/types'
 import type { Finding } from '../../src/findings'
 import type { RuntimeProfile } from '../../src/profile/types'
-import type { PrincipleRow, ScanReport, ScanResult } from '../../src/scan/types'
+import type { FindingRef, PrincipleRow, ScanReport, ScanResult } from '../../src/scan/types'
 
 export const ROOT_DOCKERFILE = [
   'FROM alpine:3.20 AS build',
@@ -190,6 +190,13 @@ export const rootFindings: Finding[] = [
   })
 ]
 
+/** The row reference of one of rootFindings. */
+function decided(ruleId: string): FindingRef {
+  const f = rootFindings.find(x => x.ruleId === ruleId)
+  if (!f) throw new Error(`no fixture finding ${ruleId}`)
+  return { ruleId: f.ruleId, level: f.level, file: f.file, line: f.line, message: f.message }
+}
+
 export const rootRows: PrincipleRow[] = [
   {
     principle: 'least-privilege',
@@ -197,7 +204,9 @@ export const rootRows: PrincipleRow[] = [
     deployment: 'no --user',
     measured: 'uid 0 (root)',
     verdict: 'fail',
-    reason: 'LP101'
+    basis: 'measured',
+    decidedBy: decided('LP101'),
+    reason: `LP101: ${decided('LP101').message}`
   },
   {
     principle: 'runtime-hardening',
@@ -205,7 +214,9 @@ export const rootRows: PrincipleRow[] = [
     deployment: '--cap-add=SYS_ADMIN',
     measured: 'CapEff: CHOWN, DAC_OVERRIDE, SYS_ADMIN',
     verdict: 'fail',
-    reason: 'LP202'
+    basis: 'measured',
+    decidedBy: decided('LP202'),
+    reason: `LP202: ${decided('LP202').message}`
   },
   {
     principle: 'kernel-isolation',
@@ -213,7 +224,9 @@ export const rootRows: PrincipleRow[] = [
     deployment: 'seccomp=unconfined',
     measured: 'Seccomp: disabled; no LSM',
     verdict: 'fail',
-    reason: 'LP301'
+    basis: 'measured',
+    decidedBy: decided('LP301'),
+    reason: `LP301: ${decided('LP301').message}`
   },
   {
     principle: 'no-escalation',
@@ -221,7 +234,9 @@ export const rootRows: PrincipleRow[] = [
     deployment: 'no no-new-privileges',
     measured: 'NoNewPrivs 0; 2 setuid files',
     verdict: 'warn',
-    reason: 'LP402'
+    basis: 'measured',
+    decidedBy: decided('LP402'),
+    reason: `LP402: ${decided('LP402').message}`
   },
   {
     principle: 'host-protection',
@@ -229,7 +244,9 @@ export const rootRows: PrincipleRow[] = [
     deployment: 'no host namespaces',
     measured: 'uid_map identity',
     verdict: 'warn',
-    reason: 'LP502'
+    basis: 'measured',
+    decidedBy: decided('LP502'),
+    reason: `LP502: ${decided('LP502').message}`
   }
 ]
 
@@ -272,7 +289,8 @@ export const staticResult: ScanResult = {
       dockerfile: 'USER app',
       deployment: 'Docker defaults',
       measured: '',
-      verdict: 'pass'
+      verdict: 'pass',
+      basis: 'declared'
     },
     {
       principle: 'runtime-hardening',
@@ -280,7 +298,15 @@ export const staticResult: ScanResult = {
       deployment: 'no --cap-drop ALL',
       measured: '',
       verdict: 'warn',
-      reason: 'LP201'
+      basis: 'declared',
+      decidedBy: {
+        ruleId: 'LP201',
+        level: 'warning',
+        file: 'services/api/Dockerfile',
+        line: 1,
+        message: 'No --cap-drop ALL: Docker default capabilities apply.'
+      },
+      reason: 'LP201: No --cap-drop ALL: Docker default capabilities apply.'
     },
     {
       principle: 'kernel-isolation',
@@ -288,6 +314,7 @@ export const staticResult: ScanResult = {
       deployment: 'Docker defaults',
       measured: '',
       verdict: 'not-measured',
+      basis: 'none',
       reason: 'static only (--no-build)'
     },
     {
@@ -296,6 +323,7 @@ export const staticResult: ScanResult = {
       deployment: 'no no-new-privileges',
       measured: '',
       verdict: 'not-measured',
+      basis: 'none',
       reason: 'static only (--no-build)'
     },
     {
@@ -304,6 +332,7 @@ export const staticResult: ScanResult = {
       deployment: 'Docker defaults',
       measured: '',
       verdict: 'not-measured',
+      basis: 'none',
       reason: 'static only (--no-build)'
     }
   ],
@@ -410,6 +439,7 @@ export const hostileResult: ScanResult = {
       deployment: HOSTILE.cell,
       measured: HOSTILE.cell,
       verdict: 'fail',
+      basis: 'measured',
       reason: HOSTILE.cell
     }
   ],

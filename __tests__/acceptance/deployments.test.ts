@@ -6,8 +6,8 @@
 // Kubernetes containers are linked to a Dockerfile only through `--image REF` for now (docs/deployments/
 // kubernetes.md "In the scan"), so those cases build the image first with the docker CLI and scan with
 // `--image`; the manifests name `registry.example.com/team/<name>:1.0`, rewritten to a per-run tag when staged.
-// Cases for behaviour the issue asks for but that is not built yet are `it.failing`, each naming what is
-// missing, so the suite stays green and a fix flips them.
+// A case the product gets wrong is marked `it.failing` with a comment naming the bug, so the suite stays
+// green and a fix flips it (none at the time of writing: the four found were fixed in b08a7f5 and 378827d).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile, execFileSync } from 'node:child_process'
 import {
@@ -44,6 +44,7 @@ interface Row {
   verdict: string
   reason: string | null
   basis?: string
+  decided_by?: { rule_id: string; level: string; file: string; line: number } | null
 }
 interface JsonFinding {
   rule_id: string
@@ -115,11 +116,11 @@ function stage(name: string, imageTag?: string): string {
 }
 
 /** `node dist/cli/index.js ARGS` in `cwd` with a clean environment, no shell; JSON on stdout, SARIF to a file. */
-function scan(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+function scan(cwd: string, args: string[], env: Record<string, string> = {}, stdin?: string): Promise<Run> {
   const sarifFile = join(cwd, `out-${staged.length}-${Date.now()}.sarif`)
   const full = ['scan', ...args, '--format', 'json', '--sarif', sarifFile]
   return new Promise(resolve => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [CLI, ...full],
       {
@@ -144,6 +145,7 @@ function scan(cwd: string, args: string[], env: Record<string, string> = {}): Pr
         resolve(run)
       }
     )
+    child.stdin?.end(stdin ?? '')
   })
 }
 
@@ -265,6 +267,7 @@ describe('compose project, static: every service judged where its compose file s
         'LP420@compose.yaml:25 warning',
         'LP120@compose.yaml:27 error', // user: root
         'LP220@compose.yaml:28 error', // privileged: true
+        'LP320@compose.yaml:28 error', // privileged turns seccomp off too
         'LP520@compose.yaml:29 error', // pid: host
         'LP520@compose.yaml:30 error', // ipc: host
         'LP520@compose.yaml:31 error', // network_mode: host
@@ -278,10 +281,14 @@ describe('compose project, static: every service judged where its compose file s
       'no-escalation': 'warn',
       'host-protection': 'fail'
     })
-    // privileged turns seccomp off: Kernel Isolation cannot be a pass
-    expect(verdicts(worker)['kernel-isolation']).not.toBe('pass')
     // a relative bind (./data) is the project's own folder: nothing about line 38
     expect(worker.findings.filter(f => f.line === 38)).toEqual([])
+  })
+
+  // `privileged: true` turns seccomp and the LSM off, so Kernel Isolation fails statically too, as measured.
+  it('worker: privileged means seccomp off, so Kernel Isolation is not a declared pass', () => {
+    const worker = target(run, 'compose.yaml service worker')
+    expect(verdicts(worker)['kernel-isolation']).toBe('fail')
   })
 
   it('override file merged: the cap_add it appends is reported in compose.override.yaml', () => {
@@ -333,6 +340,7 @@ describe('compose edge cases: docker-compose.yml, YAML merge keys, extends, stri
     expect(located(runner, 'deployment')).toEqual(
       [
         'LP220@docker-compose.yml:9 error',
+        'LP320@docker-compose.yml:9 error', // privileged: seccomp off
         'LP222@docker-compose.yml:11 error',
         'LP521@docker-compose.yml:13 error'
       ].sort()
@@ -377,23 +385,23 @@ describe('compose edge cases: docker-compose.yml, YAML merge keys, extends, stri
   )
 })
 
-describe('pending: compose project, static (issue 8 items 5-7, not built yet)', () => {
+describe('compose project, static: one finding per cause, declared verdicts (issue 8 items 5-7)', () => {
   let run: Run
   beforeAll(async () => {
     run = await scan(stage('shop'), ['.', '--no-build'])
   }, RUN_LIMIT_MS)
 
   // Issue 8 item 7: an image whose default user is root, run by its deployment as non-root (compose
-  // `user: 1001`), gets a note about the image and a pass from the deployment. Today LP101 is an error.
-  it.failing('image USER 0 run as user 1001: LP101 is only a note and Least Privilege is not failed', () => {
+  // `user: 1001`), gets a note about the image and a pass from the deployment.
+  it('image USER 0 run as user 1001: LP101 is only a note and Least Privilege is not failed', () => {
     const api = target(run, 'compose.yaml service api')
     expect(api.findings.filter(f => f.rule_id === 'LP101').map(f => f.level)).toEqual(['note'])
     expect(verdicts(api)['least-privilege']).toBe('pass')
   })
 
   // Issue 8 item 7: "An explicit numeric non-root USER is a declared pass in a static scan, not 'not
-  // measured'", and every verdict carries its basis. Today: verdict not-measured, no `basis` key.
-  it.failing('image USER 1001:1001 with no user override: Least Privilege is a declared pass', () => {
+  // measured'", and every verdict carries its basis.
+  it('image USER 1001:1001 with no user override: Least Privilege is a declared pass', () => {
     const cache = target(run, 'compose.yaml service cache')
     expect(cache.rows.find(r => r.principle === 'least-privilege')).toMatchObject({
       verdict: 'pass',
@@ -403,7 +411,7 @@ describe('pending: compose project, static (issue 8 items 5-7, not built yet)', 
 
   // Done when: "no SARIF report anywhere has two results for one cause". The Dockerfile's USER 0 is one
   // cause but is reported once per compose service that builds it, with different fingerprints.
-  it.failing('a Dockerfile finding shared by two services is one SARIF result, not one per service', () => {
+  it('a Dockerfile finding shared by two services is one SARIF result, not one per service', () => {
     const keys = sarifResults(run).map(r => `${r.ruleId} ${sarifAt(r)} ${r.message.text}`)
     const dup = keys.filter((k, i) => keys.indexOf(k) !== i)
     expect(dup).toEqual([])
@@ -425,7 +433,13 @@ describe('bad deployment input', () => {
   }
 
   it('invalid YAML in compose.yaml: exit 2, one line naming the file and line', async () => {
-    const line = oneLine(await scan(stage('bad/invalid-yaml'), ['.', '--no-build']))
+    // written here, not committed: the formatter cannot parse it
+    const dir = stage('bad/invalid-yaml')
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      'services:\n  app:\n    build: .\n    cap_add: [NET_BIND_SERVICE\n    user: "1001"\n'
+    )
+    const line = oneLine(await scan(dir, ['.', '--no-build']))
     expect(line).toMatch(/compose\.yaml: line [45]\b.*invalid YAML/)
   })
 
@@ -440,9 +454,24 @@ describe('bad deployment input', () => {
   })
 
   it('invalid YAML in a manifest named with --deployment: exit 2, one line naming file and line', async () => {
-    const line = oneLine(
-      await scan(stage('bad/invalid-manifest'), ['Dockerfile', '--no-build', '--deployment', 'pod.yaml'])
+    const dir = stage('bad/invalid-manifest')
+    writeFileSync(
+      join(dir, 'pod.yaml'),
+      [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: app',
+        'spec:',
+        '  containers:',
+        '    - name: app',
+        '      image: registry.example.com/team/app:1.0',
+        '      securityContext:',
+        '        capabilities: {drop: [ALL]',
+        ''
+      ].join('\n')
     )
+    const line = oneLine(await scan(dir, ['Dockerfile', '--no-build', '--deployment', 'pod.yaml']))
     expect(line).toMatch(/pod\.yaml: line (10|11)\b.*invalid YAML/)
   })
 
@@ -598,13 +627,17 @@ describeDocker('on the daemon', () => {
     it('CronJob initContainer: privileged at its line, the pod Unconfined it inherits at the pod line', () => {
       const init = target(run, 'k8s/cleanup.yaml CronJob/cleanup init container fix-permissions')
       expect(init.target?.line).toBe(17)
-      expect(located(init, 'deployment')).toEqual(
+      const got = located(init, 'deployment')
+      expect(got.filter(g => !g.startsWith('LP320@'))).toEqual(
         [
           'LP220@k8s/cleanup.yaml:20 error', // privileged: true
-          'LP320@k8s/cleanup.yaml:15 error', // pod seccompProfile type: Unconfined (inherited)
           'LP420@k8s/cleanup.yaml:17 warning' // no allowPrivilegeEscalation: the container entry
         ].sort()
       )
+      // seccomp is off twice over: privileged (line 20) and the pod's Unconfined it inherits (line 15)
+      const seccomp = got.filter(g => g.startsWith('LP320@'))
+      expect(seccomp.length).toBeGreaterThanOrEqual(1)
+      for (const g of seccomp) expect(g).toMatch(/^LP320@k8s\/cleanup\.yaml:(15|20) error$/)
       expect(verdicts(init)).toMatchObject({ 'runtime-hardening': 'fail', 'kernel-isolation': 'fail' })
     })
 
@@ -703,15 +736,12 @@ describeDocker('on the daemon', () => {
     })
 
     // Issue 8 item 7: a root image run as non-root by its deployment (runAsUser 1001) gets a note about the
-    // image and a pass from the deployment. Today LP101 stays an error for this container.
-    it.failing(
-      'pending: runAsUser 1001 over the root image: LP101 only a note, Least Privilege not failed',
-      () => {
-        const fixed = target(run, 'k8s/reports.yaml Job/reports container reports-fixed')
-        expect(fixed.findings.filter(f => f.rule_id === 'LP101').map(f => f.level)).toEqual(['note'])
-        expect(verdicts(fixed)['least-privilege']).toBe('pass')
-      }
-    )
+    // image and a pass from the deployment.
+    it('runAsUser 1001 over the root image: LP101 only a note, Least Privilege not failed', () => {
+      const fixed = target(run, 'k8s/reports.yaml Job/reports container reports-fixed')
+      expect(fixed.findings.filter(f => f.rule_id === 'LP101').map(f => f.level)).toEqual(['note'])
+      expect(verdicts(fixed)['least-privilege']).toBe('pass')
+    })
   })
 
   // -------------------------------------------------------------------------------------------------------
@@ -795,38 +825,35 @@ describeDocker('on the daemon', () => {
     })
   })
 
-  describe('pending: measured compose, one finding per cause located where the fix goes (issue 8 item 5)', () => {
+  describe('measured compose: one finding per cause, located where the fix goes (issue 8 item 5)', () => {
     let run: Run
     beforeAll(async () => {
       run = await scan(stage('measured-compose'), ['.'], { RELEASE: `p${NONCE}` })
     }, RUN_LIMIT_MS)
 
-    // Today privileged gives LP220 (compose.yaml:30) and LP241 (app/Dockerfile:2) for one cause.
-    it.failing(
-      'privileged: one Runtime Hardening result, in compose.yaml, carrying declared and measured',
-      () => {
-        const admin = target(run, 'compose.yaml service admin')
-        const rh = admin.findings.filter(f => ['LP220', 'LP240', 'LP241'].includes(f.rule_id))
-        expect(rh.map(f => `${f.file}:${f.line}`)).toEqual(['compose.yaml:30'])
-      }
-    )
+    // Before: LP220 (compose.yaml:30) and LP241 (app/Dockerfile:2) for one cause.
+    it('privileged: one Runtime Hardening result, in compose.yaml, carrying declared and measured', () => {
+      const admin = target(run, 'compose.yaml service admin')
+      const rh = admin.findings.filter(f => ['LP220', 'LP240', 'LP241'].includes(f.rule_id))
+      expect(rh.map(f => `${f.file}:${f.line}`)).toEqual(['compose.yaml:30'])
+    })
 
-    // Today seccomp:unconfined gives LP320 (compose.yaml:23) and LP340 (app/Dockerfile:2).
-    it.failing('seccomp:unconfined: one Kernel Isolation result, in compose.yaml', () => {
+    // Before: LP320 (compose.yaml:23) and LP340 (app/Dockerfile:2).
+    it('seccomp:unconfined: one Kernel Isolation result, in compose.yaml', () => {
       const batch = target(run, 'compose.yaml service batch')
       const ki = batch.findings.filter(f => ['LP320', 'LP340'].includes(f.rule_id))
       expect(ki.map(f => `${f.file}:${f.line}`)).toEqual(['compose.yaml:23'])
     })
 
-    // Today a missing no-new-privileges gives LP420 (compose.yaml:24) and LP440 (app/Dockerfile:2).
-    it.failing('no no-new-privileges: one No Escalation result, at the service line', () => {
+    // Before: LP420 (compose.yaml:24) and LP440 (app/Dockerfile:2).
+    it('no no-new-privileges: one No Escalation result, at the service line', () => {
       const admin = target(run, 'compose.yaml service admin')
       const ne = admin.findings.filter(f => ['LP420', 'LP440'].includes(f.rule_id))
       expect(ne.map(f => `${f.file}:${f.line}`)).toEqual(['compose.yaml:24'])
     })
 
-    // Issue 8 item 7: verdicts say what they rest on. Today rows have no `basis`.
-    it.failing('measured verdicts carry basis "measured"', () => {
+    // Issue 8 item 7: verdicts say what they rest on.
+    it('measured verdicts carry basis "measured"', () => {
       const web = target(run, 'compose.yaml service web')
       expect(web.rows.map(r => r.basis)).toEqual(Array(5).fill('measured'))
     })
@@ -836,7 +863,17 @@ describeDocker('on the daemon', () => {
   describe('measured: Kubernetes pods probed with their profile', () => {
     let run: Run
     beforeAll(async () => {
-      run = await scan(cluster, ['images/app/Dockerfile', '--image', APP, '--deployment', 'k8s/workers.yaml'])
+      run = await scan(cluster, [
+        'images/app/Dockerfile',
+        '--image',
+        APP,
+        '--deployment',
+        'k8s/workers.yaml',
+        '--deployment',
+        'k8s/api.yaml',
+        '--deployment',
+        'k8s/migrate.yaml'
+      ])
     }, RUN_LIMIT_MS)
 
     it('a pod with no seccompProfile is measured unconfined (Seccomp 0) and fails Kernel Isolation at its container', () => {
@@ -865,23 +902,81 @@ describeDocker('on the daemon', () => {
       expect(located(b, 'deployment')).toEqual([])
     })
 
-    // Issue 8 item 5: today LP320 (k8s/workers.yaml:11) and LP340 (images/app/Dockerfile:2) for one cause.
-    it.failing('pending: the missing seccompProfile is one result, at the container line', () => {
+    // Issue 8 item 5: one cause, one result (before: LP320 here and LP340 at images/app/Dockerfile:2).
+    it('runAsUser 0 over the USER 1001 image: measured root, one result at the runAsUser line', () => {
+      const shell = target(run, 'k8s/api.yaml Pod/api-shell container shell')
+      expect(shell.measurement!.probe!.identity.uid.effective).toBe(0)
+      const root = shell.findings.filter(
+        f => ['LP101', 'LP120', 'LP140'].includes(f.rule_id) && f.level === 'error'
+      )
+      expect(root.map(f => `${f.rule_id}@${f.file}:${f.line}`)).toEqual(['LP120@k8s/api.yaml:56'])
+      expect(shell.rows.find(r => r.principle === 'least-privilege')).toMatchObject({
+        verdict: 'fail',
+        basis: 'measured'
+      })
+    })
+
+    // `hostUsers: false` gives the pod a user namespace Docker cannot reproduce per container, so the probe's
+    // identity uid_map says nothing about this deployment: no "container root is host root" claim.
+    it('hostUsers: false with runAsUser 0: no claim that container root is host root', () => {
+      const job = target(run, 'k8s/migrate.yaml Job/migrate container migrate')
+      expect(job.measurement!.probe!.identity.uid.effective).toBe(0)
+      expect(job.findings.filter(f => f.rule_id === 'LP540' && !f.suppressed && f.level !== 'note')).toEqual(
+        []
+      )
+    })
+
+    it('the missing seccompProfile is one result, at the container line', () => {
       const a = target(run, 'k8s/workers.yaml Pod/worker-a container worker')
       const ki = a.findings.filter(f => ['LP320', 'LP340'].includes(f.rule_id))
       expect(ki.map(f => `${f.file}:${f.line}`)).toEqual(['k8s/workers.yaml:11'])
     })
   })
+  describe('measured: the kubelet refusal on the real daemon', () => {
+    let run: Run
+    beforeAll(async () => {
+      run = await scan(cluster, [
+        'images/legacy/Dockerfile',
+        '--image',
+        LEGACY,
+        '--deployment',
+        'k8s/reports.yaml'
+      ])
+    }, RUN_LIMIT_MS)
+
+    it('the refusal stays an error at the runAsNonRoot line; the fixed container is measured non-root', () => {
+      const job = target(run, 'k8s/reports.yaml Job/reports container reports')
+      expect(
+        job.findings.filter(f => f.rule_id === 'LP121').map(f => `${f.file}:${f.line} ${f.level}`)
+      ).toEqual(['k8s/reports.yaml:14 error'])
+      const fixed = target(run, 'k8s/reports.yaml Job/reports container reports-fixed')
+      expect(fixed.measurement!.probe!.identity.uid.effective).toBe(1001)
+      expect(fixed.rows.find(r => r.principle === 'least-privilege')).toMatchObject({
+        verdict: 'pass',
+        basis: 'measured'
+      })
+    })
+
+    // The kubelet never starts this container: the refusal, at the manifest line, decides Least Privilege,
+    // not a measurement of a container that cannot run.
+    it('a container the kubelet refuses: Least Privilege decided by the refusal, at the manifest', () => {
+      const job = target(run, 'k8s/reports.yaml Job/reports container reports')
+      expect(job.rows.find(r => r.principle === 'least-privilege')?.decided_by).toMatchObject({
+        rule_id: 'LP121',
+        file: 'k8s/reports.yaml',
+        line: 14
+      })
+    })
+  })
 })
 
 // ---------------------------------------------------------------------------------------------------------
-// Pending features (issue 8 items 4 and 6): the config file's `images:` mapping, and the LP200 note
+// The config file's `images:` mapping (issue 8 item 4) and the LP200 note (item 6)
 
-describe('pending: config file and no-deployment note (not built yet)', () => {
+describe('config file images: mapping and the no-deployment note (issue 8 items 4 and 6)', () => {
   // Issue 8 item 4: `.least-privilege.yml` `images:` maps the manifest's image name (without tag) to the
-  // Dockerfile, so a static scan links the container. Today: "map it in .least-privilege.yml `images:` (not
-  // yet supported)", the pod is not a target.
-  it.failing(
+  // Dockerfile, so a static scan links the container.
+  it(
     'images: mapping links a Kubernetes container to its Dockerfile in a static scan',
     async () => {
       const dir = stage('cluster')
@@ -896,15 +991,68 @@ describe('pending: config file and no-deployment note (not built yet)', () => {
     RUN_LIMIT_MS
   )
 
+  // Issue 8 item 2: "An image that a manifest references but no Dockerfile builds is judged on its declared
+  // profile ..., never silently dropped."
+  describe('a vendor image no Dockerfile builds', () => {
+    let run: Run
+    beforeAll(async () => {
+      run = await scan(stage('vendor'), ['.', '--no-build'])
+    }, RUN_LIMIT_MS)
+
+    it('is judged on its declared profile, at its manifest lines, and said once', () => {
+      expect(run.code).toBe(1)
+      const exporter = target(run, 'exporter.yaml DaemonSet/node-exporter container exporter')
+      expect(exporter.target).toMatchObject({ source: 'kubernetes', file: 'exporter.yaml', line: 20 })
+      expect(located(exporter, 'deployment')).toEqual(
+        expect.arrayContaining(['LP520@exporter.yaml:15 error', 'LP220@exporter.yaml:23 error'])
+      )
+      expect(verdicts(exporter)).toMatchObject({ 'runtime-hardening': 'fail', 'host-protection': 'fail' })
+      // found by content in the scanned folder
+      const said = run.report!.notifications.filter(n => n.message.includes('quay.io/vendor/node-exporter'))
+      expect(said).toHaveLength(1)
+    })
+
+    // A privileged container runs without seccomp whatever its seccompProfile says (the runtimes skip the
+    // filter for privileged containers).
+    it('privileged under a pod seccompProfile RuntimeDefault: Kernel Isolation is not a pass', () => {
+      const exporter = target(run, 'exporter.yaml DaemonSet/node-exporter container exporter')
+      expect(verdicts(exporter)['kernel-isolation']).toBe('fail')
+    })
+  })
+
+  it(
+    'a manifest read from stdin (--deployment -) is judged, named <stdin>',
+    async () => {
+      const dir = stage('vendor')
+      const manifest = readFileSync(join(dir, 'exporter.yaml'), 'utf8')
+      rmSync(join(dir, 'exporter.yaml'))
+      const run = await scan(dir, ['Dockerfile', '--no-build', '--deployment', '-'], {}, manifest)
+      const exporter = target(run, '<stdin> DaemonSet/node-exporter container exporter')
+      expect(located(exporter, 'deployment')).toEqual(
+        expect.arrayContaining(['LP520@<stdin>:15 error', 'LP220@<stdin>:23 error'])
+      )
+    },
+    RUN_LIMIT_MS
+  )
+
   // Issue 8 item 6: with no declared deployment the Docker-default findings become one note per image
-  // (LP200); the rows still warn. Today: LP221 and LP420 warnings at the FROM line.
-  it.failing(
+  // (LP200); the rows still warn.
+  it(
     'a Dockerfile with no deployment: one default-profile result, a note, and no LP221/LP420',
     async () => {
       const run = await scan(stage('bad/unknown-kind'), ['Dockerfile', '--no-build'])
       const result = run.report!.results[0]
       const defaults = result.findings.filter(f => ['LP200', 'LP221', 'LP420'].includes(f.rule_id))
       expect(defaults.map(f => `${f.rule_id} ${f.level}`)).toEqual(['LP200 note'])
+      // the table still shows those principles as warn, saying the defaults were assumed
+      for (const p of ['runtime-hardening', 'no-escalation']) {
+        const row = result.rows.find(r => r.principle === p)!
+        expect([p, row.verdict, row.reason]).toEqual([
+          p,
+          'warn',
+          expect.stringContaining('Docker defaults assumed')
+        ])
+      }
     },
     RUN_LIMIT_MS
   )

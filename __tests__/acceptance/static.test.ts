@@ -208,7 +208,7 @@ const multiStage: Case[] = [
       'CMD ["cat", "/out"]'
     ),
     absent: ['LP101', 'LP102', 'LP105', 'LP103'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'non-root builder + final stage without USER: LP101 and LP102 on the final FROM',
@@ -237,7 +237,7 @@ const multiStage: Case[] = [
       'CMD ["/app"]'
     ),
     absent: ['LP101', 'LP102', 'LP105'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'final stage FROM a stage that switched back to root inherits root',
@@ -256,13 +256,13 @@ const multiStage: Case[] = [
       'CMD ["sh"]'
     ),
     absent: ['LP101', 'LP105'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'ENV set in the parent stage is visible to USER in the child',
     lines: df('FROM alpine:3.20 AS base', 'ENV APP_UID=10001', 'FROM base', 'USER $APP_UID'),
     absent: ['LP101', 'LP105'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   }
 ]
 
@@ -278,13 +278,13 @@ const argEnv: Case[] = [
     name: 'global ARG re-declared without a value inside the stage takes the global default',
     lines: df('ARG APP_UID=10001', 'FROM alpine:3.20', 'ARG APP_UID', 'USER $APP_UID'),
     absent: ['LP101', 'LP105'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'ARG UID=1001 + USER $UID is non-root',
     lines: df('FROM alpine:3.20', 'ARG UID=1001', 'USER $UID'),
     absent: ['LP101', 'LP105', 'LP103'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: '--build-arg UID=0 overrides the ARG default: root',
@@ -298,14 +298,14 @@ const argEnv: Case[] = [
     lines: df('FROM alpine:3.20', 'USER 10001'),
     buildArgs: ['UID=0'],
     absent: ['LP101', 'LP105'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'ENV APP_USER=app + USER ${APP_USER} is the named user app (note only)',
     lines: df('FROM alpine:3.20', 'RUN adduser -D app', 'ENV APP_USER=app', 'USER ${APP_USER}'),
     fire: [{ id: 'LP103', line: 4, level: 'note' }],
     absent: ['LP101', 'LP105'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'legacy `ENV NAME value` form: ENV APP_USER root + USER $APP_USER is root',
@@ -323,7 +323,7 @@ const argEnv: Case[] = [
     name: '${U:-1000} with ARG U unset is not root',
     lines: df('FROM alpine:3.20', 'ARG U', 'USER ${U:-1000}'),
     absent: ['LP101'],
-    rows: { 'least-privilege': ['not-measured', 'warn'] }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: '${U:-1000} with --build-arg U=0 is root',
@@ -342,7 +342,7 @@ const argEnv: Case[] = [
     name: 'FROM ${BASE} with a distroless :nonroot default is not root',
     lines: df('ARG BASE=gcr.io/distroless/static-debian12:nonroot', 'FROM ${BASE}', 'COPY app /app'),
     absent: ['LP101', 'LP105'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'FROM $BASE with no default: the base and its user are unknown',
@@ -366,20 +366,20 @@ const lookalikes: Case[] = [
     name: 'USER 1000:0 is non-root (gid 0 is not uid 0)',
     lines: df('FROM alpine:3.20', 'USER 1000:0'),
     absent: ['LP101', 'LP105', 'LP103'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'USER rootless is a named non-root user',
     lines: df('FROM alpine:3.20', 'RUN adduser -D rootless', 'USER rootless'),
     fire: [{ id: 'LP103', line: 3, level: 'note' }],
     absent: ['LP101', 'LP105'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'USER 10 is non-root',
     lines: df('FROM alpine:3.20', 'USER 10'),
     absent: ['LP101', 'LP103'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'no USER at all on a registry base: root by Docker default, on the FROM line',
@@ -397,7 +397,7 @@ const lookalikes: Case[] = [
     name: 'root first, then a non-root USER last: fine',
     lines: df('FROM alpine:3.20', 'USER root', 'RUN apk add --no-cache curl', 'USER 10001'),
     absent: ['LP101'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'switched back to root in the final stage',
@@ -422,7 +422,7 @@ const syntax: Case[] = [
       'CMD ["sh"]'
     ),
     absent: ['LP101', 'LP105'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'sudo inside a RUN heredoc body is executed',
@@ -485,7 +485,7 @@ const syntax: Case[] = [
     name: 'without the directive a backslash continuation swallows the next line (USER root is RUN text)',
     lines: df('FROM alpine:3.20', 'USER 10001', 'RUN echo hello \\', 'USER root'),
     absent: ['LP101'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'lowercase instructions: from/as/user',
@@ -506,13 +506,13 @@ const knownBases: Case[] = [
     name: 'distroless :nonroot without USER is not root',
     lines: df('FROM gcr.io/distroless/static-debian12:nonroot', 'COPY app /app', 'ENTRYPOINT ["/app"]'),
     absent: ['LP101', 'LP105'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'distroless :debug-nonroot without USER is not root',
     lines: df('FROM gcr.io/distroless/base-debian12:debug-nonroot', 'COPY app /app', 'ENTRYPOINT ["/app"]'),
     absent: ['LP101', 'LP105'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'distroless without the nonroot tag runs as root',
@@ -530,7 +530,7 @@ const knownBases: Case[] = [
     name: 'Chainguard static without USER is not root',
     lines: df('FROM cgr.dev/chainguard/static:latest', 'COPY app /app', 'ENTRYPOINT ["/app"]'),
     absent: ['LP101', 'LP105'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'nginx-unprivileged without USER is not root',
@@ -540,7 +540,7 @@ const knownBases: Case[] = [
       'EXPOSE 8080'
     ),
     absent: ['LP101', 'LP105', 'LP104'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   }
 ]
 
@@ -672,7 +672,7 @@ const exposeAndTarget: Case[] = [
     name: 'EXPOSE 80 while non-root: one note for port 80, none for 8080',
     lines: df('FROM alpine:3.20', 'USER 10001', 'EXPOSE 80 8080'),
     fire: [{ id: 'LP104', line: 3, level: 'note', message: /\b80\b/ }],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'EXPOSE 80 while root: LP101, not LP104',
@@ -691,7 +691,7 @@ const exposeAndTarget: Case[] = [
     name: 'without --target the last (non-root) stage is judged',
     lines: df('FROM alpine:3.20 AS app', 'USER root', 'FROM alpine:3.20 AS hardened', 'USER 10001'),
     absent: ['LP101', 'LP102'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: '--target app ignores setuid and USER root in the later debug stage',
@@ -704,7 +704,7 @@ const exposeAndTarget: Case[] = [
     ),
     target: 'app',
     absent: ['LP101', 'LP401'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'the same file without --target judges the debug stage',
@@ -824,12 +824,29 @@ const flags: Case[] = [
   {
     name: 'no flags: Docker defaults, capabilities not dropped and no-new-privileges unset (flagged as defaults)',
     lines: nonRoot,
+    // Issue 8 item 6: the defaults are one note per image (LP200), and the table still warns on them.
     fire: [
-      { id: 'LP221', line: 2, level: 'warning', properties: { defaults: true } },
-      { id: 'LP420', line: 2, level: 'warning', properties: { defaults: true } }
+      {
+        id: 'LP200',
+        line: 2,
+        level: 'note',
+        properties: { assumed_principles: ['runtime-hardening', 'no-escalation'] }
+      }
     ],
-    absent: ['LP220', 'LP222', 'LP320', 'LP321', 'LP520', 'LP521', 'LP522', 'LP523', 'LP120'],
-    rows: { 'runtime-hardening': 'warn', 'no-escalation': 'warn', 'least-privilege': 'not-measured' }
+    absent: [
+      'LP220',
+      'LP221',
+      'LP222',
+      'LP320',
+      'LP321',
+      'LP420',
+      'LP520',
+      'LP521',
+      'LP522',
+      'LP523',
+      'LP120'
+    ],
+    rows: { 'runtime-hardening': 'warn', 'no-escalation': 'warn', 'least-privilege': 'pass' }
   },
   flag('privileged', '--privileged --security-opt no-new-privileges', {
     fire: [{ id: 'LP220', line: 2, level: 'error' }],
@@ -859,7 +876,7 @@ const flags: Case[] = [
   }),
   flag('harmless cap-add with drop ALL', '--cap-add=NET_BIND_SERVICE --cap-drop ALL', {
     absent: ['LP221', 'LP222'],
-    rows: { 'runtime-hardening': 'not-measured' }
+    rows: { 'runtime-hardening': 'pass' }
   }),
   flag('seccomp unconfined', '--security-opt seccomp=unconfined', {
     fire: [{ id: 'LP320', line: 2, level: 'error' }],
@@ -880,7 +897,7 @@ const flags: Case[] = [
   }),
   flag('no-new-privileges', '--security-opt no-new-privileges --cap-drop ALL', {
     absent: ['LP420'],
-    rows: { 'no-escalation': 'not-measured' }
+    rows: { 'no-escalation': 'pass' }
   }),
   flag('no-new-privileges:true', '--security-opt=no-new-privileges:true', { absent: ['LP420'] }),
   flag('no-new-privileges=false', '--security-opt no-new-privileges=false', {
@@ -898,7 +915,7 @@ const flags: Case[] = [
   }),
   flag('--user with a non-root uid', '--user 10001:10001 --cap-drop ALL --security-opt no-new-privileges', {
     absent: ['LP120', 'LP101'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   }),
   flag('pid host', '--pid=host', {
     fire: [{ id: 'LP520', line: 2, level: 'error' }],
@@ -965,11 +982,11 @@ const flags: Case[] = [
         'LP523'
       ],
       rows: {
-        'least-privilege': 'not-measured',
-        'runtime-hardening': 'not-measured',
-        'kernel-isolation': 'not-measured',
-        'no-escalation': 'not-measured',
-        'host-protection': 'not-measured'
+        'least-privilege': 'pass',
+        'runtime-hardening': 'pass',
+        'kernel-isolation': 'pass',
+        'no-escalation': 'pass',
+        'host-protection': 'pass'
       }
     }
   ),
@@ -993,7 +1010,7 @@ const moreTraps: Case[] = [
     name: 'ONBUILD USER root does not apply to this image',
     lines: df('FROM alpine:3.20', 'USER 10001', 'ONBUILD USER root'),
     absent: ['LP101'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'an ARG declared after USER is not visible to it',
@@ -1202,7 +1219,7 @@ const dockerSemantics: Case[] = [
     name: "quotes around an ENV value are removed: ENV U='10001' is non-root",
     lines: df('FROM alpine:3.20', "ENV U='10001'", 'USER $U'),
     absent: ['LP101', 'LP105', 'LP103'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'an ARG default may use an earlier ARG: ARG A=0, ARG B=$A, USER $B is root',
@@ -1223,7 +1240,7 @@ const dockerSemantics: Case[] = [
       'CMD ["/app"]'
     ),
     absent: ['LP101', 'LP105'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'a final stage FROM a stage FROM distroless :nonroot inherits non-root',
@@ -1234,7 +1251,7 @@ const dockerSemantics: Case[] = [
     name: '# escape after a comment is not a directive: the backslash continues and USER root is RUN text',
     lines: df('# a comment', '# escape=`', 'FROM alpine:3.20', 'USER 10001', 'RUN echo foo \\', 'USER root'),
     absent: ['LP101'],
-    rows: { 'least-privilege': 'not-measured' }
+    rows: { 'least-privilege': 'pass' }
   },
   {
     name: 'syntax then ESCAPE (directives are case-insensitive) are both directives',
@@ -1438,15 +1455,15 @@ describe('acceptance: SARIF and report details', () => {
     )
     const prints = (o: Outcome): Record<string, unknown> =>
       Object.fromEntries(sarifResults(o).map(r => [r.ruleId, r.partialFingerprints]))
-    expect(Object.keys(prints(before)).sort()).toEqual(expect.arrayContaining(['LP101', 'LP401', 'LP221']))
+    expect(Object.keys(prints(before)).sort()).toEqual(expect.arrayContaining(['LP101', 'LP401', 'LP200']))
     expect(prints(after)).toEqual(prints(before))
     const line = (o: Outcome, id: string): number | undefined =>
       sarifResults(o).find(r => r.ruleId === id)?.locations?.[0]?.physicalLocation?.region?.startLine
     expect([
       line(before, 'LP401'),
       line(after, 'LP401'),
-      line(before, 'LP221'),
-      line(after, 'LP221')
+      line(before, 'LP200'),
+      line(after, 'LP200')
     ]).toEqual([2, 5, 1, 4])
   })
 
@@ -1477,7 +1494,10 @@ describe('acceptance: SARIF and report details', () => {
   })
 
   it.concurrent('--fail-on warning exits 1 on warnings only; --fail-on never exits 0 on errors', async () => {
-    const warningsOnly = await scan(nonRoot, { extra: ['--fail-on', 'warning'] })
+    // A world-writable mode (LP403) is a warning; no deployment declared adds only the LP200 note.
+    const warningsOnly = await scan(df('FROM alpine:3.20', 'RUN chmod 777 /data', 'USER 10001'), {
+      extra: ['--fail-on', 'warning']
+    })
     expect(warningsOnly.code).toBe(1)
     const errors = await scan(df('FROM alpine:3.20', 'USER 0'), { extra: ['--fail-on', 'never'] })
     expect(errors.code).toBe(0)

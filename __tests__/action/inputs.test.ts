@@ -6,6 +6,7 @@ import { UsageError } from '../../src/errors'
 import { parseBuildArgs, readSettings, selectDockerfiles } from '../../src/action/inputs'
 import { globToRegExp } from '../../src/action/glob'
 import { buildModel } from '../../src/dockerfile/model'
+import { actionDefaults } from './helpers/runner'
 
 let ws: string
 let outside: string
@@ -262,5 +263,69 @@ describe('input deployments', () => {
     expect(usageError(() => readSettings(env({ deployments: 'deploy-bad.yaml' })))).toBe(
       'deploy-bad.yaml: line 3: services.web: unknown key "privilegd"'
     )
+  })
+})
+
+describe('input config', () => {
+  const configFile = (text: string) => writeFileSync(join(ws, '.least-privilege.yml'), text)
+  afterAll(() => rmSync(join(ws, '.least-privilege.yml'), { force: true }))
+
+  it('reads .least-privilege.yml at the workspace root; inputs given win over it', () => {
+    configFile(
+      'fail-on: warning\nrun-options: --cap-drop ALL\nimages:\n  registry.example.com/a: svc/a/Dockerfile\nkubernetes:\n  seccomp-default: runtime-default\n'
+    )
+    const s = readSettings(env({}))
+    expect(s).toMatchObject({
+      configFile: '.least-privilege.yml',
+      failOn: 'warning',
+      runOptions: '--cap-drop ALL'
+    })
+    expect(s.profile.capDrop).toEqual(['ALL'])
+    expect({ ...s.images }).toEqual({ 'registry.example.com/a': join(ws, 'svc/a/Dockerfile') })
+    expect(s.kubernetesSeccompDefault).toBe('runtime-default')
+    const given = readSettings(env({ 'fail-on': 'never', 'run-options': '--read-only' }))
+    expect(given.failOn).toBe('never')
+    expect(given.profile.capDrop).toEqual([])
+    expect(given.profile.readOnly).toBe(true)
+  })
+
+  it('applies the seccomp default to the manifests it reads', () => {
+    mkdirSync(join(ws, 'deploy'), { recursive: true })
+    writeFileSync(
+      join(ws, 'deploy/pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: x:1\n'
+    )
+    configFile('kubernetes:\n  seccomp-default: runtime-default\n')
+    expect(
+      readSettings(env({ deployments: 'deploy/pod.yaml' })).deployments[0].profile.securityOpt.seccomp
+    ).toBe(undefined)
+    configFile('kubernetes:\n  seccomp-default: unconfined\n')
+    expect(
+      readSettings(env({ deployments: 'deploy/pod.yaml' })).deployments[0].profile.securityOpt.seccomp
+    ).toBe('unconfined')
+  })
+
+  it('reads the file the config input names, inside the workspace, and refuses a bad one in one line', () => {
+    rmSync(join(ws, '.least-privilege.yml'), { force: true })
+    mkdirSync(join(ws, 'ci'), { recursive: true })
+    writeFileSync(join(ws, 'ci/lp.yml'), 'images:\n  api: ../svc/b/Dockerfile\n')
+    expect({ ...readSettings(env({ config: 'ci/lp.yml' })).images }).toEqual({
+      api: join(ws, 'svc/b/Dockerfile')
+    })
+    expect(usageError(() => readSettings(env({ config: 'ci/missing.yml' })))).toBe(
+      'Input config: "ci/missing.yml" does not exist in the workspace'
+    )
+    expect(usageError(() => readSettings(env({ config: '../lp.yml' })))).toMatch(
+      /^Input config: "\.\.\/lp\.yml" is outside the workspace/
+    )
+    writeFileSync(join(ws, 'ci/bad.yml'), 'images: {}\nfail-on: sometimes\n')
+    expect(usageError(() => readSettings(env({ config: 'ci/bad.yml' })))).toBe(
+      'ci/bad.yml: line 2: fail-on must be one of error, warning, note, never'
+    )
+  })
+
+  it('leaves fail-on to the config file: the action.yml default is empty', () => {
+    expect(actionDefaults()['fail-on']).toBe('')
+    expect(actionDefaults().config).toBe('')
   })
 })

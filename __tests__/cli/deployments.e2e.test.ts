@@ -140,7 +140,7 @@ describeBundle('declared deployments (bundled CLI, static)', () => {
     // api drops every capability, sets no-new-privileges and a non-root user: no verdict fails or warns.
     for (const row of api.rows) expect(['fail', 'warn']).not.toContain(row.verdict)
     expect(api.findings.filter(f => f.level !== 'note')).toEqual([])
-    // The Kubernetes images are built by no scanned Dockerfile: one notification per container, not dropped.
+    // The Kubernetes images are built by no scanned Dockerfile: one note per container, each judged alone.
     const unlinked = report.notifications.filter(n => n.kind === 'unlinked-deployment')
     expect(unlinked.map(n => n.message.split(':')[0]).sort()).toEqual([
       'monorepo/k8s/api.yaml Deployment/api container api',
@@ -173,7 +173,7 @@ describeBundle('declared deployments (bundled CLI, static)', () => {
     )
   })
 
-  it('reads a manifest named with --deployment, also from stdin, and says its image is not linked', () => {
+  it('reads a manifest named with --deployment, also from stdin, and judges an image no Dockerfile builds from the manifest alone', () => {
     const named = run([
       'scan',
       '--no-build',
@@ -183,18 +183,37 @@ describeBundle('declared deployments (bundled CLI, static)', () => {
       'monorepo/k8s/api.yaml',
       'monorepo/services/api/Dockerfile'
     ])
-    expect(named.code).toBe(0)
+    // The image-only target has no seccompProfile: an error-level finding in the manifest.
+    expect(named.code).toBe(1)
     const report = json(named.stdout)
     expect(report.notifications).toEqual([
       expect.objectContaining({
+        level: 'note',
         kind: 'unlinked-deployment',
         file: 'monorepo/k8s/api.yaml',
         line: lineOf('monorepo/k8s/api.yaml', '- name: api')
       })
     ])
-    // No deployment links to the Dockerfile: it is judged under Docker's defaults, as before.
-    expect(report.results.map(r => r.target)).toEqual([
-      { name: "Docker's defaults", source: 'none', file: null, line: null }
+    // No deployment links to the Dockerfile: it is judged under Docker's defaults, as before; the
+    // container's image is judged on its own, located in the manifest.
+    const line = lineOf('monorepo/k8s/api.yaml', '- name: api')
+    expect(report.results.map(r => [r.file, r.target])).toEqual([
+      [
+        'monorepo/services/api/Dockerfile',
+        { name: "Docker's defaults", source: 'none', file: null, line: null }
+      ],
+      [
+        'monorepo/k8s/api.yaml',
+        {
+          name: 'monorepo/k8s/api.yaml Deployment/api container api',
+          source: 'kubernetes',
+          file: 'monorepo/k8s/api.yaml',
+          line
+        }
+      ]
+    ])
+    expect(report.results[1].findings.map(f => [f.rule_id, f.file, f.line])).toEqual([
+      ['LP320', 'monorepo/k8s/api.yaml', line]
     ])
     const stdin = run(
       ['scan', '--no-build', '--format', 'json', '--deployment', '-', 'monorepo/services/api/Dockerfile'],
@@ -202,8 +221,12 @@ describeBundle('declared deployments (bundled CLI, static)', () => {
         input: readFileSync(join(work, 'monorepo/k8s/cleanup.yaml'), 'utf8')
       }
     )
-    expect(stdin.code).toBe(0)
     expect(json(stdin.stdout).notifications.map(n => n.file)).toEqual(['<stdin>', '<stdin>'])
+    expect(json(stdin.stdout).results.map(r => r.file)).toEqual([
+      'monorepo/services/api/Dockerfile',
+      '<stdin>',
+      '<stdin>'
+    ])
   })
 
   it('judges a Dockerfile built by two services twice', () => {

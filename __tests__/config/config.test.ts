@@ -2,7 +2,7 @@
 // against the shipped JSON Schema with one-line errors naming the file, line and key, resolved (mapped
 // Dockerfiles must exist, run-options parsed), and applied under explicit flags.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Ajv } from 'ajv'
@@ -345,5 +345,34 @@ describe('judged with the config file (static scans)', () => {
       expect.objectContaining({ level: 'note', kind: 'unlinked-deployment', file: 'k8s/db.yaml', line: 9 })
     ])
     rmSync(join(repo, 'k8s'), { recursive: true })
+  })
+})
+
+describe('symlinks out of the repository', () => {
+  let outside: string
+  beforeAll(() => {
+    outside = mkdtempSync(join(tmpdir(), 'lp-config-outside-'))
+    writeFileSync(join(outside, 'Dockerfile'), 'FROM scratch\n')
+    writeFileSync(join(outside, 'secret.yml'), 'token-abc: 1\n')
+  })
+  afterAll(() => {
+    rmSync(outside, { recursive: true, force: true })
+    rmSync(join(repo, 'escape'), { force: true })
+    rmSync(join(repo, '.least-privilege.yml'), { force: true })
+  })
+
+  it('refuses a mapped Dockerfile that leads outside through a symlink', () => {
+    symlinkSync(join(outside, 'Dockerfile'), join(repo, 'escape'))
+    expect(usageError(() => config('images:\n  api: escape\n'))).toBe(
+      '.least-privilege.yml: line 2: images.api: "escape" leads outside the repository through a symlink'
+    )
+  })
+
+  it('refuses a default config file that is a symlink out of the repository, without reading it', () => {
+    rmSync(join(repo, '.least-privilege.yml'), { force: true })
+    symlinkSync(join(outside, 'secret.yml'), join(repo, '.least-privilege.yml'))
+    const message = usageError(() => loadConfig({ repoRoot: repo }))
+    expect(message).toBe('.least-privilege.yml leads outside the repository through a symlink')
+    expect(message).not.toContain('token')
   })
 })

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { profile } from '../../__fixtures__/scan-reports/reports'
 import type { Finding } from '../../src/findings'
-import { countReport } from '../../src/report/summary'
+import { countReport } from '../../src/scan/outcome'
 import type { ScanReport, ScanResult } from '../../src/scan/types'
 
 function finding(file: string, level: Finding['level'], ruleId: string, suppressed = false): Finding {

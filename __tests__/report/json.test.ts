@@ -68,7 +68,17 @@ describe('renderJson', () => {
       deployment: 'no --user',
       measured: 'uid 0 (root)',
       verdict: 'fail',
-      reason: 'LP101'
+      reason: 'LP101: The final stage runs as root: USER root on line 9. The probe measured uid 0.',
+      basis: 'measured',
+      decided_by: {
+        rule_id: 'LP101',
+        level: 'error',
+        file: 'Dockerfile',
+        line: 9,
+        end_line: null,
+        message: 'The final stage runs as root: USER root on line 9. The probe measured uid 0.'
+      },
+      assumed: null
     })
     expect(result.findings.map(f => f.line)).toEqual([4, 4, 4, 5, 7, 9])
     expect(result.findings.find(f => f.rule_id === 'LP401')).toMatchObject({

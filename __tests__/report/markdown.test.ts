@@ -100,13 +100,13 @@ describe('renderMarkdown', () => {
   it('shows verdicts with icons and reasons, linking rule ids', () => {
     const md = renderMarkdown(buildFailedReport, fixtureRules)
     expect(md).toContain(
-      '| Least Privilege | USER root \\(line 9\\) | no \\-\\-user | uid 0 \\(root\\) | ❌ fail: [LP101](https://github.com/least-privilege/least-privilege/blob/main/docs/rules/LP101.md) |'
+      '| Least Privilege | USER root \\(line 9\\) | no \\-\\-user | uid 0 \\(root\\) | ❌ fail (measured): [LP101](https://github.com/least-privilege/least-privilege/blob/main/docs/rules/LP101.md): The final stage runs as root\\: USER root on line 9. The probe measured uid 0. |'
     )
-    expect(md).toContain('⚠️ warn: [LP402]')
+    expect(md).toContain('⚠️ warn (measured): [LP402]')
     // A result without rows (the build failed) still gets five rows, not measured, with the reason.
     expect(count(md, '➖ not measured: build failed')).toBe(5)
     expect(renderMarkdown(staticReport, fixtureRules)).toContain(
-      '| Least Privilege | USER app | Docker defaults | not measured | ✅ pass |'
+      '| Least Privilege | USER app | Docker defaults | not measured | ✅ pass (declared) |'
     )
   })
 

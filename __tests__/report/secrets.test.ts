@@ -199,7 +199,7 @@ suite('secrets in run-options (bundled action)', () => {
     const main = await runMainStep(job)
     expect(main.stderr).not.toMatch(/^\s+at /m)
     expect([0, 1]).toContain(main.code)
-    expect(main.stdout).toMatch(/^::error title=LP\d+/m) // annotations were written
+    expect(main.stdout).toMatch(/^::(error|warning|notice) title=LP\d+/m) // annotations were written
     expectNoSecret('stdout (annotations and log)', main.stdout)
     expectNoSecret('stderr', main.stderr + ' ')
     expect(main.summary).toContain('least-privilege')

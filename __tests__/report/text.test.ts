@@ -29,7 +29,8 @@ describe('renderText', () => {
     // Every row's verdict starts in the header's Verdict column.
     const column = header.indexOf('Verdict')
     expect(table.map(l => l.slice(column).split(' ')[0])).toEqual(['FAIL', 'FAIL', 'FAIL', 'warn', 'warn'])
-    expect(table[0]).toMatch(/FAIL \(LP101\)$/)
+    // The basis, then the finding that decided it (from the row's decidedBy, clipped).
+    expect(table[0]).toMatch(/FAIL \(measured; LP101: The final stage runs as root: US…\)$/)
     expect(lines[7]).toBe(
       '  Measured under: --cap-add=SYS_ADMIN --security-opt seccomp=unconfined, image sha256:5be8e7a1c6a4b2f0'
     )
@@ -69,7 +70,8 @@ describe('renderText', () => {
       '  Deployment profile: Docker defaults (no run options given); not measured: static only (--no-build)'
     )
     expect(out).toMatch(/Host Protection .* not measured \(static only \(--no-build\)\)/)
-    expect(out).toMatch(/Least Privilege +USER app +Docker defaults +not measured +pass\n/)
+    expect(out).toMatch(/Least Privilege +USER app +Docker defaults +not measured +pass \(declared\)\n/)
+    expect(out).toMatch(/Runtime Hardening .* warn \(declared; LP201: No --cap-drop ALL/)
   })
 
   it('shows notifications, report-wide first', () => {

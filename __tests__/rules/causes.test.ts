@@ -1,6 +1,8 @@
 // One cause, one finding: a declared setting and the measurement of the same thing are one result, at the
 // declared location and the measured level, carrying both; disagreements stay findings of their own.
 import { describe, expect, it } from '@jest/globals'
+import { readKubernetesManifest } from '../../src/deployment/kubernetes'
+import type { ProbeReport } from '../../src/docker/probe-report'
 import type { Measurement } from '../../src/docker/types'
 import type { Finding } from '../../src/findings'
 import { parseRunOptions } from '../../src/profile/parse'
@@ -112,5 +114,57 @@ describe('declared and measured pairs become one finding', () => {
       ])
         expect([fixture, found.has(a) && found.has(b)]).toEqual([fixture, false])
     }
+  })
+})
+
+describe('a container the kubelet refuses, and a pod with its own user namespace', () => {
+  const manifest = (securityContext: string[], pod: string[] = []) =>
+    readKubernetesManifest(
+      [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata: {name: reports}',
+        'spec:',
+        ...pod.map(l => `  ${l}`),
+        '  containers:',
+        '    - name: reports',
+        '      image: reports:1',
+        '      securityContext:',
+        ...securityContext.map(l => `        ${l}`)
+      ].join('\n'),
+      'k8s/reports.yaml'
+    ).deployments[0]
+
+  function judge(deployment: ReturnType<typeof manifest>, probe?: ProbeReport): Finding[] {
+    const ctx = { model: modelWithUser(ROOT_USER), profile: deployment.profile, deployment, probe }
+    const measurement = probe ? ({ probe } as unknown as Measurement) : undefined
+    return reconcileWithMeasurement(evaluateRules(ALL_RULES, ctx), measurement)
+  }
+
+  it('runAsNonRoot over a root image: the refusal is the one least-privilege error, statically and measured', () => {
+    const refused = manifest(['runAsNonRoot: true'])
+    for (const probe of [undefined, probeFixture('default-root')]) {
+      const findings = judge(refused, probe)
+      const errors = findings.filter(f => f.principle === 'least-privilege' && f.level === 'error')
+      expect(errors.map(f => `${f.ruleId}@${f.file}:${f.line}`)).toEqual(['LP121@k8s/reports.yaml:9'])
+      expect(findings.find(f => f.ruleId === 'LP101')?.message).toMatch(
+        /kubelet refuses to start this container/
+      )
+      expect(ids(findings)).not.toContain('LP140')
+      expect(ids(findings)).not.toContain('LP540')
+    }
+    const measured = judge(refused, probeFixture('default-root')).find(f => f.ruleId === 'LP121')
+    expect(measured?.properties?.measured).toEqual(
+      expect.arrayContaining([expect.objectContaining({ rule_id: 'LP540' })])
+    )
+  })
+
+  it('hostUsers: false: root measured without a user namespace is a note saying why, not host root', () => {
+    const findings = judge(manifest(['runAsUser: 0'], ['hostUsers: false']), probeFixture('default-root'))
+    const lp540 = findings.filter(f => f.ruleId === 'LP540')
+    expect(lp540.map(f => f.level)).toEqual(['note'])
+    expect(lp540[0].message).toMatch(/hostUsers: false/)
+    const shared = judge(manifest(['runAsUser: 0']), probeFixture('default-root'))
+    expect(shared.filter(f => f.ruleId === 'LP540').map(f => f.level)).toEqual(['warning'])
   })
 })

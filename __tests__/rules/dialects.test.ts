@@ -86,6 +86,17 @@ describe('Kubernetes wording, at the manifest line', () => {
   })
 })
 
+describe('privileged fails Kernel Isolation too, whatever seccomp profile is named', () => {
+  it('a privileged Kubernetes container with seccompProfile RuntimeDefault', () => {
+    const findings = judge(
+      kubernetes(['securityContext:', '  privileged: true', '  seccompProfile:', '    type: RuntimeDefault'])
+    )
+    const [lp320] = byRule(findings, 'LP320')
+    expect(lp320).toMatchObject({ level: 'error', principle: 'kernel-isolation', line: 10 })
+    expect(lp320.message).toMatch(/^securityContext\.privileged: true turns seccomp/)
+  })
+})
+
 describe('compose wording, at the compose line', () => {
   it('names the compose keys', () => {
     const findings = judge(
@@ -101,7 +112,14 @@ describe('compose wording, at the compose line', () => {
     expect(byRule(findings, 'LP220')[0].message).toMatch(/^privileged: true gives/)
     expect(byRule(findings, 'LP120')[0].message).toMatch(/^user: "0" runs the container as root/)
     expect(byRule(findings, 'LP520').map(f => f.message.split(':')[0])).toEqual(['pid', 'network_mode'])
-    expect(byRule(findings, 'LP320')[0].message).toMatch(/^security_opt: \[seccomp:unconfined\] turns/)
+    // Two causes, two fixes: privileged turns seccomp off, and so does seccomp:unconfined without it.
+    expect(byRule(findings, 'LP320').map(f => f.line)).toEqual([4, 8])
+    expect(byRule(findings, 'LP320')[1].message).toMatch(/^security_opt: \[seccomp:unconfined\] turns/)
+    expect(byRule(findings, 'LP320')[0].message).toMatch(
+      /^privileged: true turns seccomp and AppArmor\/SELinux/
+    )
+    const unconfined = judge(composeService(['security_opt: ["seccomp:unconfined"]']))
+    expect(byRule(unconfined, 'LP320')[0].message).toMatch(/^security_opt: \[seccomp:unconfined\] turns/)
     expect(byRule(findings, 'LP321')[0].message).toMatch(/^security_opt: \[apparmor:unconfined\] turns/)
     expect(byRule(findings, 'LP420')[0].message).toMatch(
       /^The compose service does not set security_opt: \[no-new-privileges:true\]/

@@ -1,4 +1,4 @@
-// Findings as workflow-command annotations on the right file and line. GitHub shows at most 10
+// Alerts (one per cause) as workflow-command annotations on the right file and line. GitHub shows at most 10
 // annotations of each kind per step and drops the rest silently, so the most severe 10 of each kind
 // are emitted and the summary and SARIF carry everything.
 import type * as core from '@actions/core'
@@ -6,6 +6,7 @@ import type { Level } from '../findings'
 import { bySeverity, ruleIndex } from '../report/summary'
 import type { RuleMeta } from '../rules/types'
 import { PRINCIPLE_NAMES } from '../principles'
+import { alertsOf, type Alert } from '../scan/alerts'
 import type { ScanReport } from '../scan/types'
 import { safeError, safeNotice, safeWarning } from './runner-safe'
 
@@ -25,14 +26,18 @@ export const ANNOTATIONS_PER_KIND = 10
 const KIND: Record<Level, AnnotationKind> = { error: 'error', warning: 'warning', note: 'notice' }
 const ORDER: Record<AnnotationKind, number> = { error: 0, warning: 1, notice: 2 }
 
+/** Targets named in one annotation; the rest are counted. */
+const MAX_NAMED_TARGETS = 5
+
 /**
- * Unsuppressed findings and operational problems, most severe first (level, then the rule's security
- * severity, then file and line), at most `limit` per kind.
+ * Unsuppressed alerts (one per cause, src/scan/alerts.ts) and operational problems, most severe first
+ * (level, then the rule's security severity, then file and line), at most `limit` per kind.
  */
 export function selectAnnotations(
   report: ScanReport,
   rules: RuleMeta[] = [],
-  limit = ANNOTATIONS_PER_KIND
+  limit = ANNOTATIONS_PER_KIND,
+  alerts: Alert[] = alertsOf(report)
 ): Annotation[] {
   const byId = ruleIndex(rules)
   const all: Annotation[] = []
@@ -46,16 +51,15 @@ export function selectAnnotations(
       startLine: n.file ? (n.line ?? 1) : undefined
     })
   }
-  const findings = report.results
-    .flatMap(r => r.findings)
-    .filter(f => !f.suppression)
-    .sort((a, b) => bySeverity(a, b, byId))
-  for (const f of findings) {
+  const active = alerts
+    .filter(a => !a.finding.suppression)
+    .sort((a, b) => bySeverity(a.finding, b.finding, byId))
+  for (const { finding: f, file, targets } of active) {
     all.push({
       kind: KIND[f.level],
       title: `${f.ruleId} (${PRINCIPLE_NAMES[f.principle]})`,
-      message: f.message,
-      file: f.file,
+      message: targets.length > 1 ? `${f.message} (${targetList(targets)})` : f.message,
+      file,
       startLine: f.line,
       endLine: f.endLine && f.endLine > f.line ? f.endLine : undefined
     })
@@ -64,6 +68,12 @@ export function selectAnnotations(
   all.sort((a, b) => ORDER[a.kind] - ORDER[b.kind])
   const taken: Record<AnnotationKind, number> = { error: 0, warning: 0, notice: 0 }
   return all.filter(a => taken[a.kind]++ < limit)
+}
+
+function targetList(targets: string[]): string {
+  const named = targets.slice(0, MAX_NAMED_TARGETS).join('; ')
+  const more = targets.length > MAX_NAMED_TARGETS ? ` and ${targets.length - MAX_NAMED_TARGETS} more` : ''
+  return `applies to ${named}${more}`
 }
 
 type Sink = Record<AnnotationKind, (message: string, properties?: core.AnnotationProperties) => void>

@@ -14,7 +14,8 @@ import { renderJson } from '../report/json'
 import { renderCommentBody, renderMarkdown } from '../report/markdown'
 import { buildSarif, writeSarif } from '../report/sarif'
 import { ruleMetas } from '../rules/registry'
-import { gate, type GateResult } from '../scan/gate'
+import { gateOf, type GateResult } from '../scan/gate'
+import { outcome as judge, type Outcome } from '../scan/outcome'
 import { runScan } from '../scan/scan'
 import type { ScanReport } from '../scan/types'
 import { emitAnnotations, selectAnnotations } from './annotations'
@@ -52,14 +53,20 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
     signal: stop.signal,
     cleanupAfterStopMs: 5_000 // the post step removes the rest
   })
-  const verdict = gate(report, settings.failOn)
+  // Judged once: the step status, outputs and every report render this one outcome.
+  const judged = judge(report, settings.failOn)
+  const verdict = gateOf(judged)
   const rules = ruleMetas()
 
   const category = sarifCategory(ctx, settings)
   await logger.group('SARIF and JSON report', async () => {
     writeSarif(
       settings.sarifFile,
-      buildSarif(report, rules, { repoRoot: settings.repoRoot, automationId: category })
+      buildSarif(report, rules, {
+        repoRoot: settings.repoRoot,
+        automationId: category,
+        alerts: judged.alerts
+      })
     )
     logger.info(`SARIF written to ${settings.sarifFile} (category ${category})`)
   })
@@ -70,19 +77,19 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
   mkdirSync(dirname(reportFile), { recursive: true })
   writeFileSync(
     reportFile,
-    JSON.stringify(renderJson(report, rules, { failOn: settings.failOn }), null, 2) + '\n'
+    JSON.stringify(renderJson(report, rules, { failOn: settings.failOn, outcome: judged }), null, 2) + '\n'
   )
   setOutputs(outputsFrom(verdict, settings.sarifFile, reportFile))
 
-  emitAnnotations(selectAnnotations(report, rules))
+  emitAnnotations(selectAnnotations(report, rules, undefined, judged.alerts))
 
   if (settings.summary) {
-    await attempt(logger, 'job summary', () => writeJobSummary(report, verdict, settings, ctx, env))
+    await attempt(logger, 'job summary', () => writeJobSummary(report, judged, verdict, settings, ctx, env))
   }
   if (finishInterrupted(stop)) return
   if (settings.comment && PULL_REQUEST_EVENTS.includes(ctx.eventName)) {
     await logger.group('Pull request comment', () =>
-      attempt(logger, 'pull request comment', () => postComment(report, settings, ctx, logger))
+      attempt(logger, 'pull request comment', () => postComment(report, judged, settings, ctx, logger))
     )
   }
   if (settings.uploadSarif) {
@@ -144,6 +151,7 @@ function shortHash(text: string): string {
 
 async function writeJobSummary(
   report: ScanReport,
+  judged: Outcome,
   verdict: GateResult,
   settings: ActionSettings,
   ctx: RunContext,
@@ -152,13 +160,15 @@ async function writeJobSummary(
   const body = renderMarkdown(report, ruleMetas(), {
     linkBase: blobBase(ctx),
     maxBytes: SUMMARY_LIMIT_BYTES - 16 * 1024,
-    failOn: settings.failOn
+    failOn: settings.failOn,
+    outcome: judged
   })
   await writeSummary(composeSummary(verdict, report, body), env)
 }
 
 async function postComment(
   report: ScanReport,
+  judged: Outcome,
   settings: ActionSettings,
   ctx: RunContext,
   logger: Logger
@@ -178,7 +188,8 @@ async function postComment(
     summaryUrl,
     maxChars: COMMENT_LIMIT,
     linkBase: blobBase(ctx),
-    failOn: settings.failOn
+    failOn: settings.failOn,
+    outcome: judged
   })
   const client = createGitHubClient(settings.githubToken)
   const target = { owner: ctx.owner, repo: ctx.repo, issueNumber: ctx.pullNumber }

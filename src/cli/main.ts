@@ -14,7 +14,8 @@ import { renderMarkdown } from '../report/markdown'
 import { buildSarif, writeSarif } from '../report/sarif'
 import { renderText } from '../report/text'
 import { ruleMetas } from '../rules/registry'
-import { gate } from '../scan/gate'
+import { gateOf } from '../scan/gate'
+import { outcome as judge, type Outcome } from '../scan/outcome'
 import { runScan } from '../scan/scan'
 import type { ScanReport } from '../scan/types'
 import type { Settings } from '../settings'
@@ -72,11 +73,17 @@ async function scanAndReport(
     return signalExit() ?? 2
   }
   const rules = ruleMetas()
+  // Judged once: the exit status and every format render this one outcome.
+  const judged = judge(report, settings.failOn)
   if (settings.sarifFile) {
     try {
       writeSarif(
         settings.sarifFile,
-        buildSarif(report, rules, { repoRoot: settings.repoRoot, readFile: reader(settings) })
+        buildSarif(report, rules, {
+          repoRoot: settings.repoRoot,
+          readFile: reader(settings),
+          alerts: judged.alerts
+        })
       )
     } catch (error) {
       process.stderr.write(
@@ -85,8 +92,8 @@ async function scanAndReport(
       return signalExit() ?? 2
     }
   }
-  const outcome = gate(report, settings.failOn)
-  process.stdout.write(render(report, settings, color))
+  const outcome = gateOf(judged)
+  process.stdout.write(render(report, settings, color, judged))
   // Operational errors get their one-line reason on stderr whatever the format; the static-only fallback a notice.
   for (const note of allNotifications(report)) {
     const where = note.file ? `${terminalSafe(note.file)}: ` : ''
@@ -101,11 +108,13 @@ async function scanAndReport(
   return outcome.failed ? 1 : 0
 }
 
-function render(report: ScanReport, settings: Settings, color: boolean): string {
+function render(report: ScanReport, settings: Settings, color: boolean, judged: Outcome): string {
   const rules = ruleMetas()
-  if (settings.format === 'json') return `${JSON.stringify(renderJson(report, rules), null, 2)}\n`
-  if (settings.format === 'markdown') return `${renderMarkdown(report, rules, { failOn: settings.failOn })}\n`
-  return renderText(report, rules, { color, failOn: settings.failOn })
+  const failOn = settings.failOn
+  if (settings.format === 'json')
+    return `${JSON.stringify(renderJson(report, rules, { failOn, outcome: judged }), null, 2)}\n`
+  if (settings.format === 'markdown') return `${renderMarkdown(report, rules, { failOn, outcome: judged })}\n`
+  return renderText(report, rules, { color, failOn, outcome: judged })
 }
 
 /** Reads repo files for SARIF fingerprints; undefined when unreadable. */

@@ -2,7 +2,7 @@
 // --config (action input `config`). Parsed with the deployment YAML reader (it keeps every key's line),
 // validated against the shipped schema, and resolved: mapped Dockerfiles must exist, run-options are parsed
 // (their seccomp file read) now, so any mistake is one line naming the file, line and key before any build.
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, realpathSync, statSync } from 'node:fs'
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { UsageError, describeError } from '../errors'
 import type { FailOn } from '../findings'
@@ -41,7 +41,12 @@ export function findConfigFile(lookup: ConfigLookup): { path: string; file: stri
     throw new UsageError(
       `both ${CONFIG_FILE_NAMES.join(' and ')} exist at the repository root: keep one (or name one with --config)`
     )
-  return found[0] ? { path: found[0], file: displayName(found[0], lookup.repoRoot) } : undefined
+  if (!found[0]) return undefined
+  const file = displayName(found[0], lookup.repoRoot)
+  // A symlink out of the repository is not the repository's config (its text would reach error lines).
+  if (!inside(realpathSync(lookup.repoRoot), realpathSync(found[0])))
+    throw new UsageError(`${file} leads outside the repository through a symlink`)
+  return { path: found[0], file }
 }
 
 /** Finds and reads the config file; undefined when there is none. */
@@ -170,6 +175,8 @@ function existingPath(ctx: ResolveContext, node: LocatedNode, where: string, kin
   } catch {
     throw fail(node.at, `${where}: ${JSON.stringify(given)} does not exist`)
   }
+  if (!inside(realpathSync(ctx.repoRoot), realpathSync(full)))
+    throw fail(node.at, `${where}: ${JSON.stringify(given)} leads outside the repository through a symlink`)
   if (kind === 'file' && !stats.isFile())
     throw fail(node.at, `${where}: ${JSON.stringify(given)} is not a file`)
   if (kind === 'dir' && !stats.isDirectory())

@@ -6,19 +6,23 @@
 //   schema_version: 1,
 //   tool: { name, version, uri },
 //   started_at, finished_at,            ISO 8601 strings as the scan recorded them
-//   fail_on, verdict: 'pass'|'fail',    judged like every other format (./summary outcome)
+//   fail_on, verdict: 'pass'|'fail',    judged like every other format (src/scan/outcome.ts)
 //   summary: string,                    the one-sentence verdict, plain text
 //   totals: { findings, error, warning, note, suppressed, failing, files,
-//             notifications: { error, warning, note } }   findings/levels count unsuppressed findings
+//             notifications: { error, warning, note } }   findings/levels count unsuppressed findings, one
+//                                       per cause: a Dockerfile finding judged under two targets counts once
 //   results: [{
 //     file,                             the Dockerfile: repo-relative, forward slashes
 //     target: { name, source, file, line } | null   the deployment judged: compose service, Kubernetes
 //                                       container, run-options or none (Docker's defaults)
 //     profile: { declared, args },      the deployment flags judged and measured (declared=false: Docker defaults)
-//     rows: [{ principle, name, dockerfile, deployment, measured, verdict, reason }]   always five, principle order
+//     rows: [{ principle, name, dockerfile, deployment, measured, verdict, reason,   always five, principle order
+//              basis: 'declared'|'measured'|'none',   what the verdict rests on ('none': not-measured, nothing decides)
+//              decided_by: { rule_id, level, file, line, end_line, message } | null,   the finding behind it
+//              assumed: 'docker-defaults' | null }]   warn because no deployment is declared (LP200)
 //     findings: [{ rule_id, rule_name, principle, level, evidence, message, file, line, end_line,
 //                  fix, help_uri, properties, suppressed, suppression: { kind, justification, line } | null }]
-//     totals: { error, warning, note, suppressed },
+//     totals: { error, warning, note, suppressed },   this target's own findings
 //     measurement: Measurement | null,  image, daemon, probe (the probe's own snake_case report), workload
 //     not_measured_reason: string | null,
 //     notifications: [{ level, kind, message, file, line }]
@@ -31,13 +35,13 @@ import { REPO_URL, TOOL_NAME, TOOL_VERSION } from '../meta'
 import { PRINCIPLE_NAMES, type Principle } from '../principles'
 import type { RuleMeta } from '../rules/types'
 import type { Measurement } from '../docker/types'
-import type { Notification, ScanReport, ScanResult, Verdict } from '../scan/types'
+import { outcome as judge, type Outcome } from '../scan/outcome'
+import type { Basis, Notification, PrincipleRow, ScanReport, ScanResult, Verdict } from '../scan/types'
 import {
   activeFindings,
   allNotifications,
   byLine,
   countLevels,
-  outcome,
   principleRows,
   ruleDocsUrl,
   ruleIndex
@@ -78,6 +82,16 @@ export interface JsonRow {
   measured: string
   verdict: Verdict
   reason: string | null
+  basis: Basis
+  decided_by: {
+    rule_id: string
+    level: Finding['level']
+    file: string
+    line: number
+    end_line: number | null
+    message: string
+  } | null
+  assumed: 'docker-defaults' | null
 }
 
 export interface JsonResult {
@@ -161,6 +175,32 @@ function finding(f: Finding, rules: Map<string, RuleMeta>, cache: Map<string, Ru
   }
 }
 
+function jsonRow(row: PrincipleRow): JsonRow {
+  const by = row.decidedBy
+  return {
+    principle: row.principle,
+    name: PRINCIPLE_NAMES[row.principle],
+    dockerfile: row.dockerfile,
+    deployment: row.deployment,
+    measured: row.measured,
+    verdict: row.verdict,
+    reason: row.reason ?? null,
+    // Rows built by hand before basis existed: a not-measured row rests on nothing, others on what is written.
+    basis: row.basis ?? (row.verdict === 'not-measured' ? 'none' : 'declared'),
+    decided_by: by
+      ? {
+          rule_id: by.ruleId,
+          level: by.level,
+          file: by.file,
+          line: by.line,
+          end_line: by.endLine ?? null,
+          message: by.message
+        }
+      : null,
+    assumed: row.assumed ?? null
+  }
+}
+
 function result(r: ScanResult, rules: Map<string, RuleMeta>, cache: Map<string, RuleFields>): JsonResult {
   const active = activeFindings(r)
   const levels = countLevels(active)
@@ -175,15 +215,7 @@ function result(r: ScanResult, rules: Map<string, RuleMeta>, cache: Map<string, 
         }
       : null,
     profile: { declared: r.profile.declared, args: [...r.profile.args] },
-    rows: principleRows(r).map(row => ({
-      principle: row.principle,
-      name: PRINCIPLE_NAMES[row.principle],
-      dockerfile: row.dockerfile,
-      deployment: row.deployment,
-      measured: row.measured,
-      verdict: row.verdict,
-      reason: row.reason ?? null
-    })),
+    rows: principleRows(r).map(jsonRow),
     findings: [...r.findings].sort(byLine).map(f => finding(f, rules, cache)),
     totals: { ...levels, suppressed: r.findings.length - active.length },
     measurement: r.measurement ?? null,
@@ -192,15 +224,18 @@ function result(r: ScanResult, rules: Map<string, RuleMeta>, cache: Map<string, 
   }
 }
 
-/** The report as a plain JSON-ready object (serialise with JSON.stringify). */
+/**
+ * The report as a plain JSON-ready object (serialise with JSON.stringify). Pass the scan's `outcome`
+ * (src/scan/outcome.ts) to render it; without one it is computed from `failOn` (default `error`).
+ */
 export function renderJson(
   report: ScanReport,
   rules: RuleMeta[],
-  options: { failOn?: FailOn } = {}
+  options: { failOn?: FailOn; outcome?: Outcome } = {}
 ): JsonReport {
-  const failOn = options.failOn ?? 'error'
+  const judged = options.outcome ?? judge(report, options.failOn ?? 'error')
+  const failOn = judged.failOn
   const byId = ruleIndex(rules)
-  const judged = outcome(report, failOn)
   const notes = allNotifications(report)
   const countOf = (level: Notification['level']): number => notes.filter(n => n.level === level).length
   const cache = new Map<string, RuleFields>()

@@ -5,6 +5,8 @@
 import type { FailOn, Finding, Level } from '../findings'
 import { PRINCIPLES, PRINCIPLE_NAMES } from '../principles'
 import type { RuleMeta } from '../rules/types'
+import { alertsOf, type Alert } from '../scan/alerts'
+import { outcome as judge, type Outcome } from '../scan/outcome'
 import type { Notification, PrincipleRow, ScanReport, ScanResult, Verdict } from '../scan/types'
 import { BlockWriter, fitItems, utf16Units, utf8Bytes, type LazyItems, type Measure } from './budget'
 import { codeBlock, codeSpan, encodePath, escapeHtml, escapeMarkdown, stripControl } from './escape'
@@ -13,15 +15,16 @@ import {
   byLine,
   bySeverity,
   flagsText,
-  outcome,
   principleRows,
   ruleDocsUrl,
   ruleIndex
 } from './summary'
 
 export interface MarkdownOptions {
-  /** Threshold the verdict sentence is judged against; default `error`. */
+  /** Threshold the verdict sentence is judged against when no `outcome` is given; default `error`. */
   failOn?: FailOn
+  /** The scan's outcome (src/scan/outcome.ts): the verdict line renders it. */
+  outcome?: Outcome
   /** Base for line links, e.g. `https://github.com/o/r/blob/<sha>/`; lines are plain text without it. */
   linkBase?: string
   /** Upper bound in UTF-8 bytes (the job summary allows 1 MiB per step). */
@@ -49,6 +52,8 @@ export const COMMENT_BODY_LIMIT = 65_536
 const DEFAULT_COMMENT_CHARS = 60_000
 const CELL_MAX = 200
 const REASON_MAX = 120
+/** Targets named under one alert; the rest are counted. */
+const MAX_LISTED_TARGETS = 10
 
 const VERDICT_ICON: Record<Verdict, string> = { pass: '✅', fail: '❌', warn: '⚠️', 'not-measured': '➖' }
 const VERDICT_WORD: Record<Verdict, string> = {
@@ -96,8 +101,8 @@ function context(rules: RuleMeta[], options: MarkdownOptions, see?: string): Con
 }
 
 /** First line: the verdict and why. */
-export function verdictLine(report: ScanReport, failOn: FailOn, heading?: string): string {
-  const result = outcome(report, failOn)
+export function verdictLine(report: ScanReport, failOn: FailOn, heading?: string, judged?: Outcome): string {
+  const result = judged ?? judge(report, failOn)
   const sentence = heading ? result.sentence.replace(/^[^:]*:/, `${heading}:`) : result.sentence
   return `### ${result.verdict === 'pass' ? '✅' : '❌'} ${escapeMarkdown(sentence, { maxLength: 400 })}`
 }
@@ -138,17 +143,22 @@ function fixLine(ruleId: string, ctx: Context): string | null {
   return line
 }
 
+/** `❌ fail (measured): [LP101](docs): message`: the basis and the deciding finding, from the row's data. */
 function verdictCell(row: PrincipleRow, ctx: Context): string {
-  const head = `${VERDICT_ICON[row.verdict]} ${VERDICT_WORD[row.verdict]}`
+  const basis = row.basis && row.basis !== 'none' ? ` (${row.basis})` : ''
+  const head = `${VERDICT_ICON[row.verdict]} ${VERDICT_WORD[row.verdict]}${basis}`
+  if (row.verdict === 'pass') return head
+  const by = row.decidedBy
   const reason = row.reason?.trim()
-  if (!reason || row.verdict === 'pass') return head
-  // A reason that starts with a rule id links that id to the rule's docs.
-  const rule = /^(LP\d+)\b([\s\S]*)$/.exec(reason)
-  if (rule) {
-    const rest = rule[2].trim() ? escapeMarkdown(rule[2], { maxLength: REASON_MAX }) : ''
-    return `${head}: ${ruleLink(rule[1], ctx)}${rest}`
+  if (row.assumed === 'docker-defaults') {
+    const text = escapeMarkdown(reason || 'Docker defaults assumed', { maxLength: REASON_MAX })
+    return by ? `${head}: ${text} (${ruleLink(by.ruleId, ctx)})` : `${head}: ${text}`
   }
-  return `${head}: ${escapeMarkdown(reason, { maxLength: REASON_MAX })}`
+  if (by) {
+    const message = by.message.trim() ? `: ${escapeMarkdown(by.message, { maxLength: REASON_MAX })}` : ''
+    return `${head}: ${ruleLink(by.ruleId, ctx)}${message}`
+  }
+  return reason ? `${head}: ${escapeMarkdown(reason, { maxLength: REASON_MAX })}` : head
 }
 
 function table(result: ScanResult, ctx: Context): string {
@@ -218,6 +228,18 @@ function findingItem(finding: Finding, ctx: Context, withFile = false): string {
     )
   }
   return lines.join('\n')
+}
+
+/** An alert as a list item: its finding, and the targets it applies to when there are several. */
+function alertItem(alert: Alert, ctx: Context): string {
+  const item = findingItem(alert.finding, ctx, true)
+  if (alert.targets.length < 2) return item
+  const names = alert.targets
+    .slice(0, MAX_LISTED_TARGETS)
+    .map(t => escapeMarkdown(t, { maxLength: CELL_MAX }))
+  const more =
+    alert.targets.length > MAX_LISTED_TARGETS ? `, and ${alert.targets.length - MAX_LISTED_TARGETS} more` : ''
+  return `${item}\n  - Applies to: ${names.join(', ')}${more}`
 }
 
 function notificationItem(n: Notification): string {
@@ -351,7 +373,7 @@ export function renderMarkdown(report: ScanReport, rules: RuleMeta[], options: M
   const ctx = context(rules, options)
   const measure = utf8Bytes
   const doc = new BlockWriter(options.maxBytes ?? Number.POSITIVE_INFINITY, measure)
-  doc.tryAdd(verdictLine(report, failOn, options.heading))
+  doc.tryAdd(verdictLine(report, failOn, options.heading, options.outcome))
   const tables = report.results.map(r => essentials(r, ctx))
   // laterTables[i]: room the tables after file i need (suffix sums, not a sum per file).
   const laterTables = new Array<number>(tables.length + 1).fill(0)
@@ -418,23 +440,25 @@ export function renderCommentBody(report: ScanReport, rules: RuleMeta[], options
   const summaryUrl = options.summaryUrl ? safeUrl(options.summaryUrl) : undefined
   const link = summaryUrl ? `[Full report in the job summary](${summaryUrl})` : ''
   const doc = new BlockWriter(limit - (link ? measure(link) + 2 : 0), measure)
-  doc.tryAdd(verdictLine(report, failOn, options.heading))
+  doc.tryAdd(verdictLine(report, failOn, options.heading, options.outcome))
   doc.tryAdd(notificationsBlock(report.notifications, ctx, Math.floor(doc.remaining / 8), measure))
 
+  // Across targets one cause is one alert (src/scan/alerts.ts): a Dockerfile finding under two services is listed once.
+  const alerts = options.outcome?.alerts ?? alertsOf(report)
   let total = 0
-  function* active(): Generator<Finding> {
-    for (const r of report.results) {
-      for (const f of r.findings) {
-        if (f.suppression) continue
-        total++
-        yield f
-      }
+  function* active(): Generator<Alert> {
+    for (const alert of alerts) {
+      if (alert.finding.suppression) continue
+      total++
+      yield alert
     }
   }
-  const findings = mostSevere(active(), options.maxFindings ?? 10, (a, b) => bySeverity(a, b, ctx.rules))
+  const findings = mostSevere(active(), options.maxFindings ?? 10, (a, b) =>
+    bySeverity(a.finding, b.finding, ctx.rules)
+  )
   const findingsTitle = `**Top findings** (most severe first)`
   const firstFinding =
-    findings.length > 0 ? measure(findingsTitle) + measure(findingItem(findings[0], ctx, true)) + 4 : 0
+    findings.length > 0 ? measure(findingsTitle) + measure(alertItem(findings[0], ctx)) + 4 : 0
 
   const moreFiles = (n: number): string => `… ${plural(n, 'more Dockerfile')}, ${ctx.see}.`
   let shown = 0
@@ -447,7 +471,7 @@ export function renderCommentBody(report: ScanReport, rules: RuleMeta[], options
   if (shown < report.results.length) doc.tryAdd(moreFiles(report.results.length - shown))
 
   if (findings.length > 0) {
-    const items = findings.map(f => findingItem(f, ctx, true))
+    const items = findings.map(a => alertItem(a, ctx))
     const omitted = total - findings.length
     const tail = omitted > 0 ? `\n… ${plural(omitted, 'more finding')}, ${ctx.see}.` : ''
     const fitted = fitItems(

@@ -19,6 +19,7 @@ import {
   stableFingerprint
 } from './fingerprints'
 import { LEVEL_RANK } from '../findings'
+import { alertsOf, type Alert } from '../scan/alerts'
 import { allNotifications, ruleDocsUrl } from './summary'
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json'
@@ -41,6 +42,8 @@ export interface SarifOptions {
   automationId?: string
   /** Cap on results (GitHub's 25,000 per run by default); the most severe are kept. */
   maxResults?: number
+  /** The scan's alerts (src/scan/alerts.ts, also in its outcome): one result each; computed when not given. */
+  alerts?: Alert[]
 }
 
 type Precision = 'very-high' | 'high' | 'medium' | 'low'
@@ -175,8 +178,8 @@ function isoTime(value: string): string | undefined {
 
 interface Pending {
   finding: Finding
-  /** The deployment the finding was judged under (`compose.yaml service worker`). */
-  target?: string
+  /** The deployments the finding was judged under (`compose.yaml service worker`), each once. */
+  targets: string[]
   uri: string
   /** Path as used for reading and fingerprinting (decoded). */
   file: string
@@ -191,21 +194,20 @@ export function buildSarif(report: ScanReport, rules: RuleMeta[], options: Sarif
   const pending: Pending[] = []
   const outside = new Set<string>()
   const unknownRules = new Set<string>()
-  for (const result of report.results) {
-    const ordered = [...result.findings].sort((a, b) => a.line - b.line)
-    for (const finding of ordered) {
-      const location = artifactLocation(finding.file || result.file, options.repoRoot)
-      const uri = location.uri as string
-      // Outside the root: kept with its file:// URI (never dropped), read by its absolute path.
-      if (!location.uriBaseId) outside.add(finding.file || result.file)
-      if (!ruleIndexById.has(finding.ruleId)) unknownRules.add(finding.ruleId)
-      pending.push({
-        finding,
-        uri,
-        file: location.uriBaseId ? decodeURIComponent(uri) : fileURLToPath(uri),
-        ...(result.target ? { target: result.target.name } : {})
-      })
-    }
+  // One result per cause: a Dockerfile finding judged under two targets is one alert naming both.
+  for (const alert of options.alerts ?? alertsOf(report)) {
+    const { finding } = alert
+    const location = artifactLocation(alert.file, options.repoRoot)
+    const uri = location.uri as string
+    // Outside the root: kept with its file:// URI (never dropped), read by its absolute path.
+    if (!location.uriBaseId) outside.add(alert.file)
+    if (!ruleIndexById.has(finding.ruleId)) unknownRules.add(finding.ruleId)
+    pending.push({
+      finding,
+      uri,
+      file: location.uriBaseId ? decodeURIComponent(uri) : fileURLToPath(uri),
+      targets: alert.targets
+    })
   }
   for (const file of outside) {
     extra.push({
@@ -286,7 +288,7 @@ export function buildSarif(report: ScanReport, rules: RuleMeta[], options: Sarif
   const digests = new Map<string, string>()
   const occurrences = new Map<string, number>()
 
-  const results: sarif.Result[] = kept.map(({ finding, uri, file, target }) => {
+  const results: sarif.Result[] = kept.map(({ finding, uri, file, targets }) => {
     const where = region(finding)
     const known = textOf(file) !== undefined
     const normalized = known
@@ -319,7 +321,9 @@ export function buildSarif(report: ScanReport, rules: RuleMeta[], options: Sarif
         ...(finding.properties ?? {}),
         evidence: finding.evidence,
         principle: finding.principle,
-        ...(target ? { target } : {})
+        // `target` when there is one (kept for readers of the single-target shape), `targets` always with any.
+        ...(targets.length === 1 ? { target: targets[0] } : {}),
+        ...(targets.length > 0 ? { targets: [...targets] } : {})
       }
     }
     const index = ruleIndexById.get(finding.ruleId)

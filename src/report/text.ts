@@ -5,14 +5,14 @@
 import type { FailOn, Finding, Level } from '../findings'
 import { PRINCIPLE_NAMES } from '../principles'
 import type { RuleMeta } from '../rules/types'
-import type { Notification, ScanReport, ScanResult, Verdict } from '../scan/types'
+import { outcome as judge, type Outcome } from '../scan/outcome'
+import type { Notification, PrincipleRow, ScanReport, ScanResult, Verdict } from '../scan/types'
 import { terminalSafe } from './escape'
 import {
   activeFindings,
   byLine,
   flagsText,
   levelSummary,
-  outcome,
   principleRows,
   ruleDocsUrl,
   ruleIndex
@@ -21,6 +21,8 @@ import {
 export interface TextOptions {
   color: boolean
   failOn: FailOn
+  /** The scan's outcome (src/scan/outcome.ts); computed from failOn when not given. */
+  outcome?: Outcome
 }
 
 const CELL_MAX = 30
@@ -62,12 +64,21 @@ function safe(text: string | undefined, max: number): string {
   return text && text.trim() ? terminalSafe(text, { maxLength: max }) : '-'
 }
 
+/** ` (measured; LP101: …)`: the basis, then the deciding finding or the reason, never parsed from text. */
+function verdictDetail(row: PrincipleRow): string {
+  const parts: string[] = []
+  if (row.basis && row.basis !== 'none') parts.push(row.basis)
+  if (row.verdict !== 'pass') {
+    const by = row.decidedBy
+    const text = row.assumed === 'docker-defaults' || !by ? row.reason?.trim() : `${by.ruleId}: ${by.message}`
+    if (text) parts.push(terminalSafe(text, { maxLength: REASON_MAX }))
+  }
+  return parts.length ? ` (${parts.join('; ')})` : ''
+}
+
 function principleTable(result: ScanResult, paint: Paint): string[] {
   const rows = principleRows(result).map(row => {
-    const reason =
-      row.verdict !== 'pass' && row.reason?.trim()
-        ? ` (${terminalSafe(row.reason, { maxLength: REASON_MAX })})`
-        : ''
+    const reason = verdictDetail(row)
     return {
       cells: [
         PRINCIPLE_NAMES[row.principle],
@@ -210,7 +221,7 @@ export function renderText(report: ScanReport, rules: RuleMeta[], options: TextO
     fileSection(out, result, byId, paint)
     out.push('')
   }
-  const result = outcome(report, options.failOn)
+  const result = options.outcome ?? judge(report, options.failOn)
   const counts = `${levelSummary(result.byLevel)}${result.suppressed > 0 ? `, ${result.suppressed} suppressed` : ''}`
   const mark = result.verdict === 'pass' ? paint('green', '✔') : paint('red', '✘')
   // A passing sentence already carries its counts; a failing one says only what failed.

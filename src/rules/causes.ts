@@ -39,6 +39,45 @@ export const CAUSES: readonly Cause[] = [
   { declared: ['LP523'], measured: 'LP540' }
 ]
 
+/** The kubelet refusal (LP121): the container never starts, so what says it runs as root is about it. */
+const REFUSAL = 'LP121'
+/** Measured facts of a process the refusal says never runs: folded into the refusal, not reported apart. */
+const MOOT_WHEN_REFUSED = new Set(['LP140', 'LP141', 'LP540'])
+/** Static "the image runs as root": true of the image, and the reason for the refusal, which decides. */
+const IMAGE_ROOT_RULES = new Set(['LP101', 'LP105'])
+
+/**
+ * A container the kubelet refuses to start (runAsNonRoot over a root image, no runAsUser) never runs: the
+ * refusal is the one least-privilege result; the image's root user becomes a note beside it, and measurements
+ * of a root process that cannot exist there are folded into the refusal's properties. Static or measured.
+ */
+export function refusalDecides(findings: Finding[]): Finding[] {
+  const refusal = findings.find(f => f.ruleId === REFUSAL)
+  if (!refusal) return findings
+  const moot = findings.filter(f => MOOT_WHEN_REFUSED.has(f.ruleId))
+  const folded: Finding = moot.length
+    ? {
+        ...refusal,
+        properties: {
+          ...refusal.properties,
+          measured: moot.map(f => ({ rule_id: f.ruleId, level: f.level, message: f.message }))
+        }
+      }
+    : refusal
+  return findings
+    .filter(f => !MOOT_WHEN_REFUSED.has(f.ruleId))
+    .map(f => {
+      if (f === refusal) return folded
+      if (!IMAGE_ROOT_RULES.has(f.ruleId) || f.level === 'note') return f
+      return {
+        ...f,
+        level: 'note',
+        message: `${f.message} The kubelet refuses to start this container (${REFUSAL}, ${refusal.file} line ${refusal.line}), so it never runs as root there.`,
+        properties: { ...f.properties, static_level: f.level, decided_by: REFUSAL }
+      }
+    })
+}
+
 /** Merges each declared+measured pair into one finding; findings of other rules pass unchanged. */
 export function mergeCauses(findings: Finding[], probe: ProbeReport | undefined): Finding[] {
   if (!probe) return findings

@@ -32,7 +32,16 @@ export function repoRelative(absPath: string, repoRoot: string): string {
   return rel.split(sep).join('/')
 }
 
-export function discoverDockerfiles(paths: string[], cwd: string, repoRoot: string): ScanTarget[] {
+/**
+ * `holdsDeployments(folder)`: true when a declared deployment was read from under that folder; such a folder
+ * (a `k8s/` of manifests) needs no Dockerfile, its images are judged from the deployments.
+ */
+export function discoverDockerfiles(
+  paths: string[],
+  cwd: string,
+  repoRoot: string,
+  holdsDeployments: (folder: string) => boolean = () => false
+): ScanTarget[] {
   if (paths.length === 0) throw new UsageError('no PATH given: name a Dockerfile or a folder to search')
   const found = new Map<string, ScanTarget>()
   for (const given of paths) {
@@ -45,6 +54,7 @@ export function discoverDockerfiles(paths: string[], cwd: string, repoRoot: stri
     }
     const hits = stats.isDirectory() ? searchFolder(abs) : [abs]
     if (hits.length === 0) {
+      if (stats.isDirectory() && holdsDeployments(abs)) continue
       throw new UsageError(
         `${given}: no Dockerfile found (looked for Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile)`
       )

@@ -1,8 +1,8 @@
 // Decides the exit status / required-check outcome: fail exactly when a finding at or above the threshold
-// exists or the scan itself failed. The counting and the sentence live in report/summary's `outcome`, which
-// every report format also shows, so the gate and the reports can never disagree.
+// exists or the scan itself failed. The counting and the sentence live in ./outcome, computed once and
+// shown by every report format too, so the gate and the reports can never disagree.
 import type { FailOn, Level } from '../findings'
-import { outcome } from '../report/summary'
+import { outcome, type Outcome } from './outcome'
 import type { ScanReport } from './types'
 
 export interface GateResult {
@@ -14,8 +14,12 @@ export interface GateResult {
   operationalErrors: number
 }
 
-export function gate(report: ScanReport, failOn: FailOn): GateResult {
-  const result = outcome(report, failOn)
+/** The gate of a scan; pass the outcome already computed for the reports to judge them alike. */
+export function gate(report: ScanReport, failOn: FailOn, judged?: Outcome): GateResult {
+  return gateOf(judged ?? outcome(report, failOn))
+}
+
+export function gateOf(result: Outcome): GateResult {
   return {
     failed: result.verdict === 'fail',
     reason: result.reason,

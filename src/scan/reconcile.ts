@@ -1,7 +1,7 @@
 // When a static guess and a measurement disagree, the measurement decides and the disagreement is reported.
 import type { Measurement } from '../docker/types'
 import type { Finding } from '../findings'
-import { mergeCauses } from '../rules/causes'
+import { mergeCauses, refusalDecides } from '../rules/causes'
 
 /** Static "runs as root" guesses that a measured non-root workload overturns. */
 const ROOT_USER_RULES = new Set(['LP101'])
@@ -19,10 +19,13 @@ export function measuredWorkloadUid(measurement: Measurement): number | undefine
   return uid === undefined || uid < 0 ? undefined : uid
 }
 
-/** The measurement settles static guesses, then one cause declared and measured becomes one finding. */
+/**
+ * The measurement settles static guesses, then one cause declared and measured becomes one finding; a
+ * container the kubelet refuses is decided by that refusal (static or measured).
+ */
 export function reconcileWithMeasurement(findings: Finding[], measurement?: Measurement): Finding[] {
-  if (!measurement?.probe) return findings
-  return mergeCauses(settleUserGuesses(findings, measurement), measurement.probe)
+  if (!measurement?.probe) return refusalDecides(findings)
+  return refusalDecides(mergeCauses(settleUserGuesses(findings, measurement), measurement.probe))
 }
 
 function settleUserGuesses(findings: Finding[], measurement: Measurement): Finding[] {

@@ -2,7 +2,7 @@
 // Never throws for operational problems (they become notifications, and whatever completed is reported);
 // throws UsageError for bad input. Asked to stop (deps.signal), it abandons the step in flight, marks the
 // unfinished Dockerfiles as interrupted, cleans up (bounded) and returns what it has.
-import { dirname } from 'node:path'
+import { dirname, resolve, sep } from 'node:path'
 import type Docker from 'dockerode'
 import { buildImage } from '../docker/build'
 import { connectDocker } from '../docker/client'
@@ -68,7 +68,9 @@ type BuildCache = Map<string, Promise<{ tag: string } | { error: unknown }>>
 
 export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanReport> {
   const startedAt = new Date().toISOString()
-  const discovered = discoverDockerfiles(settings.paths, settings.cwd, settings.repoRoot)
+  const discovered = discoverDockerfiles(settings.paths, settings.cwd, settings.repoRoot, folder =>
+    holdsDeployments(settings, folder)
+  )
   const plan = planTargets(discovered, settings)
   if (settings.image && plan.dockerfiles.length > 1) {
     throw new UsageError(
@@ -97,6 +99,14 @@ export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanR
     if (session) await releaseResources(session.docker, tracker, settings, deps, notifications)
   }
   return { results, notifications, startedAt, finishedAt: new Date().toISOString() }
+}
+
+/** True when a declared deployment was read from a file under `folder` (absolute). */
+function holdsDeployments(settings: Settings, folder: string): boolean {
+  const inside = folder.endsWith(sep) ? folder : folder + sep
+  return settings.deployments.some(
+    d => d.file !== '' && resolve(settings.repoRoot, d.file).startsWith(inside)
+  )
 }
 
 /** Building (or naming an image) needs a daemon even when probing is off: the build itself is checked. */
@@ -217,7 +227,7 @@ async function scanOne(
     workload: measurement?.workload
   }
   const raw = reconcileWithMeasurement(evaluateRules(ALL_RULES, ctx), measurement)
-  const findings = applySuppressions(raw, model, ruleMetas())
+  const findings = applySuppressions(raw, model, ruleMetas(), job.deployment?.pragmas)
   return {
     file: target.file,
     target: job.target,
@@ -293,7 +303,7 @@ async function scanImageOnly(
     workload: measurement?.workload
   }
   const raw = reconcileWithMeasurement(evaluateRules(IMAGE_ONLY_RULES, ctx), measurement)
-  const findings = applySuppressions(raw, model, ruleMetas())
+  const findings = applySuppressions(raw, model, ruleMetas(), job.deployment?.pragmas)
   return {
     file: job.file,
     target: job.target,

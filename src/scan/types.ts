@@ -1,10 +1,29 @@
 import type { DockerfileModel } from '../dockerfile/types'
 import type { Measurement } from '../docker/types'
-import type { Finding } from '../findings'
+import type { Finding, Level } from '../findings'
 import type { Principle } from '../principles'
 import type { RuntimeProfile } from '../profile/types'
 
 export type Verdict = 'pass' | 'fail' | 'warn' | 'not-measured'
+
+/**
+ * What a verdict rests on. `measured`: a probe measured the principle in the running container.
+ * `declared`: the Dockerfile or the deployment as written (a finding, or a positively declared safe state).
+ * `none`: nothing declared or measured decides it; only with verdict `not-measured`.
+ */
+export type Basis = 'declared' | 'measured' | 'none'
+
+/** The finding that decided a row: enough to name and link it without parsing any text. */
+export interface FindingRef {
+  ruleId: string
+  level: Level
+  /** Repo-relative file and 1-based line of the finding (a Dockerfile or a deployment file). */
+  file: string
+  line: number
+  endLine?: number
+  /** The finding's message, clipped to the reported-value limit. */
+  message: string
+}
 
 /** One row of the five-principle table. */
 export interface PrincipleRow {
@@ -14,7 +33,15 @@ export interface PrincipleRow {
   deployment: string
   measured: string
   verdict: Verdict
-  /** Why `not-measured`, or which finding decided a fail/warn. */
+  basis: Basis
+  /** The finding behind a fail or warn (the worst active one; LP200 when Docker's defaults are assumed). */
+  decidedBy?: FindingRef
+  /** `docker-defaults`: warn because no deployment is declared and this principle rests on Docker's defaults. */
+  assumed?: 'docker-defaults'
+  /**
+   * Plain text for people: why `not-measured`, `LPxxx: message` of the deciding finding, or
+   * `Docker defaults assumed`. Reporters show it; none parses it (use decidedBy and assumed).
+   */
   reason?: string
 }
 

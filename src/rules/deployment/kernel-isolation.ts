@@ -20,21 +20,32 @@ export const seccompUnconfined: Rule = {
   },
   check(ctx) {
     const { profile, deployment } = ctx
-    if (profile.securityOpt.seccomp !== 'unconfined') return []
+    const hits: RuleHit[] = []
+    // Privileged containers run without seccomp (and without the LSM profile) whatever profile is named, in
+    // Docker and in Kubernetes' runtimes alike: Kernel Isolation fails with them, statically as measured.
+    if (profile.privileged) {
+      const named = profile.securityOpt.seccomp !== undefined && profile.securityOpt.seccomp !== 'unconfined'
+      hits.push({
+        field: 'privileged',
+        message: `${say(ctx, 'privileged')} turns seccomp and AppArmor/SELinux confinement off${named ? '; the seccomp profile it names is ignored' : ''}.`,
+        properties: { flag: say(ctx, 'privileged'), cause: 'privileged' }
+      })
+    }
+    // An unconfined seccomp setting is a second cause: removing privileged alone would still leave it off.
+    if (profile.securityOpt.seccomp !== 'unconfined') return hits
     // Kubernetes' own default when seccompProfile is absent: say so, and point at the container.
     const platform = deployment?.platformDefaults['securityOpt.seccomp']
-    return [
-      {
-        field: 'securityOpt.seccomp',
-        message: platform
-          ? `No seccompProfile: ${platform}; the system-call filter is off (set seccompProfile.type: RuntimeDefault).`
-          : `${say(ctx, 'seccompUnconfined')} turns the system-call filter off.`,
-        properties: {
-          flag: '--security-opt seccomp=unconfined',
-          ...(platform ? { platformDefault: true } : {})
-        }
+    hits.push({
+      field: 'securityOpt.seccomp',
+      message: platform
+        ? `No seccompProfile: ${platform}; the system-call filter is off (set seccompProfile.type: RuntimeDefault).`
+        : `${say(ctx, 'seccompUnconfined')} turns the system-call filter off.`,
+      properties: {
+        flag: '--security-opt seccomp=unconfined',
+        ...(platform ? { platformDefault: true } : {})
       }
-    ]
+    })
+    return hits
   }
 }
 

@@ -19,9 +19,23 @@ export const noUserNamespace: Rule = {
       'most CI measurements look like this.',
     fix: 'Run the process non-root; where you deploy, enable `userns-remap`, rootless Docker, or Kubernetes `hostUsers: false`.'
   },
-  check({ probe, daemon }) {
+  check({ probe, daemon, deployment }) {
     if (!probe || probe.userns.identity !== true) return []
     const uid = effectiveUid(probe)
+    // `hostUsers: false` gives the pod its own user namespace on the cluster; Docker cannot make one for a
+    // single container, so the probe ran without it. Say so, rather than claim root is host root there.
+    if (deployment?.kubernetes?.hostUsers === false) {
+      if (uid !== 0 && !canRegainBoundingSet(probe)) return []
+      return [
+        {
+          message:
+            'Measured without a user namespace, because Docker cannot give one container its own; the pod sets ' +
+            'hostUsers: false, so on the cluster container root maps to an unprivileged host uid.',
+          level: 'note',
+          properties: { ...measuredBasics(probe), uid_map: probe.userns.uid_map, host_users: false }
+        }
+      ]
+    }
     const optedOut =
       daemon && (daemon.userns || daemon.rootless)
         ? ' The daemon remaps users, so this container opted out (--userns=host).'
