@@ -23,7 +23,21 @@ export const NON_ROOT_USER: EffectiveUser = {
 export const ROOT_USER: EffectiveUser = { kind: 'root', source: 'scratch-default' }
 
 export function modelWithUser(user: EffectiveUser): DockerfileModel {
-  const stage: Stage = { index: 0, fromLine: 1, baseImage: 'scratch', user, env: {} }
+  // An image with a process (`CMD ["/app"]`): without one LP101 would rightly say it runs nothing.
+  const stage: Stage = {
+    index: 0,
+    fromLine: 1,
+    baseImage: 'scratch',
+    user,
+    env: {},
+    facts: {
+      users: [],
+      runs: [],
+      copies: [],
+      exposes: [],
+      processes: [{ instruction: 'CMD', line: 2, endLine: 2, form: 'exec', text: '/app', argv: ['/app'] }]
+    }
+  }
   return { file: 'Dockerfile', stages: [stage], finalStage: stage, pragmas: [], problems: [] }
 }
 

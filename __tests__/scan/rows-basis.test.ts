@@ -101,7 +101,8 @@ describe('least privilege in a static scan', () => {
   })
 
   it('fails no USER at all on the root finding, and names that finding as data', () => {
-    const row = staticRows('FROM scratch\n')['least-privilege']
+    // With a process: FROM scratch and nothing to run is only a note (issue 9, images without a process).
+    const row = staticRows('FROM scratch\nCMD ["/app"]\n')['least-privilege']
     expect(row).toMatchObject({
       verdict: 'fail',
       basis: 'declared',
