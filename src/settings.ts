@@ -61,6 +61,8 @@ export interface Settings {
   kubernetesSeccompDefault: SeccompDefault
   /** Where to write SARIF ('' = do not write). */
   sarifFile: string
+  /** Code-scanning category (`automationDetails.id`); unset: the surface's stable default (sarif.ts). */
+  sarifCategory?: string
   failOn: FailOn
   format: OutputFormat
   /** Keep built images after the scan. */
