@@ -65,6 +65,8 @@ export interface Settings {
   sarifCategory?: string
   failOn: FailOn
   format: OutputFormat
+  /** Who is asking: messages name the action's inputs (`build: false`) or the CLI's flags (`--no-build`). Unset: cli. */
+  surface?: 'cli' | 'action'
   /** Keep built images after the scan. */
   keepImage: boolean
   /** Upper bound for one probe container, in milliseconds. */
