@@ -6,7 +6,8 @@ import { defaultProfile } from './profile/parse'
 import type { RuntimeProfile } from './profile/types'
 
 export type ProbeMode = 'auto' | 'true' | 'false'
-export type OutputFormat = 'text' | 'json' | 'markdown'
+/** What the CLI's stdout gets (--format); sarif: the SARIF log itself. */
+export type OutputFormat = 'text' | 'json' | 'markdown' | 'sarif'
 
 /** The one typed, validated settings object. Built from CLI flags (src/cli/) or action inputs (src/action/). */
 export interface Settings {
