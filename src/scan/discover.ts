@@ -9,18 +9,27 @@ export interface ScanTarget {
   path: string
   /** Repo-relative path with forward slashes (what reports show). */
   file: string
+  /**
+   * False for a file a folder search found (a template or a parser fixture there is skipped with a warning);
+   * true or absent for a file named on the command line or by a compose `build` (it must be a Dockerfile).
+   */
+  discovered?: boolean
 }
 
 const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.hg', '.svn'])
 
-/** Dockerfile, Dockerfile.prod, app.Dockerfile, Containerfile ... */
+/**
+ * Dockerfile, Dockerfile.prod, app.Dockerfile, api-Dockerfile, Containerfile ...; never an ignore file
+ * (`Dockerfile.dockerignore` is the build context's, BuildKit's per-Dockerfile ignore file).
+ */
 export function looksLikeDockerfile(name: string): boolean {
   const lower = name.toLowerCase()
+  if (lower.endsWith('.dockerignore') || lower.endsWith('.containerignore')) return false
   return (
-    lower === 'dockerfile' ||
-    lower === 'containerfile' ||
+    lower.endsWith('dockerfile') ||
     lower.startsWith('dockerfile.') ||
-    lower.endsWith('.dockerfile') ||
+    lower === 'containerfile' ||
+    lower.endsWith('.containerfile') ||
     lower.startsWith('containerfile.')
   )
 }
@@ -56,10 +65,16 @@ export function discoverDockerfiles(
     if (hits.length === 0) {
       if (stats.isDirectory() && holdsDeployments(abs)) continue
       throw new UsageError(
-        `${given}: no Dockerfile found (looked for Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile)`
+        `${given}: no Dockerfile found (looked for Dockerfile, Dockerfile.*, *Dockerfile, Containerfile, *.Containerfile)`
       )
     }
-    for (const hit of hits) found.set(hit, { path: hit, file: repoRelative(hit, repoRoot) })
+    const discovered = stats.isDirectory()
+    for (const hit of hits) {
+      const known = found.get(hit)
+      // A file both named and found by a search counts as named.
+      if (known && (discovered || !known.discovered)) continue
+      found.set(hit, { path: hit, file: repoRelative(hit, repoRoot), discovered })
+    }
   }
   return [...found.values()]
 }

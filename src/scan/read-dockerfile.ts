@@ -20,3 +20,23 @@ export function readDockerfileText(path: string): ReadResult {
   if (text.trim() === '') return { ok: false, reason: 'empty file, expected at least one FROM instruction' }
   return { ok: true, text: text.replace(/^\uFEFF/, '') }
 }
+
+/** Lines looked at for template markers before the first FROM (a template's header is short). */
+const TEMPLATE_SCAN_LINES = 200
+
+/**
+ * Why the text is a template rather than a Dockerfile: `{{ }}` (Go, Helm, Jinja) or `{% %}` before or in
+ * its first FROM, where no Dockerfile can have them. Undefined for an ordinary Dockerfile.
+ */
+export function templateReason(text: string): string | undefined {
+  const lines = text.split(/\r\n|\r|\n/, TEMPLATE_SCAN_LINES)
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    if (/^\s*#/.test(line)) continue // a comment may show template syntax; it is not the file's
+    const isFrom = /^\s*from\s/i.test(line)
+    if (/\{\{|\{%/.test(line))
+      return `a template, not a Dockerfile: line ${i + 1} has template markup (${line.includes('{%') ? '{% %}' : '{{ }}'})${isFrom ? ' in its FROM' : ' before the first FROM'}`
+    if (isFrom) return undefined
+  }
+  return undefined
+}

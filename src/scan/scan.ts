@@ -31,8 +31,8 @@ import type { Settings } from '../settings'
 import type { Deployment } from '../deployment/types'
 import { isImageReference } from '../config/image-ref'
 import { readContextFiles } from './context-files'
-import { discoverDockerfiles } from './discover'
-import { readDockerfileText } from './read-dockerfile'
+import { discoverDockerfiles, type ScanTarget } from './discover'
+import { readDockerfileText, templateReason } from './read-dockerfile'
 import { reconcileWithMeasurement } from './reconcile'
 import { principleRows } from './rows'
 import { buildKey, jobFile, planTargets, type DockerfileJob, type ImageJob, type Job } from './targets'
@@ -171,8 +171,9 @@ async function scanOne(
   const profile = profileOf(job, settings)
   const notifications: Notification[] = []
   const read = readDockerfileText(target.path)
-  if (!read.ok) {
-    notifications.push({ level: 'error', kind: 'input-error', message: read.reason, file: target.file })
+  const template = read.ok ? templateReason(read.text) : undefined
+  if (!read.ok || template) {
+    notifications.push(notADockerfile(target, 'input-error', read.ok ? (template as string) : read.reason))
     return emptyResult(job, settings, notifications, 'the file is not a Dockerfile')
   }
   let model: DockerfileModel
@@ -182,7 +183,7 @@ async function scanOne(
     if (!(error instanceof UsageError)) throw error
     // Notifications carry the file; the message need not repeat it.
     const message = describeError(error).replace(`${target.file}: `, '')
-    notifications.push({ level: 'error', kind: 'parse-error', message, file: target.file })
+    notifications.push(notADockerfile(target, 'parse-error', message))
     return emptyResult(job, settings, notifications, 'the Dockerfile could not be modelled')
   }
   // Entrypoint scripts copied from the build context, read as text (never run) for privilege drops.
@@ -394,6 +395,25 @@ async function measureLocalImage(
 function isNoSuchImage(error: unknown): boolean {
   const e = error as { statusCode?: number; message?: string }
   return e?.statusCode === 404 || /no such image/i.test(e?.message ?? '')
+}
+
+/**
+ * A file that is not a Dockerfile: an error when it was named (or a compose build names it), a warning
+ * when a folder search found it (a template, a parser fixture), which is skipped and leaves the exit status.
+ */
+function notADockerfile(
+  target: ScanTarget,
+  kind: 'input-error' | 'parse-error',
+  reason: string
+): Notification {
+  if (target.discovered)
+    return {
+      level: 'warning',
+      kind: 'skipped-file',
+      message: `skipped, found by a folder search: ${reason}`,
+      file: target.file
+    }
+  return { level: 'error', kind, message: reason, file: target.file }
 }
 
 function staticOnlyReason(settings: Settings, session: DockerSession | undefined): string | undefined {

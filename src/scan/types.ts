@@ -65,7 +65,12 @@ export interface Notification {
     | 'unlinked-deployment'
     /** Something a deployment reader skipped (an unknown kind, compose `include`). */
     | 'deployment-note'
+    /** A file a folder search found that is not a Dockerfile (a template, no FROM): skipped, with a warning. */
+    | 'skipped-file'
+  /** One line, a heading: what happened, in the words of the surface (CLI flags or action inputs). */
   message: string
+  /** The full text behind the heading (the daemon's whole error, every line); reporters show it collapsed. */
+  detail?: string
   file?: string
   line?: number
 }
