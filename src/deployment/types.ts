@@ -7,7 +7,8 @@ import type { SourceLocation } from './yaml'
 
 export type { SourceLocation } from './yaml'
 
-export type DeploymentSource = 'run-options' | 'compose' | 'kubernetes'
+/** `label`: the image's own `LABEL RUN=` command (src/deployment/label.ts). */
+export type DeploymentSource = 'run-options' | 'compose' | 'kubernetes' | 'label'
 
 /** How the deployment names its image: a Dockerfile to build, an image reference, or both (compose). */
 export interface ImageLink {

@@ -28,6 +28,7 @@ import type {
   ModelProblem,
   Pragma,
   ProcessFact,
+  RunLabelFact,
   RunFact,
   Stage,
   StageFacts,
@@ -261,6 +262,9 @@ export function buildModel(text: string, file: string, options: BuildModelOption
       case 'CMD':
       case 'ENTRYPOINT':
         recordProcess(argumentText(lines, range, escapeChar), keyword, line, endLine, state)
+        break
+      case 'LABEL':
+        recordRunLabels(argumentText(lines, range, escapeChar), line, endLine, state, escapeChar)
         break
     }
   }
@@ -698,6 +702,38 @@ function parseExecForm(text: string): string[] | undefined {
 }
 
 /** CMD / ENTRYPOINT: exec form when the arguments are a JSON array of strings, else shell form. */
+/** Labels this tool reads as a declared deployment; other labels are not kept. */
+const RUN_LABEL_KEYS = new Set(['RUN', 'INSTALL'])
+
+function recordRunLabels(
+  args: string,
+  line: number,
+  endLine: number,
+  state: StageState,
+  escapeChar: string
+): void {
+  for (const property of parseProperties(args, escapeChar, true)) {
+    const key = unquote(property.name).toUpperCase()
+    if (!RUN_LABEL_KEYS.has(key) || property.raw === null) continue
+    const fact: RunLabelFact = {
+      key: key as RunLabelFact['key'],
+      value: unquote(property.raw),
+      line,
+      endLine
+    }
+    ;(state.facts.runLabels ??= []).push(fact)
+  }
+}
+
+/** `"a \"b\""` -> `a "b"`, `'a'` -> `a`; bare words as they are. */
+function unquote(text: string): string {
+  const t = text.trim()
+  if (t.length >= 2 && t[0] === "'" && t[t.length - 1] === "'") return t.slice(1, -1)
+  if (t.length >= 2 && t[0] === '"' && t[t.length - 1] === '"')
+    return t.slice(1, -1).replace(/\\(["\\])/g, '$1')
+  return t
+}
+
 function recordProcess(
   content: string,
   keyword: 'CMD' | 'ENTRYPOINT',

@@ -135,6 +135,15 @@ export interface ProcessFact {
   argv?: string[]
 }
 
+/** `LABEL RUN=` / `INSTALL=`: the `docker run` command an image documents for itself (Atomic convention). */
+export interface RunLabelFact {
+  key: 'RUN' | 'INSTALL'
+  /** The command, unquoted, not expanded. */
+  value: string
+  line: number
+  endLine: number
+}
+
 /** Per-stage instruction facts the rules read; lines are 1-based. */
 export interface StageFacts {
   users: UserFact[]
@@ -145,6 +154,8 @@ export interface StageFacts {
   processes?: ProcessFact[]
   /** Users and groups this stage's RUNs create, in file order (see ./accounts.ts). */
   accounts?: AccountFact[]
+  /** `LABEL RUN=` / `INSTALL=` commands, in file order (src/deployment/label.ts reads them). */
+  runLabels?: RunLabelFact[]
 }
 
 /** A build-context file the Dockerfile copies into the image (an entrypoint script), read at scan time as text. */

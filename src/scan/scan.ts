@@ -5,9 +5,11 @@
 import { dirname, resolve, sep } from 'node:path'
 import type Docker from 'dockerode'
 import { buildImage } from '../docker/build'
-import { connectDocker } from '../docker/client'
+import { connectDocker, dockerEndpoint } from '../docker/client'
 import { imageFactsFrom, inspectImage, inspectImageRaw } from '../docker/inspect'
 import { measureImage } from '../docker/measure'
+import { ensureImage, isNoSuchImage, pullImage } from '../docker/pull'
+import { buildRegistryConfig, readDockerConfig } from '../docker/registry-auth'
 import { Interrupted, stopReason } from '../docker/call'
 import {
   CleanupError,
@@ -31,12 +33,28 @@ import type { Settings } from '../settings'
 import type { Deployment } from '../deployment/types'
 import { isImageReference } from '../config/image-ref'
 import { readContextFiles } from './context-files'
+import { labelDeployment } from '../deployment/label'
 import { discoverDockerfiles, type ScanTarget } from './discover'
 import { readDockerfileText, templateReason } from './read-dockerfile'
 import { reconcileWithMeasurement } from './reconcile'
 import { principleRows } from './rows'
-import { buildKey, jobFile, planTargets, type DockerfileJob, type ImageJob, type Job } from './targets'
+import {
+  buildKey,
+  jobFile,
+  planTargets,
+  targetInfo,
+  type DockerfileJob,
+  type ImageJob,
+  type Job
+} from './targets'
 import type { Notification, ScanReport, ScanResult } from './types'
+import {
+  daemonUnreachable,
+  headingAndDetail,
+  imageNeedsOneDockerfile,
+  notBuiltReason,
+  probeOffReason
+} from './wording'
 
 export interface ScanDeps {
   logger: Logger
@@ -54,7 +72,7 @@ export interface ScanDeps {
    * sends a second signal 7.5 s after the first); default: the usual cleanup limit.
    */
   cleanupAfterStopMs?: number
-  /** Where the daemon is (DOCKER_HOST ...); default process.env. */
+  /** Where the daemon is (DOCKER_HOST ...) and its credentials (DOCKER_CONFIG, HOME); default process.env. */
   dockerEnv?: Record<string, string | undefined>
 }
 
@@ -73,9 +91,7 @@ export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanR
   )
   const plan = planTargets(discovered, settings)
   if (settings.image && plan.dockerfiles.length > 1) {
-    throw new UsageError(
-      `--image applies to one Dockerfile, but ${plan.dockerfiles.length} were found; name one Dockerfile`
-    )
+    throw new UsageError(imageNeedsOneDockerfile(settings.surface, plan.dockerfiles.length))
   }
   const notifications: Notification[] = [
     ...settings.deploymentNotes.map((note): Notification => ({
@@ -127,15 +143,8 @@ async function openDockerSession(
     })
   } catch (error) {
     if (error instanceof Interrupted) return undefined // every target says it was interrupted
-    const requested =
-      settings.probe === 'true' || (settings.image !== undefined && settings.probe !== 'false')
-    notifications.push({
-      level: requested ? 'error' : 'warning',
-      kind: 'daemon-unreachable',
-      message: requested
-        ? `${describeError(error)}. Probing was requested, so the scan is incomplete.`
-        : `${describeError(error)}. Running static checks only; build and probe need a Docker daemon.`
-    })
+    const endpoint = dockerEndpoint(deps.dockerEnv ?? process.env)
+    notifications.push({ kind: 'daemon-unreachable', ...daemonUnreachable(settings, endpoint, error) })
     return undefined
   }
 }
@@ -159,35 +168,37 @@ function profileOf(job: Job, settings: Settings): RuntimeProfile {
 }
 
 async function scanOne(
-  job: Job,
+  planned: Job,
   builds: BuildCache,
   settings: Settings,
   session: DockerSession | undefined,
   tracker: ResourceTracker,
   deps: ScanDeps
 ): Promise<ScanResult> {
-  if (job.kind === 'image') return scanImageOnly(job, settings, session, tracker, deps)
-  const target = job.dockerfile
-  const profile = profileOf(job, settings)
+  if (planned.kind === 'image') return scanImageOnly(planned, settings, session, tracker, deps)
+  const target = planned.dockerfile
   const notifications: Notification[] = []
   const read = readDockerfileText(target.path)
   const template = read.ok ? templateReason(read.text) : undefined
   if (!read.ok || template) {
     notifications.push(notADockerfile(target, 'input-error', read.ok ? (template as string) : read.reason))
-    return emptyResult(job, settings, notifications, 'the file is not a Dockerfile')
+    return emptyResult(planned, settings, notifications, 'the file is not a Dockerfile')
   }
   let model: DockerfileModel
   try {
-    model = buildModel(read.text, target.file, { target: job.build.target, buildArgs: job.build.buildArgs })
+    model = buildModel(read.text, target.file, {
+      target: planned.build.target,
+      buildArgs: planned.build.buildArgs
+    })
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
     // Notifications carry the file; the message need not repeat it.
     const message = describeError(error).replace(`${target.file}: `, '')
     notifications.push(notADockerfile(target, 'parse-error', message))
-    return emptyResult(job, settings, notifications, 'the Dockerfile could not be modelled')
+    return emptyResult(planned, settings, notifications, 'the Dockerfile could not be modelled')
   }
   // Entrypoint scripts copied from the build context, read as text (never run) for privilege drops.
-  const contextFiles = readContextFiles(model, job.build.context ?? dirname(target.path))
+  const contextFiles = readContextFiles(model, planned.build.context ?? dirname(target.path))
   if (contextFiles.length > 0) model.contextFiles = contextFiles
   for (const problem of model.problems) {
     notifications.push({
@@ -198,6 +209,10 @@ async function scanOne(
       line: problem.line
     })
   }
+  // An image that documents its own `docker run` (LABEL RUN=) is judged, and probed, under it when nothing
+  // else declares how it runs.
+  const job = withRunLabel(planned, model, settings, notifications)
+  const profile = profileOf(job, settings)
 
   let measurement: Measurement | undefined
   let notMeasuredReason: string | undefined = staticOnlyReason(settings, session)
@@ -259,7 +274,7 @@ const MAX_SYNTHETIC_PADDING = 100_000
 /**
  * An image no scanned Dockerfile builds: judged on its declared deployment alone, with a stand-in model
  * (`FROM <image>` at the deployment entry's line of its file) so measured rules have a final stage. Probed
- * when the image is present locally (or is the --image reference); never pulled.
+ * when the image is present locally; pulled only when it is the --image reference.
  */
 async function scanImageOnly(
   job: ImageJob,
@@ -326,7 +341,7 @@ async function scanImageOnly(
   }
 }
 
-/** Probes an image-only target's image when the daemon has it (inspect by name); nothing is pulled. */
+/** Probes an image-only target's image when the daemon has it (inspect by name); only --image is pulled. */
 async function measureLocalImage(
   job: ImageJob,
   settings: Settings,
@@ -340,17 +355,30 @@ async function measureLocalImage(
     return { notMeasuredReason: `image ${JSON.stringify(job.image)} is not a valid reference; ${alone}` }
   const timeouts = timeoutsOf(settings)
   let present
-  try {
-    present = imageFactsFrom(
+  const inspect = async (): Promise<ReturnType<typeof imageFactsFrom>> =>
+    imageFactsFrom(
       job.image,
       await inspectImageRaw(session.docker, job.image, { timeouts, stop: deps.signal })
     )
+  try {
+    present = await inspect()
   } catch (error) {
     if (error instanceof Interrupted) throw error
-    if (isNoSuchImage(error))
+    if (!isNoSuchImage(error)) {
+      notifications.push(operationalNotification(error, job.file, 'probe-failed'))
+      return { notMeasuredReason: `image ${job.image} could not be inspected; ${alone}` }
+    }
+    // A deployment's image is never pulled (it may be anyone's); the one named with --image is asked for.
+    if (job.image !== settings.image)
       return { notMeasuredReason: `image ${job.image} is not present locally; ${alone}` }
-    notifications.push(operationalNotification(error, job.file, 'probe-failed'))
-    return { notMeasuredReason: `image ${job.image} could not be inspected; ${alone}` }
+    try {
+      await pullImage(session.docker, job.image, pullOptions(settings, deps))
+      present = await inspect()
+    } catch (pullError) {
+      if (pullError instanceof Interrupted) throw pullError
+      notifications.push(operationalNotification(pullError, job.file, 'probe-failed'))
+      return { notMeasuredReason: `image ${job.image} could not be pulled; ${alone}` }
+    }
   }
   if (settings.probe === 'false')
     return {
@@ -391,10 +419,16 @@ async function measureLocalImage(
   }
 }
 
-/** The daemon's 404 for `GET /images/{name}/json`. */
-function isNoSuchImage(error: unknown): boolean {
-  const e = error as { statusCode?: number; message?: string }
-  return e?.statusCode === 404 || /no such image/i.test(e?.message ?? '')
+/** A pull is one stream like a build, so the build limit (--build-timeout) bounds it. */
+function pullOptions(settings: Settings, deps: ScanDeps): Parameters<typeof pullImage>[2] {
+  const timeouts = timeoutsOf(settings)
+  return {
+    logger: deps.logger,
+    timeouts,
+    timeoutMs: timeouts.buildMs,
+    stop: deps.signal,
+    env: deps.dockerEnv ?? process.env
+  }
 }
 
 /**
@@ -417,10 +451,32 @@ function notADockerfile(
 }
 
 function staticOnlyReason(settings: Settings, session: DockerSession | undefined): string | undefined {
-  if (!settings.build && settings.image === undefined) return 'static only (--no-build)'
+  if (!settings.build && settings.image === undefined) return notBuiltReason(settings.surface)
   if (!session) return 'no Docker daemon answered'
-  if (settings.probe === 'false') return 'probing is disabled'
+  if (settings.probe === 'false') return probeOffReason(settings.surface)
   return undefined
+}
+
+/** The job judged under the image's `LABEL RUN=` command when no deployment or run-options is declared. */
+function withRunLabel(
+  job: DockerfileJob,
+  model: DockerfileModel,
+  settings: Settings,
+  notifications: Notification[]
+): DockerfileJob {
+  if (job.deployment || profileOf(job, settings).declared) return job
+  const label = labelDeployment(model)
+  if (label.problem) {
+    notifications.push({
+      level: 'warning',
+      kind: 'parse-error',
+      message: `line ${label.problem.line}: ${label.problem.message}`,
+      file: model.file,
+      line: label.problem.line
+    })
+  }
+  if (!label.deployment) return job
+  return { ...job, deployment: label.deployment, target: targetInfo(label.deployment, settings) }
 }
 
 /** Run-options deployments keep today's locations (the Dockerfile); declared ones point at their file. */
@@ -454,7 +510,9 @@ function cachedBuild(
         logger: deps.logger,
         tracker,
         timeouts: timeoutsOf(settings),
-        stop: deps.signal
+        stop: deps.signal,
+        // Private base images: the Docker config's credentials, as `docker build` sends them.
+        registryAuth: buildRegistryConfig(readDockerConfig(deps.dockerEnv ?? process.env))
       })
     )
     .then(
@@ -483,10 +541,19 @@ async function buildAndMeasure(
     const built = await cachedBuild(job, builds, settings, session, tracker, deps)
     if ('error' in built) {
       if (built.error instanceof Interrupted) throw built.error
-      notifications.push(operationalNotification(built.error, target.file, 'build-failed'))
+      notifications.push(operationalNotification(built.error, target.file, 'build-failed', target.path))
       return { notMeasuredReason: 'the build failed' }
     }
     image = built.tag
+  } else {
+    // --image names an image that may live only in a registry: pull it once, when the daemon lacks it.
+    try {
+      await ensureImage(session.docker, image, pullOptions(settings, deps))
+    } catch (error) {
+      if (error instanceof Interrupted) throw error
+      notifications.push(operationalNotification(error, target.file, 'probe-failed'))
+      return { notMeasuredReason: `image ${image} could not be pulled` }
+    }
   }
   if (settings.probe === 'false') {
     // Built (so the build is checked) and inspected (its Config.User is reported), but not run.
@@ -503,7 +570,7 @@ async function buildAndMeasure(
       }
     } catch (error) {
       if (error instanceof Interrupted) throw error
-      notifications.push(operationalNotification(error, target.file, 'probe-failed'))
+      notifications.push(operationalNotification(error, target.file, 'probe-failed', target.path))
       return { notMeasuredReason: 'probing is disabled' }
     }
   }
@@ -535,16 +602,20 @@ async function buildAndMeasure(
     if (error instanceof Interrupted) throw error
     const kind =
       error instanceof OperationalError && error.kind === 'probe-timeout' ? 'probe-timeout' : 'probe-failed'
-    notifications.push(operationalNotification(error, target.file, kind))
+    notifications.push(operationalNotification(error, target.file, kind, target.path))
     return { notMeasuredReason: kind === 'probe-timeout' ? 'the probe timed out' : 'the probe failed' }
   }
 }
 
-function operationalNotification(error: unknown, file: string, fallback: Notification['kind']): Notification {
-  if (!(error instanceof OperationalError)) {
-    return { level: 'error', kind: fallback, message: describeError(error), file }
-  }
-  return { level: 'error', kind: error.kind, message: describeError(error), file }
+/** A one-line heading naming the repo-relative file; the daemon's full error is the detail. */
+function operationalNotification(
+  error: unknown,
+  file: string,
+  fallback: Notification['kind'],
+  absolute?: string
+): Notification {
+  const kind = error instanceof OperationalError ? error.kind : fallback
+  return { level: 'error', kind, ...headingAndDetail(error, absolute ? { absolute, file } : undefined), file }
 }
 
 function emptyResult(job: Job, settings: Settings, notifications: Notification[], why: string): ScanResult {

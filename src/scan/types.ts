@@ -80,7 +80,7 @@ export interface TargetInfo {
   /** `compose.yaml service worker`, `k8s/api.yaml Deployment/api container app`, `run-options`. */
   name: string
   /** `none`: no deployment declared, Docker's defaults. */
-  source: 'run-options' | 'compose' | 'kubernetes' | 'none'
+  source: 'run-options' | 'compose' | 'kubernetes' | 'label' | 'none'
   /** The deployment file (repo-relative) and the service or container line. */
   file?: string
   line?: number

@@ -1,13 +1,14 @@
 // How a setting is written where the deployment is declared: a finding about a Kubernetes container names
 // `allowPrivilegeEscalation: false`, one about a compose service `security_opt: [no-new-privileges:true]`,
 // and one about run-options the `docker run` flag, so the message reads like the file the fix goes in.
-import type { DeploymentSource } from '../../deployment/types'
 import type { RuleContext } from '../types'
 
-export type Dialect = DeploymentSource
+/** A `LABEL RUN=` command is written in docker run flags. */
+export type Dialect = 'run-options' | 'compose' | 'kubernetes'
 
 export function dialectOf(ctx: Pick<RuleContext, 'deployment'>): Dialect {
-  return ctx.deployment?.source ?? 'run-options'
+  const source = ctx.deployment?.source
+  return source === 'compose' || source === 'kubernetes' ? source : 'run-options'
 }
 
 type Phrases = Record<Dialect, string>
@@ -107,6 +108,8 @@ export function subjectOf(ctx: Pick<RuleContext, 'deployment' | 'profile'>): str
       return 'The compose service'
     case 'kubernetes':
       return 'The Kubernetes container'
+    case 'label':
+      return "The image's LABEL RUN"
     default:
       return ctx.profile.declared ? 'The deployment' : "Docker's defaults"
   }
