@@ -54,6 +54,8 @@ export interface Fault {
   /** For `status` and `html`. */
   status?: number
   headers?: Record<string, string>
+  /** For `status`: the JSON `message` (default `injected <status>`). */
+  message?: string
   /** How many matching requests misbehave; all of them by default. */
   times?: number
 }
@@ -302,7 +304,12 @@ function misbehave(res: ServerResponse, fault: Fault): void {
       }
     )
   }
-  send(res, fault.status ?? 502, { message: `injected ${fault.status ?? 502}` }, fault.headers)
+  send(
+    res,
+    fault.status ?? 502,
+    { message: fault.message ?? `injected ${fault.status ?? 502}` },
+    fault.headers
+  )
 }
 
 function validateBody(body: unknown): unknown {

@@ -4,19 +4,14 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api/server'
-import { commentMarker, findStickyComment, nextLink, upsertStickyComment } from '../../src/action/comment'
-import {
-  apiMessage,
-  createGitHubClient,
-  retryAfterMs,
-  type ClientLimits
-} from '../../src/action/github-client'
+import { findStickyComment, nextLink, upsertStickyComment } from '../../src/action/comment'
+import { apiMessage, createGitHubClient, type ClientLimits } from '../../src/action/github-client'
 import { uploadSarif } from '../../src/action/upload'
 import type { Logger } from '../../src/logger'
 
 const TOKEN = 'workflow-token'
 const target = { owner: 'octo', repo: 'app', issueNumber: 7 }
-const marker = commentMarker('CI', 'scan', ['Dockerfile'])
+const marker = '<!-- least-privilege:v1:0123456789abcdef -->'
 const FAST: ClientLimits = {
   requestTimeoutMs: 500,
   deadlineMs: 5_000,
@@ -127,30 +122,71 @@ describe('the upload status poll', () => {
 })
 
 describe('retries', () => {
+  const sent = (method: string, pattern: RegExp): number =>
+    api.requests.filter(r => r.method === method && pattern.test(r.path)).length
+
   it('retries a 502 and succeeds', async () => {
     api.faults.push({ match: /^POST .*\/comments$/, kind: 'status', status: 502, times: 1 })
     expect(await upsertStickyComment(client(), target, marker, 'body', logger)).toBe('created')
     expect(warnings).toEqual([])
     expect(api.comments(7)).toHaveLength(1)
+    expect(sent('POST', /\/issues\/7\/comments$/)).toBe(2)
   })
 
-  it('honours retry-after on 429 up to the cap', async () => {
+  it('tries a request that always gets 502 exactly `attempts` times, then reports the 502', async () => {
+    api.faults.push({ match: /^GET .*\/comments$/, kind: 'status', status: 502 })
+    expect(await upsertStickyComment(client(), target, marker, 'body', logger)).toBe('failed')
+    expect(sent('GET', /\/issues\/7\/comments/)).toBe(FAST.attempts)
+    expect(warnings).toEqual([expect.stringMatching(/HTTP 502: injected 502/)])
+  })
+
+  it('waits out a spent rate limit (403, x-ratelimit-remaining: 0) that resets soon, then succeeds', async () => {
+    const resetSoon = String(Math.floor(Date.now() / 1000) + 1)
     api.faults.push({
       match: /^GET .*\/comments$/,
-      kind: 'status',
-      status: 429,
+      kind: 'rate-limited',
       times: 1,
+      headers: { 'x-ratelimit-reset': resetSoon }
+    })
+    const started = Date.now()
+    const patient = { ...FAST, maxRetryAfterMs: 4_000 }
+    expect(await upsertStickyComment(client(patient), target, marker, 'body', logger)).toBe('created')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+    expect(sent('GET', /\/issues\/7\/comments/)).toBe(2)
+    expect(warnings).toEqual([])
+  })
+
+  it('does not wait for a rate limit that resets past the cap: one request, a rate-limit warning', async () => {
+    api.faults.push({ match: /^GET .*\/comments$/, kind: 'rate-limited' })
+    const started = Date.now()
+    expect(await upsertStickyComment(client(), target, marker, 'body', logger)).toBe('failed')
+    expect(Date.now() - started).toBeLessThan(1_500)
+    expect(sent('GET', /\/issues\/7\/comments/)).toBe(1)
+    expect(warnings[0]).toMatch(/rate limit is spent/)
+  })
+
+  it('honours retry-after on a secondary rate limit up to the cap', async () => {
+    const secondary =
+      'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
+    api.faults.push({
+      match: /^POST .*\/comments$/,
+      kind: 'status',
+      status: 403,
+      times: 1,
+      message: secondary,
       headers: { 'retry-after': '1' }
     })
     const started = Date.now()
     expect(await upsertStickyComment(client(), target, marker, 'body', logger)).toBe('created')
     expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+    expect(sent('POST', /\/issues\/7\/comments$/)).toBe(2)
     // A retry-after beyond the cap is not waited for.
     api.faults.length = 0
     api.faults.push({
       match: /^GET .*\/comments$/,
       kind: 'status',
       status: 429,
+      message: secondary,
       headers: { 'retry-after': '60' }
     })
     const again = Date.now()
@@ -159,20 +195,86 @@ describe('retries', () => {
     expect(warnings[0]).toMatch(/rate limit/)
   })
 
-  it('reads retry-after as seconds or a date, and a spent limit from x-ratelimit-reset', () => {
-    const now = 1_000_000_000_000
-    expect(retryAfterMs(new Headers({ 'retry-after': '3' }), 7, now)).toBe(3000)
-    expect(retryAfterMs(new Headers({ 'retry-after': new Date(now + 5000).toUTCString() }), 7, now)).toBe(
-      5000
-    )
-    expect(
-      retryAfterMs(
-        new Headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 9) }),
-        7,
-        now
-      )
-    ).toBe(9000)
-    expect(retryAfterMs(new Headers(), 7, now)).toBe(7)
+  it('counts rate-limit waits and 5xx retries together: never more than `attempts` tries', async () => {
+    // A spent limit that has just reset, then 503 for ever.
+    let seen = 0
+    const server = createServer((req, res) => {
+      seen++
+      const limited = seen === 1
+      res.writeHead(limited ? 403 : 503, {
+        'content-type': 'application/json',
+        ...(limited
+          ? { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000)) }
+          : {})
+      })
+      res.end(JSON.stringify({ message: limited ? 'API rate limit exceeded' : 'unavailable' }))
+    })
+    await new Promise<void>(ready => server.listen(0, '127.0.0.1', ready))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const patient = createGitHubClient(TOKEN, url, { ...FAST, maxRetryAfterMs: 4_000 })
+      await expect(
+        patient.request('GET /repos/{owner}/{repo}', { owner: 'octo', repo: 'app' })
+      ).rejects.toThrow(/unavailable/)
+      expect(seen).toBe(FAST.attempts)
+    } finally {
+      server.close()
+    }
+  })
+})
+
+describe('an answer that is lost', () => {
+  /** A server that reads each request and then drops the connection without answering. */
+  async function dropping(): Promise<{ url: string; seen: string[]; close: () => void }> {
+    const seen: string[] = []
+    const server = createServer((req, res) => {
+      req.resume()
+      req.on('end', () => {
+        seen.push(`${req.method} ${req.url}`)
+        res.socket?.destroy()
+      })
+    })
+    await new Promise<void>(ready => server.listen(0, '127.0.0.1', ready))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    return { url, seen, close: () => server.close() }
+  }
+
+  it('never re-sends a POST (it may have created the comment), but retries a GET', async () => {
+    const server = await dropping()
+    try {
+      const octokit = createGitHubClient(TOKEN, server.url, FAST)
+      await expect(
+        octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+          owner: 'octo',
+          repo: 'app',
+          issue_number: 7,
+          body: 'x'
+        })
+      ).rejects.toThrow()
+      expect(server.seen.filter(r => r.startsWith('POST'))).toHaveLength(1)
+      // The same client still retries the next request: retry state is per request.
+      await expect(
+        octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+          owner: 'octo',
+          repo: 'app',
+          issue_number: 7
+        })
+      ).rejects.toThrow()
+      expect(server.seen.filter(r => r.startsWith('GET'))).toHaveLength(FAST.attempts)
+    } finally {
+      server.close()
+    }
+  })
+
+  it('keeps retrying on a client whose earlier request used up its tries', async () => {
+    api.faults.push({ match: /^GET .*\/comments$/, kind: 'status', status: 502, times: FAST.attempts })
+    const shared = client()
+    expect(await upsertStickyComment(shared, target, marker, 'body', logger)).toBe('failed')
+    api.faults.length = 0
+    api.faults.push({ match: /^GET .*\/comments$/, kind: 'status', status: 502, times: 1 })
+    warnings = []
+    expect(await upsertStickyComment(shared, target, marker, 'body', logger)).toBe('created')
+    expect(warnings).toEqual([])
   })
 })
 

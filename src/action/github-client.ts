@@ -1,15 +1,74 @@
 // The REST client for comments and uploads: Octokit (core + REST methods) pointed at GITHUB_API_URL.
 // @actions/github is not used: its module-level `context` parses GITHUB_EVENT_PATH when the bundle
 // loads, so a broken event file crashed the action and the CLI before any guard (run-context.ts reads
-// the payload itself). Every request here is bounded: a timeout per attempt, an overall deadline, and a
-// few retries for 5xx/429 that honour retry-after up to a cap.
+// the payload itself). Every request is bounded: a timeout per attempt and an overall deadline (in the
+// fetch below), and at most `attempts` tries in all. @octokit/plugin-retry re-sends after 5xx and
+// network errors; @octokit/plugin-throttling waits out spent and secondary rate limits (retry-after,
+// x-ratelimit-reset) up to a cap; the hooks here keep both inside the limits and never re-send a
+// request whose answer was lost unless sending it twice is harmless.
 import { HttpClient } from '@actions/http-client'
-import { Octokit } from '@octokit/core'
+import { Octokit, type OctokitOptions } from '@octokit/core'
 import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import Bottleneck from 'bottleneck'
 import { fetch as undiciFetch } from 'undici'
 import { capLength } from './runner-safe'
 
-const RestClient = Octokit.plugin(restEndpointMethods)
+/** What the hooks below need: the limits, and the deadline shared by every request of one client. */
+interface Bounds {
+  limits: ClientLimits
+  deadline: number
+  now: () => number
+}
+
+/** The per-request state the hooks and plugin-retry keep in Octokit's `request` options. */
+interface AttemptState {
+  /** Failed attempts so far (ours). */
+  failures?: number
+  /** Retries plugin-retry may still make; 0 stops it. */
+  retries?: number
+  /** plugin-retry's (and plugin-throttling's) count of retries made. */
+  retryCount?: number
+}
+
+/**
+ * Outermost hook: every request gets its own `request` options object. Octokit hands each call the
+ * client's default object, and plugin-retry writes its retry count into it, so without a copy one
+ * request's retries would shorten (or stop) the next one's.
+ */
+function ownRequestOptions(octokit: Octokit): void {
+  octokit.hook.before('request', options => {
+    options.request = { ...options.request }
+  })
+}
+
+/** Methods that may be sent twice: a lost answer to a POST may still have created the comment. */
+const RESENDABLE = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * Innermost hook: it sees every failed attempt before plugin-retry does and stops it (request.retries = 0)
+ * after `attempts` tries in all, when its next wait would end past the deadline, after a timeout or an
+ * answer above the size cap, and when a POST got no answer at all.
+ */
+function boundRetries(octokit: Octokit, options: OctokitOptions): void {
+  const { limits, deadline, now } = (options as { bounds: Bounds }).bounds
+  octokit.hook.error('request', (error, request) => {
+    const state = request.request as AttemptState
+    state.failures = (state.failures ?? 0) + 1
+    // plugin-retry waits retryAfterBaseValue * (retryCount + 1)^2 before the next attempt.
+    const nextWait = limits.retryDelayMs * ((state.retryCount ?? 0) + 1) ** 2
+    const shape = error as ErrorShape
+    const resendable = shape.response
+      ? true
+      : !isTimeout(error) && !(shape.cause instanceof AnswerTooLargeError) && RESENDABLE.has(request.method)
+    if (state.failures >= limits.attempts || !resendable || now() + nextWait >= deadline) state.retries = 0
+    throw error
+  })
+}
+
+// Plugins run in this order, so boundRetries is the innermost hook and ownRequestOptions the outermost.
+const RestClient = Octokit.plugin(restEndpointMethods, boundRetries, retry, throttling, ownRequestOptions)
 export type GitHubClient = InstanceType<typeof RestClient>
 
 type Fetch = typeof globalThis.fetch
@@ -19,11 +78,11 @@ export interface ClientLimits {
   requestTimeoutMs: number
   /** Everything this client does, retries and waits included. */
   deadlineMs: number
-  /** Attempts per request for 5xx, 429 and network errors. */
+  /** Tries per request in all (5xx, network errors and rate limits together). */
   attempts: number
-  /** Longest retry-after we wait; a longer one ends the retries. */
+  /** Longest rate-limit wait (retry-after, x-ratelimit-reset); a longer one ends the retries. */
   maxRetryAfterMs: number
-  /** Wait before a retry without retry-after. */
+  /** Backoff base after a 5xx or a network error: this, then 4x, 9x (plugin-retry). */
   retryDelayMs: number
   /** The largest answer read: 100 comments of 65,536 characters with JSON escaping fit well inside. */
   maxAnswerBytes: number
@@ -74,14 +133,36 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): ClientLimit
 export function createGitHubClient(
   token: string,
   apiUrl = process.env.GITHUB_API_URL,
-  limits: ClientLimits = limitsFromEnv()
+  limits: ClientLimits = limitsFromEnv(),
+  now: () => number = Date.now
 ): GitHubClient {
   const baseUrl = (apiUrl || 'https://api.github.com').replace(/\/+$/, '')
+  const bounds: Bounds = { limits, deadline: now() + limits.deadlineMs, now }
+  // A rate-limit wait is taken only while tries are left, it is under the cap and it ends in time.
+  const waitFor = (seconds: number, options: { request: object }): boolean =>
+    ((options.request as AttemptState).failures ?? 0) < limits.attempts &&
+    seconds * 1000 <= limits.maxRetryAfterMs &&
+    now() + seconds * 1000 < bounds.deadline
   return new RestClient({
     auth: token,
     baseUrl,
     userAgent: 'least-privilege',
-    request: { fetch: boundedFetch(proxyFetch(baseUrl), limits) },
+    request: { fetch: boundedFetch(proxyFetch(baseUrl), limits, bounds.deadline, now) },
+    bounds,
+    // 5xx and network errors; 403 and 429 are rate limits, which plugin-throttling waits out.
+    retry: {
+      retries: limits.attempts - 1,
+      retryAfterBaseValue: limits.retryDelayMs,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451]
+    },
+    throttle: {
+      onRateLimit: waitFor,
+      onSecondaryRateLimit: waitFor,
+      // The plugin's shared queues space writes 1 s (3 s for comments) for bulk writers; a run writes a
+      // comment and an upload, and the spacing would spend the deadline, so this client has its own.
+      write: new Bottleneck.Group({ maxConcurrent: 1 }),
+      notifications: new Bottleneck.Group({ maxConcurrent: 1 })
+    },
     // Octokit would print deprecation notices and request logs with console; nothing of it is needed.
     log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined }
   })
@@ -94,48 +175,29 @@ function proxyFetch(baseUrl: string): Fetch {
     undiciFetch(url, { ...(init as object), ...(dispatcher ? { dispatcher } : {}) })) as unknown as Fetch
 }
 
-const RETRYABLE = new Set([429, 500, 502, 503, 504])
-
-/** Server errors, 429, and a 403 that is a spent (secondary) rate limit rather than a permission. */
-function retryable(response: Response): boolean {
-  if (RETRYABLE.has(response.status)) return true
-  const limited = response.headers.get('x-ratelimit-remaining') === '0' || response.headers.has('retry-after')
-  return response.status === 403 && limited
-}
-const sleep = (ms: number): Promise<void> => new Promise(done => setTimeout(done, ms))
-
 /**
- * A fetch with a timeout per attempt (it covers the body too: undici aborts the stream), an overall
- * deadline, and bounded retries. The request body is a string, so it can be sent again.
+ * One attempt with a timeout (it covers the body too: undici aborts the stream) that also ends at the
+ * client's deadline, and a cap on the answer's size. Retries are the plugins' (see boundRetries).
  */
-export function boundedFetch(base: Fetch, limits: ClientLimits, now: () => number = Date.now): Fetch {
-  const deadline = now() + limits.deadlineMs
+export function boundedFetch(
+  base: Fetch,
+  limits: ClientLimits,
+  deadline: number,
+  now: () => number = Date.now
+): Fetch {
   return (async (url: string, init: RequestInit = {}) => {
     const what = `${init.method ?? 'GET'} ${new URL(String(url)).pathname}`
-    for (let attempt = 1; ; attempt++) {
-      const budget = Math.min(limits.requestTimeoutMs, deadline - now())
-      if (budget <= 0) throw new ApiTimeoutError(`GitHub did not answer ${what} in time`)
-      const timeout = AbortSignal.timeout(budget)
-      const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout
-      let response: Response
-      try {
-        response = await buffered(await base(url, { ...init, signal }), limits.maxAnswerBytes, what)
-      } catch (error) {
-        if (error instanceof AnswerTooLargeError) throw error
-        if (timeout.aborted) {
-          throw new ApiTimeoutError(`GitHub did not answer ${what} within ${Math.ceil(budget / 1000)} s`)
-        }
-        // A lost answer to a POST may still have created the comment: only idempotent calls are re-sent.
-        const idempotent = !['POST'].includes((init.method ?? 'GET').toUpperCase())
-        if (init.signal?.aborted || attempt >= limits.attempts || !idempotent) throw error
-        await sleep(Math.min(limits.retryDelayMs, Math.max(0, deadline - now())))
-        continue
+    const budget = Math.min(limits.requestTimeoutMs, deadline - now())
+    if (budget <= 0) throw new ApiTimeoutError(`GitHub did not answer ${what} in time`)
+    const timeout = AbortSignal.timeout(budget)
+    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout
+    try {
+      return await buffered(await base(url, { ...init, signal }), limits.maxAnswerBytes, what)
+    } catch (error) {
+      if (timeout.aborted && !(error instanceof AnswerTooLargeError)) {
+        throw new ApiTimeoutError(`GitHub did not answer ${what} within ${Math.ceil(budget / 1000)} s`)
       }
-      if (!retryable(response) || attempt >= limits.attempts) return response
-      const wait = retryAfterMs(response.headers, limits.retryDelayMs * attempt)
-      // Waiting longer than the cap or past the deadline helps nobody: hand back the answer we have.
-      if (wait > limits.maxRetryAfterMs || now() + wait >= deadline) return response
-      await sleep(wait)
+      throw error
     }
   }) as Fetch
 }
@@ -168,22 +230,6 @@ async function buffered(response: Response, maxBytes: number, what: string): Pro
   return copy
 }
 
-/** `retry-after` in seconds or as a date; `x-ratelimit-reset` for a spent rate limit; else `fallback`. */
-export function retryAfterMs(headers: Headers, fallback: number, now = Date.now()): number {
-  const after = headers.get('retry-after')
-  if (after !== null) {
-    const seconds = Number(after)
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
-    const date = Date.parse(after)
-    if (Number.isFinite(date)) return Math.max(0, date - now)
-  }
-  const reset = Number(headers.get('x-ratelimit-reset'))
-  if (headers.get('x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0) {
-    return Math.max(0, reset * 1000 - now)
-  }
-  return fallback
-}
-
 interface ErrorShape {
   status?: unknown
   cause?: unknown
@@ -207,8 +253,15 @@ export function isTimeout(error: unknown): boolean {
 export function isRateLimited(error: unknown): boolean {
   const status = httpStatus(error)
   const headers = (error as ErrorShape | null)?.response?.headers ?? {}
+  const data = (error as ErrorShape | null)?.response?.data
+  const message = data && typeof data === 'object' ? (data as { message?: unknown }).message : undefined
   if (status === 429) return true
-  return status === 403 && (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined)
+  return (
+    status === 403 &&
+    (headers['x-ratelimit-remaining'] === '0' ||
+      headers['retry-after'] !== undefined ||
+      (typeof message === 'string' && /\bsecondary rate limit/i.test(message)))
+  )
 }
 
 /**
