@@ -8,6 +8,7 @@ import { apiVersionOf } from './client'
 import { BuildProgress, type BuildEvent } from './build-progress'
 import { createBuildContext } from './context'
 import { inspectImageRaw } from './inspect'
+import { isAuthRefusal, redact, type RegistryCredential } from './registry-auth'
 import type { ResourceTracker } from './resources'
 import { resolveTimeouts, seconds, type DockerTimeouts } from './timeouts'
 
@@ -33,6 +34,16 @@ export interface BuildOptions {
   timeouts?: Partial<DockerTimeouts>
   /** Aborted on SIGINT/SIGTERM: the build request is abandoned at once. */
   stop?: AbortSignal
+  /**
+   * Registry credentials for private base images, keyed by registry (X-Registry-Config). Only the classic
+   * builder reads them: BuildKit asks a session instead, and dockerode's session would hand one credential
+   * to every registry, so a BuildKit build refused by a registry is retried with the classic builder.
+   */
+  registryAuth?: Record<string, RegistryCredential>
+}
+
+function secretsIn(auth: BuildOptions['registryAuth']): string[] {
+  return Object.values(auth ?? {}).flatMap(c => [c.password ?? '', c.identitytoken ?? ''])
 }
 
 /** BuildKit through the API exists from API 1.39 (Engine 18.09) on Linux daemons. */
@@ -101,6 +112,7 @@ async function runBuild(docker: Docker, opts: BuildOptions, version: '1' | '2'):
         rm: true,
         forcerm: true,
         version,
+        ...(version === '1' && hasAuth(opts) ? { registryconfig: opts.registryAuth } : {}),
         abortSignal: abort.signal
       } as Docker.ImageBuildOptions
     )
@@ -134,10 +146,8 @@ async function runBuild(docker: Docker, opts: BuildOptions, version: '1' | '2'):
       )
     }
     const where = progress.step ? `${progress.step}: ` : ''
-    throw new OperationalError(
-      `build of ${opts.dockerfile} failed: ${where}${describeError(error)}`,
-      'build-failed'
-    )
+    const said = redact(describeError(error), secretsIn(opts.registryAuth))
+    throw new OperationalError(`build of ${opts.dockerfile} failed: ${where}${said}`, 'build-failed')
   } finally {
     clearTimeout(timer)
     clearInterval(quiet)
@@ -145,7 +155,20 @@ async function runBuild(docker: Docker, opts: BuildOptions, version: '1' | '2'):
   }
   const failure = progress.failure()
   if (failure) await removeIntermediate(docker, progress.layers, timeouts.removeMs)
-  if (failure) throw new OperationalError(`build of ${opts.dockerfile} failed: ${failure}`, 'build-failed')
+  if (failure) {
+    // A private base image: say where credentials come from (the registry's name is in the daemon's words).
+    const hint = isAuthRefusal(failure)
+      ? '; a registry asked for credentials: run `docker login <registry>` or set DOCKER_CONFIG to the folder of a config.json that has them'
+      : ''
+    throw new OperationalError(
+      `build of ${opts.dockerfile} failed: ${redact(failure, secretsIn(opts.registryAuth))}${hint}`,
+      'build-failed'
+    )
+  }
+}
+
+function hasAuth(opts: BuildOptions): boolean {
+  return Object.keys(opts.registryAuth ?? {}).length > 0
 }
 
 export async function buildImage(
@@ -159,8 +182,15 @@ export async function buildImage(
   } catch (error) {
     const message = describeError(error)
     if (error instanceof Interrupted) throw error
-    if (!useBuildkit || opts.buildkit === true || !isBuildkitOnlyFailure(message)) throw error
-    opts.logger.warning(`BuildKit could not build this (${message}); retrying with the classic builder`)
+    if (!useBuildkit || opts.buildkit === true) throw error
+    if (hasAuth(opts) && isAuthRefusal(message)) {
+      opts.logger.warning(
+        `a registry refused BuildKit, which gets no registry credentials through the Engine API (${message}); ` +
+          'retrying with the classic builder, which sends the credentials from the Docker config'
+      )
+    } else if (isBuildkitOnlyFailure(message)) {
+      opts.logger.warning(`BuildKit could not build this (${message}); retrying with the classic builder`)
+    } else throw error
     await runBuild(docker, opts, '1')
   }
   const ctx: CallContext = { timeouts: resolveTimeouts(opts.timeouts), stop: opts.stop }
