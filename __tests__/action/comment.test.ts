@@ -2,20 +2,27 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api/server'
 import {
   COMMENT_LIMIT,
-  commentMarker,
   findStickyComment,
   fitComment,
   resolveAuthor,
-  upsertStickyComment
+  upsertStickyComment,
+  type CommentIdentity
 } from '../../src/action/comment'
 import { createGitHubClient } from '../../src/action/github-client'
+import { LEGACY_MARKER_PATTERN, legacyStickyMarker, stickyMarker } from '../../src/action/identity'
 import type { Logger } from '../../src/logger'
 
 const OWNER = 'octo'
 const REPO = 'app'
 const PR = 7
 const target = { owner: OWNER, repo: REPO, issueNumber: PR }
-const marker = commentMarker('CI', 'scan', ['Dockerfile'])
+const marker = stickyMarker({ workflow: 'CI', job: 'scan', matrix: '', commentKey: '' })
+/** What main.ts passes: this scan's marker, and the earlier scheme's for the Dockerfiles scanned now. */
+const identityFor = (dockerfiles: string[]): CommentIdentity => ({
+  marker,
+  legacyMarker: legacyStickyMarker('CI', 'scan', dockerfiles),
+  legacyPattern: LEGACY_MARKER_PATTERN
+})
 
 let api: GitHubApi
 let warnings: string[]
@@ -40,15 +47,6 @@ beforeEach(async () => {
   })
 })
 afterEach(() => api.close())
-
-describe('commentMarker', () => {
-  it('is a hidden HTML comment that depends on workflow, job and the Dockerfile set, not its order', () => {
-    expect(marker).toMatch(/^<!-- least-privilege:v1:[0-9a-f]{16} -->$/)
-    expect(commentMarker('CI', 'scan', ['b', 'a'])).toBe(commentMarker('CI', 'scan', ['a', 'b']))
-    expect(commentMarker('CI', 'scan', ['a'])).not.toBe(commentMarker('CI', 'other', ['a']))
-    expect(commentMarker('CI', 'scan', ['a'])).not.toBe(commentMarker('CI', 'scan', ['a', 'b']))
-  })
-})
 
 describe('resolveAuthor', () => {
   it('uses GET /user for a personal token and github-actions[bot] when GitHub answers 403', async () => {
@@ -84,14 +82,71 @@ describe('findStickyComment', () => {
   })
 
   it('ignores our own comments without the marker (another scan on the same PR)', async () => {
-    api.seedComment(
+    const otherJob = stickyMarker({ workflow: 'CI', job: 'lint', matrix: '', commentKey: '' })
+    api.seedComment(PR, 'github-actions[bot]', 'Bot', `report\n${otherJob}`)
+    const client = createGitHubClient('workflow-token', api.url)
+    expect(await findStickyComment(client, target, marker, 'github-actions[bot]')).toBeUndefined()
+  })
+})
+
+describe('comments of the earlier marker scheme (it hashed the Dockerfile set)', () => {
+  const client = () => createGitHubClient('workflow-token', api.url)
+  const find = (dockerfiles: string[]) =>
+    findStickyComment(client(), target, identityFor(dockerfiles), 'github-actions[bot]')
+
+  it('takes over our old comment for the same Dockerfiles, found on a later page', async () => {
+    for (let i = 0; i < 150; i++) api.seedComment(PR, `user${i % 3}`, 'User', `comment ${i}`)
+    const old = api.seedComment(
       PR,
       'github-actions[bot]',
       'Bot',
-      `report\n${commentMarker('CI', 'scan', ['other/Dockerfile'])}`
+      `old\n${legacyStickyMarker('CI', 'scan', ['Dockerfile'])}`
     )
-    const client = createGitHubClient('workflow-token', api.url)
-    expect(await findStickyComment(client, target, marker, 'github-actions[bot]')).toBeUndefined()
+    expect(await find(['Dockerfile'])).toEqual({ id: old.id, body: old.body, via: 'legacy' })
+  })
+
+  it('takes over our only old comment after a Dockerfile was added (its hash cannot be recomputed)', async () => {
+    const old = api.seedComment(
+      PR,
+      'github-actions[bot]',
+      'Bot',
+      `old\n${legacyStickyMarker('CI', 'scan', ['Dockerfile'])}`
+    )
+    expect((await find(['Dockerfile', 'worker/Dockerfile']))?.id).toBe(old.id)
+  })
+
+  it('prefers the current marker, then the exact old one, and leaves two unmatched old ones alone', async () => {
+    api.seedComment(PR, 'github-actions[bot]', 'Bot', `a\n${legacyStickyMarker('CI', 'other', ['x'])}`)
+    const b = api.seedComment(
+      PR,
+      'github-actions[bot]',
+      'Bot',
+      `b\n${legacyStickyMarker('CI', 'scan', ['Dockerfile'])}`
+    )
+    expect((await find(['Dockerfile']))?.id).toBe(b.id)
+    // Two old comments, neither for these Dockerfiles: which one was this job's is unknown.
+    expect(await find(['Dockerfile', 'new/Dockerfile'])).toBeUndefined()
+    const current = api.seedComment(PR, 'github-actions[bot]', 'Bot', `now\n${marker}`)
+    expect(await find(['Dockerfile'])).toMatchObject({ id: current.id, via: 'marker' })
+  })
+
+  it("ignores an old marker in someone else's comment", async () => {
+    api.seedComment(PR, 'mallory', 'User', `forged\n${legacyStickyMarker('CI', 'scan', ['Dockerfile'])}`)
+    expect(await find(['Dockerfile'])).toBeUndefined()
+  })
+
+  it('updates the old comment in place, which then carries only the new marker', async () => {
+    const old = api.seedComment(
+      PR,
+      'github-actions[bot]',
+      'Bot',
+      `old\n${legacyStickyMarker('CI', 'scan', ['Dockerfile'])}`
+    )
+    const identity = identityFor(['Dockerfile', 'worker/Dockerfile'])
+    expect(await upsertStickyComment(client(), target, identity, `new\n${marker}`, logger)).toBe('updated')
+    expect(await upsertStickyComment(client(), target, identity, `newer\n${marker}`, logger)).toBe('updated')
+    expect(api.comments(PR)).toEqual([expect.objectContaining({ id: old.id, body: `newer\n${marker}` })])
+    expect(LEGACY_MARKER_PATTERN.test(api.comments(PR)[0].body)).toBe(false)
   })
 })
 

@@ -67,6 +67,27 @@ describe('readSettings', () => {
     expect(s.sarifFile).toBe(join(ws, 'least-privilege.sarif'))
   })
 
+  it('speaks as the action, and leaves the category and comment key to their defaults when empty', () => {
+    const s = readSettings(env({}))
+    expect(s.surface).toBe('action')
+    expect(s.sarifCategory).toBeUndefined()
+    expect(s.commentKey).toBe('')
+    const given = readSettings(env({ category: 'least-privilege/api', 'comment-key': 'api', matrix: 'null' }))
+    expect(given).toMatchObject({ sarifCategory: 'least-privilege/api', commentKey: 'api', matrix: 'null' })
+  })
+
+  it('refuses a category or comment key that is not one short line, naming the input', () => {
+    expect(usageError(() => readSettings(env({ category: '///' })))).toBe(
+      'Input category: a category needs text besides "/" (e.g. least-privilege/api/), got "///"'
+    )
+    expect(usageError(() => readSettings(env({ category: 'a\u0007b' })))).toMatch(
+      /^Input category: a category is one line/
+    )
+    expect(usageError(() => readSettings(env({ 'comment-key': 'x'.repeat(201) })))).toMatch(
+      /^Input comment-key: expected one line of at most 200 characters/
+    )
+  })
+
   it('names the input in every error', () => {
     expect(usageError(() => readSettings(env({ 'fail-on': 'bad' })))).toBe(
       'Input fail-on: expected error, warning, note or never, got "bad"'

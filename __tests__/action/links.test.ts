@@ -5,7 +5,8 @@ import { describe, expect, it } from '@jest/globals'
 import { marked } from 'marked'
 import { fixtureRules } from '../../__fixtures__/scan-reports/rules'
 import { hostileResult, TIMES_FOR_TESTS } from './helpers/link-bait'
-import { commentMarker, fitComment } from '../../src/action/comment'
+import { fitComment } from '../../src/action/comment'
+import { stickyMarker } from '../../src/action/identity'
 import { composeSummary } from '../../src/action/summary'
 import { RULE_DOCS_BASE } from '../../src/meta'
 import { renderCommentBody, renderMarkdown } from '../../src/report/markdown'
@@ -64,7 +65,7 @@ describe('links in what the action publishes', () => {
   })
 
   it('the PR comment has links only from the tool itself', () => {
-    const marker = commentMarker('CI', 'scan', ['Dockerfile'])
+    const marker = stickyMarker({ workflow: 'CI', job: 'scan', matrix: '', commentKey: '' })
     const body = renderCommentBody(report, fixtureRules, {
       marker,
       summaryUrl: SUMMARY_URL,

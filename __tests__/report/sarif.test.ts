@@ -18,7 +18,14 @@ import {
 } from '../../__fixtures__/scan-reports/reports'
 import { fixtureRules } from '../../__fixtures__/scan-reports/rules'
 import { lineHashes } from '../../src/report/fingerprints'
-import { buildSarif, repoRelativeUri, securitySeverity, writeSarif } from '../../src/report/sarif'
+import {
+  automationIdOf,
+  buildSarif,
+  categoryProblem,
+  repoRelativeUri,
+  securitySeverity,
+  writeSarif
+} from '../../src/report/sarif'
 import type { ScanReport } from '../../src/scan/types'
 import { githubProblems, schemaErrors } from './sarif-schema'
 
@@ -231,6 +238,26 @@ describe('buildSarif: operational problems', () => {
     expect(invocation?.startTimeUtc).toBe('2025-01-02T03:04:05.000Z')
   })
 
+  it("gives a notification's heading and the daemon's full error behind it, saying the heading once", () => {
+    const detail =
+      'build of worker/Dockerfile failed: [3/5] RUN make: exit code: 2\nmake: *** [all] Error 2\nsee the log'
+    const report = (n: Partial<ScanReport['notifications'][number]>): ScanReport => ({
+      ...cleanReport,
+      notifications: [{ level: 'error', kind: 'build-failed', message: 'x', ...n }]
+    })
+    const text = (r: ScanReport) =>
+      build(r).runs[0].invocations?.[0].toolExecutionNotifications?.[0].message.text
+    // A heading cut from the detail's first line: the detail alone says it all.
+    expect(text(report({ message: 'build of worker/Dockerfile failed: [3/5] RUN…', detail }))).toBe(detail)
+    // A heading of its own (the daemon case): heading, blank line, detail.
+    expect(
+      text(
+        report({ kind: 'daemon-unreachable', message: 'no Docker daemon answered', detail: 'connect ENOENT' })
+      )
+    ).toBe('no Docker daemon answered\n\nconnect ENOENT')
+    expect(text(report({ message: 'plain' }))).toBe('plain')
+  })
+
   it('is successful when only notes and warnings were raised', () => {
     expect(build(staticReport).runs[0].invocations?.[0].executionSuccessful).toBe(true)
     expect(build(daemonDownReport).runs[0].invocations?.[0].executionSuccessful).toBe(false)
@@ -292,6 +319,16 @@ describe('buildSarif: paths and categories', () => {
     expect(
       build(staticReport, { automationId: 'least-privilege/services' }).runs[0].automationDetails?.id
     ).toBe('least-privilege/services/')
+    expect(automationIdOf('  ')).toBe('least-privilege/')
+    expect(automationIdOf('api/')).toBe('api/')
+  })
+
+  it('accepts a category of one printable line and says what is wrong with any other', () => {
+    expect(categoryProblem('least-privilege/api')).toBeUndefined()
+    expect(categoryProblem('my scans: api (nightly)')).toBeUndefined()
+    expect(categoryProblem('//')).toMatch(/needs text besides "\/"/)
+    expect(categoryProblem('a\nb')).toMatch(/one line/)
+    expect(categoryProblem('x'.repeat(256))).toMatch(/at most 255/)
   })
 
   it('keeps hostile text plain and escapes embedded-link syntax in messages', () => {

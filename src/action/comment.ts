@@ -1,6 +1,6 @@
-// The sticky PR comment: one comment per pull request and scan, found by a hidden marker AND by
-// being written by the token's own account, so a marker planted in someone else's comment is ignored.
-import { createHash } from 'node:crypto'
+// The sticky PR comment: one comment per pull request and scan (workflow, job, matrix entry, key; see
+// identity.ts), found by a hidden marker AND by being written by the token's own account, so a marker
+// planted in someone else's comment is ignored. A comment from the earlier marker scheme is taken over.
 import type { Logger } from '../logger'
 import {
   apiMessage,
@@ -18,10 +18,25 @@ export const COMMENT_LIMIT = 65_536
 /** The login that comments made with the workflow token (GITHUB_TOKEN) carry. */
 export const WORKFLOW_TOKEN_LOGIN = 'github-actions[bot]'
 
-/** One marker per workflow, job and Dockerfile set, so several scans on one PR keep separate comments. */
-export function commentMarker(workflow: string, job: string, dockerfiles: string[]): string {
-  const key = [workflow, job, ...[...dockerfiles].sort()].join('\n')
-  return `<!-- least-privilege:v1:${createHash('sha256').update(key).digest('hex').slice(0, 16)} -->`
+/** How our comment is recognised: the marker this run writes, and the ones earlier releases wrote. */
+export interface CommentIdentity {
+  /** The marker written into the body (identity.ts stickyMarker). */
+  marker: string
+  /** An earlier release's marker for this very scan (recomputed): taken over when `marker` is not found. */
+  legacyMarker?: string
+  /**
+   * Any earlier release's marker: when `marker` and `legacyMarker` are not found and exactly one of our
+   * comments carries such a marker, it is taken over (its Dockerfile set, hashed in it, may have changed).
+   * Two or more are ambiguous and left alone.
+   */
+  legacyPattern?: RegExp
+}
+
+export interface FoundComment {
+  id: number
+  body: string
+  /** `legacy`: found by an earlier release's marker; updating it moves it to the current one. */
+  via: 'marker' | 'legacy'
 }
 
 /**
@@ -61,15 +76,20 @@ interface ListedComment {
 /**
  * Searches the pages of comments for ours: the marker and our own authorship. Follows GitHub's
  * `Link: rel="next"`, only on the API's own origin (the token goes with every request), stops at a
- * URL seen before, and gives up after `maxPages` rather than post a duplicate.
+ * URL seen before, and gives up after `maxPages` rather than post a duplicate. When the current marker is
+ * on no page, an earlier release's comment for this scan is returned (see CommentIdentity).
  */
 export async function findStickyComment(
   client: GitHubClient,
   target: IssueTarget,
-  marker: string,
+  identity: CommentIdentity | string,
   author: string,
   maxPages = MAX_COMMENT_PAGES
-): Promise<{ id: number; body: string } | undefined> {
+): Promise<FoundComment | undefined> {
+  const { marker, legacyMarker, legacyPattern } =
+    typeof identity === 'string' ? { marker: identity } : identity
+  let exactLegacy: FoundComment | undefined
+  const anyLegacy: FoundComment[] = []
   const origin = new URL(String(client.request.endpoint.DEFAULTS.baseUrl)).origin
   const seen = new Set<string>()
   let response = await client.rest.issues.listComments({
@@ -82,16 +102,17 @@ export async function findStickyComment(
     if (response.url) seen.add(response.url)
     const data = response.data as unknown
     if (!Array.isArray(data)) throw new UnexpectedAnswerError('listing the pull request comments')
-    const mine = (data as ListedComment[]).find(
-      c =>
-        typeof c?.user?.login === 'string' &&
-        c.user.login.toLowerCase() === author.toLowerCase() &&
-        typeof c.body === 'string' &&
-        c.body.includes(marker)
-    )
-    if (mine && typeof mine.id === 'number') return { id: mine.id, body: mine.body as string }
+    for (const c of data as ListedComment[]) {
+      if (typeof c?.id !== 'number' || typeof c.body !== 'string') continue
+      if (typeof c.user?.login !== 'string' || c.user.login.toLowerCase() !== author.toLowerCase()) continue
+      if (c.body.includes(marker)) return { id: c.id, body: c.body, via: 'marker' }
+      if (legacyMarker && !exactLegacy && c.body.includes(legacyMarker))
+        exactLegacy = { id: c.id, body: c.body, via: 'legacy' }
+      else if (legacyPattern?.test(c.body) && anyLegacy.length < 2)
+        anyLegacy.push({ id: c.id, body: c.body, via: 'legacy' })
+    }
     const next = nextLink(response.headers.link)
-    if (!next) return undefined
+    if (!next) return exactLegacy ?? (anyLegacy.length === 1 ? anyLegacy[0] : undefined)
     if (new URL(next).origin !== origin) {
       throw new Error('the next page of comments is on another host; not sending the token there')
     }
@@ -147,13 +168,13 @@ export type CommentOutcome = 'created' | 'updated' | 'failed'
 export async function upsertStickyComment(
   client: GitHubClient,
   target: IssueTarget,
-  marker: string,
+  identity: CommentIdentity | string,
   body: string,
   logger: Logger
 ): Promise<CommentOutcome> {
   try {
     const author = await resolveAuthor(client, logger)
-    const existing = await findStickyComment(client, target, marker, author)
+    const existing = await findStickyComment(client, target, identity, author)
     if (existing) {
       await client.rest.issues.updateComment({
         owner: target.owner,
@@ -161,7 +182,9 @@ export async function upsertStickyComment(
         comment_id: existing.id,
         body
       })
-      logger.info(`Updated the pull request comment ${existing.id}`)
+      const how =
+        existing.via === 'legacy' ? ' (written by an earlier release; it now carries the new marker)' : ''
+      logger.info(`Updated the pull request comment ${existing.id}${how}`)
       return 'updated'
     }
     const { data } = await client.rest.issues.createComment({

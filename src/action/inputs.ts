@@ -7,6 +7,7 @@ import { applyConfig } from '../config/apply'
 import { loadConfig } from '../config/load'
 import { loadDeployments } from '../deployment/load'
 import { loadRuntimeProfile } from '../profile/load'
+import { categoryProblem } from '../report/sarif'
 import { DEFAULT_SETTINGS, type ProbeMode, type Settings } from '../settings'
 import { isGlob, listFiles, matchFiles } from './glob'
 
@@ -20,10 +21,14 @@ export interface ActionSettings extends Settings {
   uploadSarif: boolean
   /** Token for the comment and the upload; '' when none was given. */
   githubToken: string
-  /** The `dockerfile` input exactly as given (trimmed): part of the comment marker and SARIF category. */
+  /** The `dockerfile` input exactly as given (trimmed). */
   dockerfileInput: string
-  /** The Dockerfiles selected, repo-relative with forward slashes, sorted. */
+  /** The Dockerfiles selected, repo-relative with forward slashes, sorted (the earlier comment marker hashed them). */
   dockerfiles: string[]
+  /** The `comment-key` input: tells two scans in one job apart (comment); '' when not given. */
+  commentKey: string
+  /** The `matrix` input: the runner's `toJSON(matrix)`, 'null' outside a matrix; part of the scan's identity. */
+  matrix: string
 }
 
 // GitHub token formats (classic, fine-grained, OAuth, app installation, refresh, user-to-server) and the
@@ -98,13 +103,17 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     runOptions,
     profile,
     sarifFile: sarifPath(workspace, env.RUNNER_TEMP, input('sarif-file') || 'least-privilege.sarif'),
+    sarifCategory: category(input('category')),
+    surface: 'action',
     failOn,
     summary: bool('summary', input('summary'), true),
     comment: bool('comment', input('comment'), true),
     uploadSarif: bool('upload-sarif', input('upload-sarif'), false),
     githubToken: input('github-token'),
     dockerfileInput,
-    dockerfiles: paths.map(p => toRepoPath(workspace, p)).sort()
+    dockerfiles: paths.map(p => toRepoPath(workspace, p)).sort(),
+    commentKey: oneLineInput('comment-key', input('comment-key')),
+    matrix: input('matrix')
   }
   // Inputs given (non-empty) win over the config file, which wins over the defaults.
   applyConfig(settings, config, {
@@ -128,6 +137,23 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   if ((allowed as readonly string[]).includes(value)) return value as T
   const list = `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`
   throw new UsageError(`Input ${name}: expected ${list}, got ${shown(value)}`)
+}
+
+/** The `category` input: unset when empty (main.ts derives the default from the workflow, job and matrix). */
+function category(value: string): string | undefined {
+  if (value === '') return undefined
+  const problem = categoryProblem(value)
+  if (problem) throw new UsageError(`Input category: ${problem}, got ${shown(value)}`)
+  return value
+}
+
+/** A short one-line value (a key, a name). */
+function oneLineInput(name: string, value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value) || value.length > 200) {
+    throw new UsageError(`Input ${name}: expected one line of at most 200 characters, got ${shown(value)}`)
+  }
+  return value
 }
 
 /** YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them. */

@@ -19,8 +19,16 @@ import { outcome as judge, type Outcome } from '../scan/outcome'
 import { runScan } from '../scan/scan'
 import type { ScanReport } from '../scan/types'
 import { emitAnnotations, selectAnnotations } from './annotations'
-import { COMMENT_LIMIT, commentMarker, fitComment, upsertStickyComment } from './comment'
+import { COMMENT_LIMIT, fitComment, upsertStickyComment, type CommentIdentity } from './comment'
 import { createGitHubClient } from './github-client'
+import {
+  defaultCategory,
+  identityOf,
+  LEGACY_MARKER_PATTERN,
+  legacyStickyMarker,
+  stickyMarker,
+  type ScanIdentity
+} from './identity'
 import { inputFromEnv, readSettings, type ActionSettings } from './inputs'
 import { createActionLogger } from './logger'
 import { outputsFrom, setOutputs } from './outputs'
@@ -58,7 +66,8 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
   const verdict = gateOf(judged)
   const rules = ruleMetas()
 
-  const category = sarifCategory(ctx, settings)
+  const identity = identityOf(ctx, settings)
+  const category = settings.sarifCategory ?? defaultCategory(identity)
   await logger.group('SARIF and JSON report', async () => {
     writeSarif(
       settings.sarifFile,
@@ -70,9 +79,10 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
     )
     logger.info(`SARIF written to ${settings.sarifFile} (category ${category})`)
   })
+  // Per step (GITHUB_ACTION names the step): two scans in one job keep their own report.
   const reportFile = join(
     env.RUNNER_TEMP || settings.repoRoot,
-    `least-privilege-report-${shortHash(category)}.json`
+    `least-privilege-report-${shortHash(`${category}\n${identity.commentKey}\n${env.GITHUB_ACTION ?? ''}`)}.json`
   )
   mkdirSync(dirname(reportFile), { recursive: true })
   writeFileSync(
@@ -89,7 +99,9 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
   if (finishInterrupted(stop)) return
   if (settings.comment && PULL_REQUEST_EVENTS.includes(ctx.eventName)) {
     await logger.group('Pull request comment', () =>
-      attempt(logger, 'pull request comment', () => postComment(report, judged, settings, ctx, logger))
+      attempt(logger, 'pull request comment', () =>
+        postComment(report, judged, settings, ctx, identity, logger)
+      )
     )
   }
   if (settings.uploadSarif) {
@@ -123,28 +135,6 @@ function finishInterrupted(stop: StopHandle): boolean {
   return true
 }
 
-/**
- * The code-scanning category: workflow, job and the `dockerfile` input, so several Dockerfile sets or
- * jobs keep separate analyses instead of replacing each other's alerts.
- */
-export function sarifCategory(
-  ctx: Pick<RunContext, 'workflow' | 'job'>,
-  settings: Pick<ActionSettings, 'dockerfileInput'>
-): string {
-  const slug = (text: string): string =>
-    text
-      .toLowerCase()
-      .replace(/[^a-z0-9._-]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 40)
-  const parts = [
-    slug(ctx.workflow) || 'workflow',
-    slug(ctx.job) || 'job',
-    shortHash(settings.dockerfileInput)
-  ]
-  return `${TOOL_NAME}/${parts.join('/')}/`
-}
-
 function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8)
 }
@@ -171,6 +161,7 @@ async function postComment(
   judged: Outcome,
   settings: ActionSettings,
   ctx: RunContext,
+  identity: ScanIdentity,
   logger: Logger
 ): Promise<void> {
   if (ctx.pullNumber === undefined) {
@@ -181,7 +172,13 @@ async function postComment(
     logger.warning('Input github-token is empty; skipping the pull request comment')
     return
   }
-  const marker = commentMarker(ctx.workflow, ctx.job, settings.dockerfiles)
+  const marker = stickyMarker(identity)
+  // A comment an earlier release wrote for this scan is updated (and moves to this marker), not duplicated.
+  const sticky: CommentIdentity = {
+    marker,
+    legacyMarker: legacyStickyMarker(ctx.workflow, ctx.job, settings.dockerfiles),
+    legacyPattern: LEGACY_MARKER_PATTERN
+  }
   const summaryUrl = runUrl(ctx)
   const body = renderCommentBody(report, ruleMetas(), {
     marker,
@@ -193,7 +190,7 @@ async function postComment(
   })
   const client = createGitHubClient(settings.githubToken)
   const target = { owner: ctx.owner, repo: ctx.repo, issueNumber: ctx.pullNumber }
-  await upsertStickyComment(client, target, marker, fitComment(body, marker, summaryUrl), logger)
+  await upsertStickyComment(client, target, sticky, fitComment(body, marker, summaryUrl), logger)
 }
 
 async function upload(

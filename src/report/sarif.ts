@@ -27,7 +27,33 @@ export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json'
 export const MAX_RESULTS_PER_RUN = 25_000
 /** GitHub's limit on `shortDescription`/`fullDescription` text. */
 const MAX_DESCRIPTION = 1024
-const DEFAULT_CATEGORY = `${TOOL_NAME}/`
+/**
+ * The category when none is given (the CLI's default). Code scanning keeps one analysis per tool and
+ * category, so two runs with the same category replace each other's alerts: give each its own.
+ */
+export const DEFAULT_CATEGORY = `${TOOL_NAME}/`
+/** Longest category accepted; GitHub shows it in the tool status page, and no real one comes near. */
+export const MAX_CATEGORY_CHARS = 255
+
+/**
+ * What is wrong with a user's category (`--sarif-category`, input `category`), for an error line that names
+ * the option; undefined when it is fine. One line of printable text, not only slashes.
+ */
+export function categoryProblem(category: string): string | undefined {
+  const text = category.trim()
+  if (text === '' || /^\/+$/.test(text))
+    return 'a category needs text besides "/" (e.g. least-privilege/api/)'
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(text)) return 'a category is one line of text without control characters'
+  if (text.length > MAX_CATEGORY_CHARS) return `a category is at most ${MAX_CATEGORY_CHARS} characters`
+  return undefined
+}
+
+/** `runs[].automationDetails.id` for a category: GitHub takes everything before the last `/` as the category. */
+export function automationIdOf(category: string | undefined): string {
+  const id = category?.trim() || DEFAULT_CATEGORY
+  return id.endsWith('/') ? id : `${id}/`
+}
 
 export interface SarifOptions {
   /** Absolute path of the repository root: results are reported relative to it. */
@@ -35,9 +61,9 @@ export interface SarifOptions {
   /** Returns a file's text by repo-relative path, for line-hash fingerprints; default reads under repoRoot. */
   readFile?: (repoRelativePath: string) => string | undefined
   /**
-   * `runs[0].automationDetails.id`, i.e. the code-scanning category (plus run id). Callers scanning several
-   * Dockerfile sets or jobs pass a distinct category so uploads do not replace each other. A trailing `/` is
-   * added when missing, because GitHub takes everything before the last `/` as the category.
+   * `runs[0].automationDetails.id`, i.e. the code-scanning category (settings.sarifCategory; the action
+   * defaults it to its workflow, job and matrix entry). Two uploads with one category replace each other's
+   * alerts. A trailing `/` is added when missing (automationIdOf). Default: DEFAULT_CATEGORY.
    */
   automationId?: string
   /** Cap on results (GitHub's 25,000 per run by default); the most severe are kept. */
@@ -147,10 +173,17 @@ function region(finding: Finding): { startLine: number; endLine: number } {
   return { startLine, endLine }
 }
 
+/** The heading and the full text behind it (the daemon's whole error): SARIF has no collapsed part. */
+function notificationText(n: Notification): string {
+  if (!n.detail) return n.message
+  // A heading cut from the detail's first line is not said twice.
+  return n.detail.startsWith(n.message.replace(/…$/, '')) ? n.detail : `${n.message}\n\n${n.detail}`
+}
+
 function notificationToSarif(n: Notification, repoRoot: string): sarif.Notification {
   const out: sarif.Notification = {
     level: n.level,
-    message: { text: plainMessage(n.message) || n.kind },
+    message: { text: plainMessage(notificationText(n)) || n.kind },
     descriptor: { id: n.kind }
   }
   if (n.file) {
@@ -353,8 +386,7 @@ export function buildSarif(report: ScanReport, rules: RuleMeta[], options: Sarif
   if (start) invocation.startTimeUtc = start
   if (end) invocation.endTimeUtc = end
 
-  let automationId = options.automationId?.trim() || DEFAULT_CATEGORY
-  if (!automationId.endsWith('/')) automationId += '/'
+  const automationId = automationIdOf(options.automationId)
 
   return {
     $schema: SARIF_SCHEMA_URI,

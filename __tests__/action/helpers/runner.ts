@@ -101,7 +101,10 @@ export function jobEnv(job: RunnerJob): { env: NodeJS.ProcessEnv; files: StepRes
   for (const f of Object.values(files)) writeFileSync(f, '')
   const inputs: Record<string, string> = {}
   for (const [name, value] of Object.entries(actionDefaults())) {
-    inputs[inputVar(name)] = value.replace(/\$\{\{\s*github\.token\s*\}\}/g, job.token)
+    // The runner evaluates these expressions in defaults; outside a matrix toJSON(matrix) is `null`.
+    inputs[inputVar(name)] = value
+      .replace(/\$\{\{\s*github\.token\s*\}\}/g, job.token)
+      .replace(/\$\{\{\s*toJSON\(matrix\)\s*\}\}/g, 'null')
   }
   for (const [name, value] of Object.entries(job.inputs ?? {})) inputs[inputVar(name)] = value
   const env: NodeJS.ProcessEnv = {
