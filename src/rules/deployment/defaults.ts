@@ -24,7 +24,7 @@ export const dockerDefaultsAssumed: Rule = {
       'defaults are not the hardened deployment most images need, but they are not written in the Dockerfile either, ' +
       'so this is one note per image rather than a finding per default. Runtime Hardening and No Escalation show ' +
       '"Docker defaults assumed" (warn) in the table until a deployment is declared.',
-    fix: 'Declare the deployment: `run-options` (`--cap-drop ALL --security-opt no-new-privileges`), a compose file, or a Kubernetes manifest in the scanned folders (or name the files: action input `deployments`, CLI `--deployment FILE`).'
+    fix: 'Declare the deployment: `run-options` (`--cap-drop ALL --security-opt no-new-privileges`), a compose file, or a Kubernetes manifest, in the scanned folders or named as a deployment file.'
   },
   check(ctx) {
     if (!noDeploymentDeclared(ctx)) return []
