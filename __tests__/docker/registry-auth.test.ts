@@ -1,9 +1,10 @@
 // The Docker config as docker login and docker/login-action write it, read without a daemon: where the
 // file is, which registry a reference pulls from, and that no secret ever reaches a message.
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { helperCredential, lookupCredential } from '../../src/docker/credential-helper'
 import { pullFailure, pullParams } from '../../src/docker/pull'
 import {
   buildRegistryConfig,
@@ -61,8 +62,14 @@ describe('the Docker config file', () => {
     const dir = configDir(JSON.stringify({ credsStore: 'desktop', auths: { 'ghcr.io': {} } }))
     const config = readDockerConfig({ DOCKER_CONFIG: dir })
     expect(credentialFor(config, 'ghcr.io')).toBeUndefined()
-    const error = pullFailure('ghcr.io/o/app:1', 'unauthorized: authentication required', config)
-    expect(error.message).toContain('docker-credential-desktop, which least-privilege does not run')
+    const lookup = {
+      helper: 'desktop',
+      helperProblem: 'docker-credential-desktop is not installed (not on PATH)'
+    }
+    const error = pullFailure('ghcr.io/o/app:1', 'unauthorized: authentication required', config, lookup)
+    expect(error.message).toContain(
+      'leaves them to docker-credential-desktop, and docker-credential-desktop is not installed (not on PATH)'
+    )
   })
 
   it('is no credentials when missing, and says so without repeating its text when it is not JSON', () => {
@@ -70,7 +77,7 @@ describe('the Docker config file', () => {
     const dir = configDir('{"auths": {"ghcr.io": {"auth": "c2VjcmV0LXZhbHVl"}')
     const config = readDockerConfig({ DOCKER_CONFIG: dir })
     expect(config.problem).toBe(`${join(dir, 'config.json')} is not valid JSON`)
-    const error = pullFailure('ghcr.io/o/app:1', 'no basic auth credentials', config)
+    const error = pullFailure('ghcr.io/o/app:1', 'no basic auth credentials', config, {})
     expect(error.message).toContain('is not valid JSON')
     expect(error.message).not.toContain('c2VjcmV0LXZhbHVl')
   })
@@ -79,10 +86,78 @@ describe('the Docker config file', () => {
     const dir = configDir(JSON.stringify({ auths: { 'ghcr.io': { auth: b64('octo:hunter2-secret') } } }))
     const config = readDockerConfig({ DOCKER_CONFIG: dir })
     const said = `denied: bad login octo hunter2-secret ${b64('octo:hunter2-secret')}`
-    const message = pullFailure('ghcr.io/o/app:1', said, config).message
+    const lookup = { credential: credentialFor(config, 'ghcr.io') }
+    const message = pullFailure('ghcr.io/o/app:1', said, config, lookup).message
     expect(message).toContain('ghcr.io refused the credentials of octo')
     expect(message).not.toContain('hunter2')
     expect(message).not.toContain(b64('octo:hunter2-secret'))
+  })
+})
+
+/** A fake `docker-credential-<name>` on a PATH of its own: prints `answer` for `server`, else exits 1. */
+function fakeHelper(name: string, server: string, answer: string): Record<string, string> {
+  const dir = configDir()
+  const script = join(dir, `docker-credential-${name}`)
+  writeFileSync(
+    script,
+    `#!/bin/sh\nread -r server\nif [ "$1" = get ] && [ "$server" = '${server}' ]; then printf '%s' '${answer}'; exit 0; fi\n` +
+      'echo "credentials not found in native keychain"; exit 1\n'
+  )
+  chmodSync(script, 0o755)
+  return { PATH: `${dir}:/usr/bin:/bin` }
+}
+
+describe('credential helpers', () => {
+  it('are asked for the registry on stdin, credHelpers before credsStore before auths', async () => {
+    const env = fakeHelper(
+      'lpunit',
+      'ghcr.io',
+      '{"ServerURL":"ghcr.io","Username":"octo","Secret":"from-helper"}'
+    )
+    const dir = configDir(
+      JSON.stringify({
+        credHelpers: { 'ghcr.io': 'lpunit' },
+        credsStore: 'absent',
+        auths: { 'ghcr.io': { auth: b64('octo:from-file') } }
+      })
+    )
+    const config = readDockerConfig({ DOCKER_CONFIG: dir })
+    expect(await lookupCredential(config, 'ghcr.io', env)).toEqual({
+      credential: { username: 'octo', password: 'from-helper', serveraddress: 'ghcr.io' },
+      helper: 'lpunit'
+    })
+    // quay.io has no credHelpers entry, credsStore's helper is missing and the file has none for it.
+    const other = await lookupCredential(config, 'quay.io', env)
+    expect(other).toEqual({
+      helper: 'absent',
+      helperProblem: 'docker-credential-absent is not installed (not on PATH)'
+    })
+  })
+
+  it('give Docker Hub under its historical URL, and a <token> user as an identity token', async () => {
+    const env = fakeHelper('lphub', 'https://index.docker.io/v1/', '{"Username":"<token>","Secret":"tok-1"}')
+    expect(await helperCredential('lphub', 'docker.io', env)).toEqual({
+      credential: { identitytoken: 'tok-1', serveraddress: 'https://index.docker.io/v1/' }
+    })
+  })
+
+  it('that fail or print something else are a reason without their output, and never a hang', async () => {
+    const env = fakeHelper('lpbad', 'ghcr.io', 'not json secret-value')
+    expect(await helperCredential('lpbad', 'ghcr.io', env)).toEqual({
+      problem: 'docker-credential-lpbad did not print JSON'
+    })
+    expect(await helperCredential('lpbad', 'quay.io', env)).toEqual({
+      problem: 'docker-credential-lpbad has no credentials for quay.io'
+    })
+    expect((await helperCredential('../evil', 'ghcr.io', env)).problem).toContain('is not valid')
+    const slow = configDir()
+    writeFileSync(join(slow, 'docker-credential-lpslow'), '#!/bin/sh\nexec sleep 30\n')
+    chmodSync(join(slow, 'docker-credential-lpslow'), 0o755)
+    const started = Date.now()
+    expect(await helperCredential('lpslow', 'ghcr.io', { PATH: `${slow}:/usr/bin:/bin` }, 500)).toEqual({
+      problem: 'docker-credential-lpslow did not answer within 0.5 s'
+    })
+    expect(Date.now() - started).toBeLessThan(10_000)
   })
 })
 

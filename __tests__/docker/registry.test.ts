@@ -3,7 +3,7 @@
 // credentials (and is refused, in one line, without them); a build uses a private base image.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -137,7 +137,7 @@ describeDocker('registries (a real registry on 127.0.0.1 with htpasswd auth)', (
     expect(result.measurement?.probe?.identity.uid.effective).toBe(1001)
     expect(hasImage(appRef)).toBe(true)
     expect(logger.lines.join('\n')).toContain(
-      `pulling ${appRef} from ${registry.host} with the credentials in`
+      `pulling ${appRef} from ${registry.host} with the credentials from ${join(login.dir, 'config.json')}`
     )
     expect(logger.lines.join('\n')).not.toContain(registry.password)
     removeTag(appRef)
@@ -178,18 +178,45 @@ describeDocker('registries (a real registry on 127.0.0.1 with htpasswd auth)', (
     expect(everything).not.toContain(auth)
   }, 120_000)
 
-  it('names a credential helper it does not run, and how to pass credentials instead', async () => {
+  it('asks the credential helper the config names, and pulls with what it gives', async () => {
+    removeTag(appRef)
+    const bin = configDir()
+    dirs.push(bin)
+    const answer = JSON.stringify({
+      ServerURL: registry.host,
+      Username: registry.user,
+      Secret: registry.password
+    })
+    writeFileSync(
+      join(bin, 'docker-credential-lptest'),
+      `#!/bin/sh\nread -r server\n[ "$1" = get ] && [ "$server" = '${registry.host}' ] && printf '%s' '${answer}' && exit 0\nexit 1\n`
+    )
+    chmodSync(join(bin, 'docker-credential-lptest'), 0o755)
+    const dir = configDir({ credsStore: 'lptest', auths: { [registry.host]: {} } })
+    dirs.push(dir)
+    const { report, logger } = await scanImage({
+      DOCKER_CONFIG: dir,
+      PATH: `${bin}:${process.env.PATH ?? ''}`
+    })
+    expect(errors(report)).toEqual([])
+    expect(report.results[0].measurement?.probe?.identity.uid.effective).toBe(1001)
+    expect(logger.lines.join('\n')).toContain('with the credentials from docker-credential-lptest')
+    expect(logger.lines.join('\n')).not.toContain(registry.password)
+    removeTag(appRef)
+  }, 180_000)
+
+  it('says which credential helper gave nothing, and how to pass credentials instead', async () => {
     removeTag(appRef)
     const dir = configDir({ credsStore: 'lp-test-helper', auths: { [registry.host]: {} } })
     dirs.push(dir)
-    const { report } = await scanImage({ DOCKER_CONFIG: dir })
+    const { report } = await scanImage({ DOCKER_CONFIG: dir, PATH: '/usr/bin:/bin' })
     const [error] = errors(report)
     const full = error.detail ?? error.message
     expect(error.message).toContain(
-      `${registry.host} asks for credentials; run \`docker login ${registry.host}\` with DOCKER_CONFIG`
+      `${registry.host} asks for credentials; run \`docker login ${registry.host}\` or set DOCKER_CONFIG`
     )
     expect(full).toContain(
-      'the credential helper docker-credential-lp-test-helper, which least-privilege does not run'
+      'leaves them to docker-credential-lp-test-helper, and docker-credential-lp-test-helper is not installed (not on PATH)'
     )
   }, 120_000)
 

@@ -8,7 +8,6 @@ import { Interrupted, bounded, daemonMessage, isDeadline, throwIfStopped, type C
 import { inspectImageRaw } from './inspect'
 import {
   credentialAdvice,
-  credentialFor,
   DOCKER_HUB,
   isAuthRefusal,
   readDockerConfig,
@@ -18,6 +17,7 @@ import {
   type DockerConfigAuth
 } from './registry-auth'
 import { seconds } from './timeouts'
+import { lookupCredential, type CredentialLookup } from './credential-helper'
 
 export interface PullOptions extends CallContext {
   logger: Logger
@@ -63,16 +63,18 @@ export function pullFailure(
   ref: string,
   message: string,
   config: DockerConfigAuth,
+  lookup: CredentialLookup,
   statusCode?: number
 ): OperationalError {
   const registry = registryOf(ref)
   // `Head "http://host/v2/...": no basic auth credentials`: the URL repeats the reference.
-  const said = redact(message, secretsOf(config)).replace(/^[A-Z]+ "[^"]*":\s*/i, '')
-  const credential = credentialFor(config, registry)
+  const helperSecrets = [lookup.credential?.password ?? '', lookup.credential?.identitytoken ?? '']
+  const said = redact(message, [...secretsOf(config), ...helperSecrets]).replace(/^[A-Z]+ "[^"]*":\s*/i, '')
+  const { credential } = lookup
   const login = `docker login${registry === DOCKER_HUB ? '' : ` ${registry}`}`
   let text: string
   if (isAuthRefusal(said) && !credential)
-    text = `cannot pull ${ref}: ${registry} asks for credentials; ${credentialAdvice(config, registry)}; daemon: ${said}`
+    text = `cannot pull ${ref}: ${registry} asks for credentials; ${credentialAdvice(config, registry, lookup.helperProblem)}; daemon: ${said}`
   else if (isAuthRefusal(said))
     text =
       `cannot pull ${ref}: ${registry} refused the credentials${credential?.username ? ` of ${credential.username}` : ''} ` +
@@ -87,9 +89,12 @@ export function pullFailure(
 export async function pullImage(docker: Docker, ref: string, opts: PullOptions): Promise<void> {
   const config = opts.config ?? readDockerConfig(opts.env)
   const registry = registryOf(ref)
-  const credential = credentialFor(config, registry)
+  const lookup = await lookupCredential(config, registry, opts.env ?? process.env)
+  const { credential } = lookup
+  const source = lookup.helper && !lookup.helperProblem ? `docker-credential-${lookup.helper}` : config.file
+  if (lookup.helperProblem) opts.logger.debug(`no credentials from the helper: ${lookup.helperProblem}`)
   opts.logger.info(
-    `pulling ${ref} from ${registry}${credential ? ` with the credentials in ${config.file}` : ' without credentials'}`
+    `pulling ${ref} from ${registry}${credential ? ` with the credentials from ${source}` : ' without credentials'}`
   )
   throwIfStopped(opts.stop)
   try {
@@ -105,7 +110,7 @@ export async function pullImage(docker: Docker, ref: string, opts: PullOptions):
       const events = await follow(docker, stream)
       const failed = events.find(e => e.error || e.errorDetail)
       if (failed)
-        throw pullFailure(ref, failed.errorDetail?.message ?? failed.error ?? 'unknown error', config)
+        throw pullFailure(ref, failed.errorDetail?.message ?? failed.error ?? 'unknown error', config, lookup)
     })
   } catch (error) {
     throwIfStopped(opts.stop)
@@ -115,7 +120,13 @@ export async function pullImage(docker: Docker, ref: string, opts: PullOptions):
         `pull of ${ref} from ${registry} timed out after ${seconds(opts.timeoutMs)}`,
         'probe-failed'
       )
-    throw pullFailure(ref, daemonMessage(error), config, (error as { statusCode?: number })?.statusCode)
+    throw pullFailure(
+      ref,
+      daemonMessage(error),
+      config,
+      lookup,
+      (error as { statusCode?: number })?.statusCode
+    )
   }
   opts.logger.info(`pulled ${ref}`)
 }

@@ -1,7 +1,7 @@
 // Registry credentials from the Docker config file, read the way the docker CLI and docker/login-action
 // write it: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`, `auths.<registry>.auth` = base64
-// `user:password`. Credential helpers (credsStore, credHelpers) are not run: they are named in messages so
-// the user knows why nothing was found. Nothing here ever logs or returns a secret in a message.
+// `user:password`. Credential helpers (credsStore, credHelpers) are run by credential-helper.ts for pulls.
+// Nothing here ever logs or returns a secret in a message.
 import { readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
@@ -22,9 +22,9 @@ export interface DockerConfigAuth {
   file: string
   /** Normalised registry host (`docker.io`, `ghcr.io`, `127.0.0.1:5000`) -> credential. */
   auths: Map<string, RegistryCredential>
-  /** `credsStore`, when set: credentials kept there are not read. */
+  /** `credsStore`, when set: the helper that holds every registry's credentials. */
   credsStore?: string
-  /** `credHelpers`: registry host -> helper name, likewise not run. */
+  /** `credHelpers`: registry host -> helper name (wins over credsStore). */
   credHelpers: Map<string, string>
   /** Why the file could not be used (unreadable, not JSON), as one line without its content. */
   problem?: string
@@ -32,7 +32,7 @@ export interface DockerConfigAuth {
 
 /** Docker Hub's registry as a hostname; its config key is the historical URL below. */
 export const DOCKER_HUB = 'docker.io'
-const DOCKER_HUB_KEY = 'https://index.docker.io/v1/'
+export const DOCKER_HUB_KEY = 'https://index.docker.io/v1/'
 const HUB_ALIASES = new Set([
   'docker.io',
   'index.docker.io',
@@ -185,20 +185,17 @@ export function redact(text: string, secrets: string[]): string {
 }
 
 /**
- * What to do when the config gave no credentials for `registry`, then why (`<file> has none`). The action
- * comes first: a long message is cut to a heading in reports.
+ * What to do when no credentials were found for `registry`, then where it looked. The action comes first:
+ * a long message is cut to a heading in reports. `helperProblem`: why the config's helper gave nothing.
  */
-export function credentialAdvice(config: DockerConfigAuth, registry: string): string {
+export function credentialAdvice(config: DockerConfigAuth, registry: string, helperProblem?: string): string {
   const login = registry === DOCKER_HUB ? 'docker login' : `docker login ${registry}`
   const helper = helperFor(config, registry)
-  if (helper)
-    return (
-      `run \`${login}\` with DOCKER_CONFIG set to a folder whose config.json names no credential helper, ` +
-      `and scan with that DOCKER_CONFIG (${config.file} leaves credentials to the credential helper ` +
-      `docker-credential-${helper}, which least-privilege does not run)`
-    )
   const why = config.problem ? `; ${config.problem}` : ''
-  return `run \`${login}\` or set DOCKER_CONFIG to the folder of a config.json that has them (${config.file} has none${why})`
+  const where = helper
+    ? `${config.file} leaves them to docker-credential-${helper}${helperProblem ? `, and ${helperProblem}` : ''}${why}`
+    : `${config.file} has none${why}`
+  return `run \`${login}\` or set DOCKER_CONFIG to the folder of a config.json that has them (${where})`
 }
 
 /** The daemon's (or BuildKit's) words when a registry wants credentials, or other ones. */
