@@ -2,7 +2,16 @@
 // __dirname), which serves the action (main + post) and, through the dist/cli/index.js shim, the CLI.
 // dist/probe/ holds the probe binaries built by probe/build.sh and is left untouched here.
 import { execFileSync } from 'node:child_process'
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -15,6 +24,9 @@ execFileSync(ncc, ['build', 'src/index.ts', '-o', tmp, '--license', 'licenses.tx
   cwd: root,
   stdio: 'inherit'
 })
+// The CLI entry too (see the end): both built before dist/ is touched.
+const cliTmp = mkdtempSync(join(tmpdir(), 'lp-ncc-cli-'))
+execFileSync(ncc, ['build', 'src/cli/index.ts', '-o', cliTmp, '--quiet'], { cwd: root, stdio: 'inherit' })
 mkdirSync(join(root, 'dist'), { recursive: true })
 for (const entry of readdirSync(join(root, 'dist'), { withFileTypes: true })) {
   if (entry.name !== 'probe') rmSync(join(root, 'dist', entry.name), { recursive: true, force: true })
@@ -22,11 +34,10 @@ for (const entry of readdirSync(join(root, 'dist'), { withFileTypes: true })) {
 cpSync(tmp, join(root, 'dist'), { recursive: true })
 rmSync(tmp, { recursive: true, force: true })
 
-// The package's `bin`: a shim that selects the CLI entry of the same bundle (see src/index.ts).
+// The package's `bin`: a small bundle of src/cli/index.ts that answers --help/--version itself and loads
+// this same dist/index.js only to scan (see src/cli/index.ts), so --help loads no Docker code.
 const cli = join(root, 'dist/cli/index.js')
 mkdirSync(join(root, 'dist/cli'), { recursive: true })
-writeFileSync(
-  cli,
-  "#!/usr/bin/env node\n'use strict'\nglobalThis.__leastPrivilegeCli = true\nrequire('../index.js')\n"
-)
+writeFileSync(cli, `#!/usr/bin/env node\n${readFileSync(join(cliTmp, 'index.js'), 'utf8')}`)
+rmSync(cliTmp, { recursive: true, force: true })
 chmodSync(cli, 0o755)

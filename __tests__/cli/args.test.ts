@@ -68,7 +68,7 @@ describe('parseCli', () => {
 
   it.each([
     [['scan', '--bogus', 'x'], 'unknown option --bogus'],
-    [['scan', 'x', '--format', 'xml'], '--format expects text, json, markdown; got "xml"'],
+    [['scan', 'x', '--format', 'xml'], '--format expects text, json, markdown, sarif; got "xml"'],
     [['scan', 'x', '--fail-on'], '--fail-on needs a value'],
     [['scan', 'x', '--build-arg', 'NOVALUE'], '--build-arg expects KEY=VALUE'],
     [['scan', 'x', '--probe-timeout', '0'], '--probe-timeout expects seconds'],
@@ -84,7 +84,70 @@ describe('parseCli', () => {
   it('answers help and version without scanning', () => {
     expect(parseCli([], '/').kind).toBe('help')
     expect(parseCli(['scan', '--help'], '/').kind).toBe('help')
+    expect(parseCli(['scan', 'x', '-h'], '/').kind).toBe('help')
     expect(parseCli(['--version'], '/').kind).toBe('version')
+    expect(parseCli(['scan', '--version'], '/').kind).toBe('version')
+  })
+
+  it.each([
+    ['--sarf', '--sarif'],
+    ['--sarif-file', '--sarif'],
+    ['-sarif', '--sarif'],
+    ['--form', '--format'],
+    ['--fromat', '--format'],
+    ['--failon', '--fail-on'],
+    ['--nobuild', '--no-build'],
+    ['--run-option', '--run-options'],
+    ['--sarif-categroy', '--sarif-category'],
+    ['--deploy', '--deployment']
+  ])('suggests the option meant for the mistyped %s', (typed, meant) => {
+    expect(() => parseCli(['scan', typed, 'x'], '/repo')).toThrow(
+      `unknown option ${typed}: did you mean ${meant}? (see --help)`
+    )
+  })
+
+  it('suggests nothing for an option unlike any, and suggests the command for a mistyped one', () => {
+    expect(() => parseCli(['scan', '--frobnicate', 'x'], '/repo')).toThrow(
+      /^unknown option --frobnicate \(see --help\)$/
+    )
+    expect(() => parseCli(['sacn', 'x'], '/repo')).toThrow('unknown command "sacn": did you mean "scan"?')
+  })
+
+  it.each([
+    [['--sarif', '--format', 'json', 'x'], '--sarif needs a value, but got the option --format'],
+    [['--format', '--no-build', 'x'], '--format needs a value, but got the option --no-build'],
+    [['--image', '-x', 'x'], '--image needs a value, but got "-x"'],
+    [
+      ['--run-options', '--sarif', 'out.sarif', 'x'],
+      '--run-options needs a value, but got the option --sarif'
+    ],
+    [['--run-options', '--format=json', 'x'], '--run-options needs a value, but got the option --format'],
+    [['x', '--sarif'], '--sarif needs a value (see --help)']
+  ])('never lets an option that takes a value swallow the next flag: %j', (argv, message) => {
+    expect(() => parseCli(['scan', ...argv], '/repo')).toThrow(UsageError)
+    expect(() => parseCli(['scan', ...argv], '/repo')).toThrow(message)
+  })
+
+  it('takes a value starting with "-" in the --option=VALUE form, docker flags for --run-options, and - for stdin', () => {
+    expect(scan('--sarif=-odd.sarif', 'x').settings.sarifFile).toBe('-odd.sarif')
+    expect(scan('--run-options', '--read-only', 'x').settings.runOptions).toBe('--read-only')
+    expect(scan('--run-options', '--cap-drop ALL', 'x').settings.profile.capDrop).toEqual(['ALL'])
+    expect(() => scan('--probe-timeout', '-1', 'x')).toThrow('--probe-timeout expects seconds')
+  })
+
+  it('sets the SARIF category from --sarif-category, and --format sarif', () => {
+    const { settings } = scan('--sarif-category', 'backend/', '--format', 'sarif', 'x')
+    expect(settings.sarifCategory).toBe('backend/')
+    expect(settings.format).toBe('sarif')
+    expect(scan('x').settings.sarifCategory).toBeUndefined()
+    expect(() => scan('--sarif-category', 'a\nb', 'x')).toThrow(
+      '--sarif-category expects a short one-line name'
+    )
+    expect(() => scan('--sarif-category=', 'x')).toThrow('--sarif-category needs a non-empty value')
+  })
+
+  it('speaks in the CLI surface (its flags, not the action inputs)', () => {
+    expect(scan('x').settings.surface).toBe('cli')
   })
 })
 

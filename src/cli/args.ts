@@ -10,59 +10,17 @@ import { loadDeployments } from '../deployment/load'
 import { loadRuntimeProfile } from '../profile/load'
 import { DEFAULT_SETTINGS, type OutputFormat, type ProbeMode, type Settings } from '../settings'
 import { defaultRepoRoot } from './repo-root'
+import { commandOf } from './tokens'
+import { USAGE } from './usage'
 
 export type CliCommand =
   { kind: 'help' } | { kind: 'version' } | { kind: 'scan'; settings: Settings; color: boolean | undefined }
 
-export const USAGE = `Usage: least-privilege scan [options] PATH...
+export { USAGE }
 
-Judges Dockerfiles and their deployment flags against five least-privilege principles, builds the image and
-measures a probe container on the local Docker daemon. PATH is a Dockerfile or a folder to search.
-
-Options:
-  --no-build               static checks only (no daemon needed)
-  --image REF              probe an existing image instead of building (one Dockerfile)
-  --run-options "FLAGS"    the deployment's docker run flags, e.g. "--cap-drop ALL --read-only"
-  --deployment FILE        a compose file or Kubernetes manifest (repeatable; - reads a manifest from stdin)
-  --config FILE            the config file  [.least-privilege.yml or .yaml at the repository root]
-  --probe auto|true|false  probe after building (auto: when a daemon answers)   [auto]
-  --sarif FILE             write SARIF 2.1.0 to FILE
-  --format text|json|markdown                                                     [text]
-  --fail-on error|warning|note|never  exit 1 when a finding is at or above this   [error]
-  --target STAGE            build and judge this stage instead of the last
-  --context DIR             build context (default: the Dockerfile's folder)
-  --build-arg KEY=VALUE     build argument (repeatable)
-  --keep-image              keep built images after the scan
-  --probe-timeout SECONDS   upper bound for one probe container                   [30]
-  --build-timeout SECONDS   upper bound for one image build                       [900]
-  --repo-root DIR           paths in reports and SARIF are relative to DIR  [the scanned path's git top-level]
-  --color, --no-color       force or disable colour (NO_COLOR is honoured)
-  -h, --help               show this help
-  --version                print the version
-
-Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or operational error.`
-
-const FORMATS: OutputFormat[] = ['text', 'json', 'markdown']
+const FORMATS: OutputFormat[] = ['text', 'json', 'markdown', 'sarif']
 const FAIL_ON: FailOn[] = ['error', 'warning', 'note', 'never']
 const PROBE: ProbeMode[] = ['auto', 'true', 'false']
-
-/** Options that take a value, with how to store it. */
-const VALUE_OPTIONS = new Set([
-  '--image',
-  '--run-options',
-  '--deployment',
-  '--config',
-  '--probe',
-  '--sarif',
-  '--format',
-  '--fail-on',
-  '--target',
-  '--context',
-  '--build-arg',
-  '--probe-timeout',
-  '--build-timeout',
-  '--repo-root'
-])
 
 /** What parseCli may read besides files: standard input (`--deployment -`) and the environment (compose). */
 export interface CliIo {
@@ -71,10 +29,8 @@ export interface CliIo {
 }
 
 export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliCommand {
-  if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help' || argv[0] === 'help')
-    return { kind: 'help' }
-  if (argv[0] === '--version' || argv[0] === 'version') return { kind: 'version' }
-  if (argv[0] !== 'scan') throw new UsageError(`unknown command "${argv[0]}": expected "scan" (see --help)`)
+  const command = commandOf(argv)
+  if (command.kind !== 'scan') return command
 
   const settings: Settings = {
     ...DEFAULT_SETTINGS,
@@ -82,37 +38,21 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
     buildArgs: Object.create(null) as Record<string, string>,
     paths: [],
     cwd,
-    repoRoot: cwd
+    repoRoot: cwd,
+    // Messages name our flags (--no-build), not the action's inputs.
+    surface: 'cli'
   }
   let repoRoot: string | undefined
   let configFile: string | undefined
   const given = { failOn: false, runOptions: false, target: false, context: false }
   const deploymentFiles: string[] = []
   let color: boolean | undefined
-  const args = argv.slice(1)
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]
-    if (arg === '--') {
-      // A loop, not push(...): xargs can pass more paths than a call has room for arguments.
-      for (const path of args.slice(i + 1)) settings.paths.push(path)
-      break
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      settings.paths.push(arg)
+  for (const token of command.tokens) {
+    if (token.kind === 'path') {
+      settings.paths.push(token.value)
       continue
     }
-    const eq = arg.indexOf('=')
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg
-    let value: string | undefined
-    if (VALUE_OPTIONS.has(name)) {
-      if (eq > 0 && arg.startsWith('--')) value = arg.slice(eq + 1)
-      else {
-        value = args[++i]
-        if (value === undefined) throw new UsageError(`${name} needs a value (see --help)`)
-      }
-    } else if (eq > 0) {
-      throw new UsageError(`${name} takes no value`)
-    }
+    const { name, value } = token
     switch (name) {
       case '--no-build':
         settings.build = false
@@ -126,9 +66,6 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
       case '--no-color':
         color = false
         break
-      case '-h':
-      case '--help':
-        return { kind: 'help' }
       case '--image':
         settings.image = nonEmpty(name, value)
         break
@@ -147,6 +84,9 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
         break
       case '--sarif':
         settings.sarifFile = nonEmpty(name, value)
+        break
+      case '--sarif-category':
+        settings.sarifCategory = category(nonEmpty(name, value))
         break
       case '--format':
         settings.format = oneOf(name, value, FORMATS)
@@ -190,6 +130,7 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
         break
       }
       default:
+        // tokens.ts knows every option; one it lets through and this switch does not is a bug here.
         throw new UsageError(`unknown option ${name} (see --help)`)
     }
   }
@@ -231,4 +172,12 @@ function nonEmpty(name: string, value: string | undefined): string {
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T {
   if (allowed.includes(value as T)) return value as T
   throw new UsageError(`${name} expects ${allowed.join(', ')}; got "${value}"`)
+}
+
+/** A code-scanning category: printable, one line, bounded (GitHub keys alerts by it). */
+function category(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (value.length > 200 || /[\u0000-\u001f\u007f]/.test(value))
+    throw new UsageError('--sarif-category expects a short one-line name, e.g. "backend/"')
+  return value
 }

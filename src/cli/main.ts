@@ -19,8 +19,16 @@ import { outcome as judge, type Outcome } from '../scan/outcome'
 import { runScan } from '../scan/scan'
 import type { ScanReport } from '../scan/types'
 import type { Settings } from '../settings'
-import { USAGE, parseCli } from './args'
+import { parseCli } from './args'
+import { USAGE } from './usage'
 import { consoleLogger } from './console-logger'
+import { colorWanted, terminalWidth } from './terminal'
+
+/** How the text report is drawn: colour and the width no line may pass. */
+interface Terminal {
+  color: boolean
+  width: number
+}
 
 async function main(argv: string[]): Promise<number> {
   let command
@@ -42,13 +50,16 @@ async function main(argv: string[]): Promise<number> {
     return 0
   }
   const { settings } = command
-  const color = command.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR)
+  const terminal = {
+    color: colorWanted(command.color, process.stdout, process.env),
+    width: terminalWidth(process.stdout, process.env)
+  }
   const logger = consoleLogger(process.env.LEAST_PRIVILEGE_DEBUG === '1')
   // SIGINT/SIGTERM stop the scan: the step in flight is abandoned, the finished Dockerfiles are reported,
   // the rest marked interrupted, everything this run created removed (bounded), then exit 130/143.
   const stop = installStopOnSignal(logger)
   try {
-    return await scanAndReport(settings, color, logger, stop.signal, stop.exitCode)
+    return await scanAndReport(settings, terminal, logger, stop.signal, stop.exitCode)
   } finally {
     stop.dispose()
   }
@@ -56,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
 
 async function scanAndReport(
   settings: Settings,
-  color: boolean,
+  terminal: Terminal,
   logger: ReturnType<typeof consoleLogger>,
   signal: AbortSignal,
   signalExit: () => number | undefined
@@ -75,16 +86,19 @@ async function scanAndReport(
   const rules = ruleMetas()
   // Judged once: the exit status and every format render this one outcome.
   const judged = judge(report, settings.failOn)
-  if (settings.sarifFile) {
-    try {
-      writeSarif(
-        settings.sarifFile,
-        buildSarif(report, rules, {
+  // Built once for the file and for `--format sarif`, so the two are the same log.
+  const sarifLog =
+    settings.sarifFile || settings.format === 'sarif'
+      ? buildSarif(report, rules, {
           repoRoot: settings.repoRoot,
           readFile: reader(settings),
-          alerts: judged.alerts
+          alerts: judged.alerts,
+          ...(settings.sarifCategory !== undefined ? { automationId: settings.sarifCategory } : {})
         })
-      )
+      : undefined
+  if (settings.sarifFile && sarifLog) {
+    try {
+      writeSarif(settings.sarifFile, sarifLog)
     } catch (error) {
       process.stderr.write(
         `least-privilege: cannot write SARIF to ${settings.sarifFile}: ${describeError(error)}\n`
@@ -93,7 +107,11 @@ async function scanAndReport(
     }
   }
   const outcome = gateOf(judged)
-  process.stdout.write(render(report, settings, color, judged))
+  process.stdout.write(
+    sarifLog && settings.format === 'sarif'
+      ? `${JSON.stringify(sarifLog, null, 2)}\n`
+      : render(report, settings, terminal, judged)
+  )
   // Operational errors get their one-line reason on stderr whatever the format; the static-only fallback a notice.
   for (const note of allNotifications(report)) {
     const where = note.file ? `${terminalSafe(note.file)}: ` : ''
@@ -108,13 +126,13 @@ async function scanAndReport(
   return outcome.failed ? 1 : 0
 }
 
-function render(report: ScanReport, settings: Settings, color: boolean, judged: Outcome): string {
+function render(report: ScanReport, settings: Settings, terminal: Terminal, judged: Outcome): string {
   const rules = ruleMetas()
   const failOn = settings.failOn
   if (settings.format === 'json')
     return `${JSON.stringify(renderJson(report, rules, { failOn, outcome: judged }), null, 2)}\n`
   if (settings.format === 'markdown') return `${renderMarkdown(report, rules, { failOn, outcome: judged })}\n`
-  return renderText(report, rules, { color, failOn, outcome: judged })
+  return renderText(report, rules, { color: terminal.color, width: terminal.width, failOn, outcome: judged })
 }
 
 /** Reads repo files for SARIF fingerprints; undefined when unreadable. */
