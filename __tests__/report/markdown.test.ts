@@ -46,14 +46,20 @@ const outsideCode = (md: string): string => md.replace(/^(`{3,})[^\n]*\n[\s\S]*?
 
 function expectWellFormed(md: string): void {
   expect(count(outsideCode(md), '<details>')).toBe(count(outsideCode(md), '</details>'))
-  // Every & starts one of the entities we emit: nothing was cut in half.
-  expect(md.match(/&(?!(#\d+|amp|lt|gt|quot);)/g)).toBeNull()
+  // Every & that could start an entity is one of the entities we emit: nothing was cut in half.
+  expect(md.match(/&(?=[#A-Za-z])(?!(#\d+|amp|lt|gt|quot);)/g)).toBeNull()
   // Fences open and close in pairs.
   const fences = md.split('\n').filter(l => /^`{3,}/.test(l))
   expect(fences.length % 2).toBe(0)
-  // Table rows have exactly the five cells' separators.
-  for (const line of md.split('\n').filter(l => l.startsWith('| '))) {
-    expect((line.match(/(?<!\\)\|/g) ?? []).length).toBe(6)
+  // Every row of a table has its header's cell separators: the five-principle table 6, the overview 8.
+  const cells = (line: string): number => (line.match(/(?<!\\)\|/g) ?? []).length
+  let header: number | undefined
+  for (const line of md.split('\n')) {
+    if (!line.startsWith('| ')) header = undefined
+    else if (header === undefined) {
+      header = cells(line)
+      expect([6, 8]).toContain(header)
+    } else expect(cells(line)).toBe(header)
   }
   // No stray surrogate halves.
   expect(md).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/)
@@ -62,22 +68,22 @@ function expectWellFormed(md: string): void {
 describe('renderMarkdown', () => {
   it('starts with the verdict and why', () => {
     expect(renderMarkdown(measuredReport, fixtureRules).split('\n')[0]).toBe(
-      '### ❌ least\\-privilege\\: 3 findings at or above error in 1 Dockerfile'
+      '### ❌ least-privilege: 3 findings at or above error in 1 Dockerfile'
     )
     expect(renderMarkdown(measuredReport, fixtureRules, { failOn: 'never' }).split('\n')[0]).toMatch(
-      /^### ✅ .*fail\\-on is never/
+      /^### ✅ .*fail-on is never/
     )
     expect(renderMarkdown(cleanReport, fixtureRules).split('\n')[0]).toBe(
-      '### ✅ least\\-privilege\\: no findings in 1 Dockerfile'
+      '### ✅ least-privilege: no findings in 1 Dockerfile'
     )
     expect(renderMarkdown(staticReport, fixtureRules).split('\n')[0]).toMatch(
-      /^### ✅ .*no findings at or above error in 1 Dockerfile \\\(0 errors, 1 warning, 1 note\\\)/
+      /^### ✅ .*no findings at or above error in 1 Dockerfile \(0 errors, 1 warning, 1 note\)/
     )
     expect(renderMarkdown(daemonDownReport, fixtureRules).split('\n')[0]).toMatch(
-      /^### ❌ .*the scan failed\\: Docker daemon unreachable/
+      /^### ❌ .*the scan failed: Docker daemon unreachable/
     )
     expect(renderMarkdown(measuredReport, fixtureRules, { heading: 'images/api' }).split('\n')[0]).toMatch(
-      /^### ❌ images\/api\\: 3 findings/
+      /^### ❌ images\/api: 3 findings/
     )
   })
 
@@ -93,29 +99,46 @@ describe('renderMarkdown', () => {
       report.results.length
     )
     for (const name of Object.values(PRINCIPLE_NAMES)) {
-      expect(count(md, `| ${name} |`)).toBe(report.results.length)
+      expect(count(md, `\n| ${name} |`)).toBe(report.results.length)
     }
   })
 
-  it('shows verdicts with icons and reasons, linking rule ids', () => {
+  it('shows short verdict cells: icon, verdict, basis and every rule of the principle, linked', () => {
     const md = renderMarkdown(buildFailedReport, fixtureRules)
     expect(md).toContain(
-      '| Least Privilege | USER root \\(line 9\\) | no \\-\\-user | uid 0 \\(root\\) | ❌ fail (measured): [LP101](https://github.com/least-privilege/least-privilege/blob/main/docs/rules/LP101.md): The final stage runs as root\\: USER root on line 9. The probe measured uid 0. |'
+      '| Least Privilege | USER root (line 9) | no --user | uid 0 (root) | ❌ fail (measured): [LP101](https://github.com/least-privilege/least-privilege/blob/main/docs/rules/LP101.md) |'
     )
-    expect(md).toContain('⚠️ warn (measured): [LP402]')
-    // A result without rows (the build failed) still gets five rows, not measured, with the reason.
-    expect(count(md, '➖ not measured: build failed')).toBe(5)
-    expect(renderMarkdown(staticReport, fixtureRules)).toContain(
-      '| Least Privilege | USER app | Docker defaults | not measured | ✅ pass (declared) |'
+    // The suppressed LP401 is not named; the active LP402 is.
+    expect(md).toContain(
+      '| No Escalation | sudo installed | no no-new-privileges | NoNewPrivs 0; 2 setuid files | ⚠️ warn (measured): [LP402](https://github.com/least-privilege/least-privilege/blob/main/docs/rules/LP402.md) |'
     )
+    // A result without rows (the build failed) still gets five rows, not measured; the reason is said once.
+    expect(count(md, '| not measured | ➖ not measured |')).toBe(5)
+    expect(count(md, 'not measured: build failed')).toBe(1)
+    const plain = renderMarkdown(staticReport, fixtureRules)
+    // A note of the principle is named too: nothing of a principle only in the list below.
+    expect(plain).toContain(
+      '| Least Privilege | USER app | Docker defaults | not measured | ✅ pass (declared): [LP103](https://github.com/least-privilege/least-privilege/blob/main/docs/rules/LP103.md) |'
+    )
+  })
+
+  it('names every rule of a principle in its cell, the deciding one first, with counts', () => {
+    const report = largeReport(1, 30)
+    const md = renderMarkdown(report, fixtureRules)
+    const row = md.split('\n').find(l => l.startsWith('| Least Privilege |')) ?? ''
+    const verdict = row.split(' | ').pop() ?? ''
+    // rootRows says LP101 decided; 10 LP101 and 10 LP103 findings, 3 of them suppressed.
+    expect(verdict).toMatch(/^❌ fail \(measured\): \[LP101\]\([^)]+\) ×\d+, \[LP103\]\([^)]+\) ×\d+ \|$/)
+    const escalation = md.split('\n').find(l => l.startsWith('| No Escalation |')) ?? ''
+    expect(escalation).toMatch(/\[LP402\]\([^)]+\) ×\d+ \|$/)
   })
 
   it('names the measured profile or Docker defaults', () => {
     expect(renderMarkdown(measuredReport, fixtureRules)).toContain(
-      '**Measured under:** <code>--cap-add=SYS_ADMIN --security-opt seccomp=unconfined</code>'
+      '**Measured under:** `--cap-add=SYS_ADMIN --security-opt seccomp=unconfined`'
     )
     expect(renderMarkdown(staticReport, fixtureRules)).toContain(
-      '**Deployment profile:** Docker defaults (no run options given) · not measured: static only \\(\\-\\-no\\-build\\)'
+      '**Deployment profile:** Docker defaults (no run options given) · not measured: static only (--no-build)'
     )
   })
 
@@ -132,7 +155,7 @@ describe('renderMarkdown', () => {
       'Host Protection:1'
     ])
     expect(md).toContain(
-      '- ❌ **error** [LP101](https://github.com/least-privilege/least-privilege/blob/main/docs/rules/LP101.md) at [line 9](https://github.com/o/r/blob/0123abc/Dockerfile#L9): The final stage runs as root\\: USER root on line 9. The probe measured uid 0.\n  - Fix: Add `USER 10001:10001` (a numeric non-root user) at the end of the final stage.'
+      '- ❌ **error** [LP101](https://github.com/least-privilege/least-privilege/blob/main/docs/rules/LP101.md) at [line 9](https://github.com/o/r/blob/0123abc/Dockerfile#L9): The final stage runs as root: USER root on line 9. The probe measured uid 0.\n  - Fix: Add `USER 10001:10001` (a numeric non-root user) at the end of the final stage.'
     )
   })
 
@@ -161,12 +184,8 @@ describe('renderMarkdown', () => {
 
   it('lists notifications, report-wide and per file', () => {
     const md = renderMarkdown(buildFailedReport, fixtureRules)
-    expect(md).toContain(
-      '- ⚠️ **warning** (cleanup\\-failed): Could not remove container 3f2a\\: already gone.'
-    )
-    expect(md).toContain(
-      '- ⛔ **error** (build\\-failed) in <code>worker/Dockerfile</code> line 3: Build failed'
-    )
+    expect(md).toContain('- ⚠️ **warning** (cleanup-failed): Could not remove container 3f2a: already gone.')
+    expect(md).toContain('- ⛔ **error** (build-failed) in `worker/Dockerfile` line 3: Build failed')
   })
 
   it('escapes every untrusted value', () => {
@@ -180,8 +199,8 @@ describe('renderMarkdown', () => {
     expect(count(md, '</details>')).toBe(count(md, '<details>'))
     expect(md).not.toMatch(/@[A-Za-z]/)
     expect(md).not.toMatch(/(?<![\\&])#\d/)
-    expect(md).not.toContain('](javascript')
-    expect(md).not.toContain('![img]')
+    expect(md).not.toMatch(/(?<!\\)\]\(javascript/)
+    expect(md).not.toMatch(/(?<!\\)!\[img\]/)
     // eslint-disable-next-line no-control-regex
     expect(md).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/)
     // The hostile name survives as text: link path percent-encoded, shown as entities.
@@ -260,7 +279,7 @@ describe('renderMarkdown', () => {
     const shown = count(md, '| Principle | Dockerfile |')
     expect(shown).toBeGreaterThan(0)
     expect(shown).toBeLessThan(30)
-    expect(md).toContain(`… ${30 - shown} more Dockerfiles, see the SARIF file.`)
+    expect(md).toContain(`… ${30 - shown} more targets, see the SARIF file.`)
     expectWellFormed(md)
   })
 })
@@ -307,7 +326,7 @@ describe('renderCommentBody', () => {
     const { report, reads } = countingReads(largeReport(1, 100_000))
     const body = renderCommentBody(report, fixtureRules, { marker, summaryUrl: 'https://s/1' })
     const top = body.slice(body.indexOf('**Top findings**'))
-    const items = [...top.matchAll(/^- \S+ \*\*(\w+)\*\* .* at <code>[^<]*<\/code> line (\d+):/gm)]
+    const items = [...top.matchAll(/^- \S+ \*\*(\w+)\*\* .* at `[^`]*` line (\d+):/gm)]
     expect(items.map(m => m[1])).toEqual(Array(10).fill('error'))
     // Errors are LP101 on lines 1, 4, 7, ... (10 is suppressed): the first ten by line.
     expect(items.map(m => Number(m[2]))).toEqual([1, 4, 7, 13, 16, 19, 22, 25, 28, 31])
@@ -324,7 +343,7 @@ describe('renderCommentBody', () => {
     })
     expect(body.length).toBeLessThanOrEqual(60_000)
     expect(body.length).toBeGreaterThan(55_000)
-    expect(body).toMatch(/… \d+ more Dockerfiles, see \[the full report\]/)
+    expect(body).toMatch(/… \d+ more targets without details here, see \[the full report\]/)
     expect(body.trimEnd().endsWith(marker)).toBe(true)
     expectWellFormed(body)
     const small = renderCommentBody(report, fixtureRules, { marker, maxChars: 5_000 })

@@ -110,6 +110,11 @@ export interface EscapeOptions {
   maxLength?: number
   /** How a newline is rendered: one space (default, safe in table cells) or `<br>`. */
   newline?: 'space' | 'br'
+  /**
+   * escapeInline only: the text may begin a line (default true), where `-`, `+`, `#`, `>`, `=` or `1.` would
+   * start a block. Pass false where it always follows other text or sits in a table cell (inline only).
+   */
+  atLineStart?: boolean
 }
 
 /**
@@ -225,4 +230,119 @@ export function terminalSafe(text: string, options: { maxLength?: number } = {})
       ? `\\x${code.toString(16).padStart(2, '0')}`
       : `\\u${code.toString(16).padStart(4, '0')}`
   })
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Readable escaping: the Markdown source of a report is read raw too (API clients, e-mail, `--format
+// markdown` in a terminal), so these escape only what would change the rendering, and keep the text's own
+// backtick spans as code. Their safety is tested by rendering (marked, GFM), not by character classes.
+
+const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/
+const WORD = /[A-Za-z0-9]/
+
+/**
+ * True when `content` may be shown raw inside a backtick code span, in any context we render: no `|` (GFM
+ * splits table cells on it even in code), no `<` (a raw `<!--` could forge a comment marker in the source),
+ * no line break, nothing a reader would take for a link (`www.`, `scheme://`, `mailto:`, a bare domain).
+ */
+function rawCodeSafe(content: string): boolean {
+  if (content.trim() === '' || /[|<\n]/.test(content)) return false
+  if (/www\.|:\/\/|(mailto|xmpp):/i.test(content)) return false
+  return domainDots(content).size === 0
+}
+
+/** Plain text (no code) with the minimal escapes; `atStart`: it begins a line or a block. */
+function escapePlain(text: string, atStart: boolean, newline: 'space' | 'br', next: string): string {
+  const chars = Array.from(breakAutolinks(text))
+  let out = ''
+  for (const [i, ch] of chars.entries()) {
+    const before = i > 0 ? chars[i - 1] : undefined
+    const after = i + 1 < chars.length ? chars[i + 1] : next
+    if (ch === '\n') out += newline === 'br' ? '<br>' : ' '
+    // A backslash escapes the punctuation after it (and before a line end breaks the line).
+    else if (ch === '\\') out += after === '' || ASCII_PUNCTUATION.test(after) ? '\\\\' : '\\'
+    // `&copy;` and `&#60;` would be decoded; a lone `&` renders as itself.
+    else if (ch === '&') out += /[#A-Za-z]/.test(after) ? '&amp;' : '&'
+    else if (ch === '<') out += '&lt;'
+    else if (ch === '>') out += i === 0 && atStart ? '&gt;' : '>'
+    else if (ch === '|') out += '\\|'
+    else if (ch === '*' || ch === '~' || ch === '$') out += `\\${ch}`
+    // `_` inside a word never emphasises (CommonMark's flanking rules); at a word's edge it may.
+    else if (ch === '_') out += before && WORD.test(before) && WORD.test(after) ? '_' : '\\_'
+    // No link forms without `](`: the only other kinds need a definition, which must start a line.
+    else if (ch === ']') out += after === '(' ? '\\]' : ']'
+    else if (ch === '[') out += i === 0 && atStart ? '\\[' : '['
+    // Mentions, e-mail autolinks and issue references are linked on the rendered text, where a backslash is
+    // gone: a zero-width space between the sign and the name stops them.
+    else if (ch === '@') out += /[A-Za-z0-9_-]/.test(after) ? '@' + ZWSP : '@'
+    else if (ch === '#') out += /\d/.test(after) ? '#' + ZWSP : i === 0 && atStart ? '\\#' : '#'
+    else if (ch === '`') out += '\\`'
+    else if (i === 0 && atStart && /[-+=]/.test(ch)) out += `\\${ch}`
+    else out += ch
+  }
+  // `1. x` at the start of a block would open an ordered list.
+  return atStart ? out.replace(/^(\d+)([.)])/, '$1\\$2') : out
+}
+
+/**
+ * Untrusted text for Markdown inline content (paragraphs, list items, GFM table cells, headings), one line,
+ * readable raw: it renders as the literal text, with the text's own backtick spans shown as code, and makes
+ * no HTML, links, images, mentions, issue references, emphasis or extra table cells. A span that could not
+ * stay inert raw (see rawCodeSafe) is shown as text with its backticks.
+ */
+export function escapeInline(text: string, options: EscapeOptions = {}): string {
+  const clean = stripControl(truncate(String(text), options.maxLength ?? DEFAULT_MAX_LENGTH), '\n')
+  const newline = options.newline ?? 'space'
+  const lineStart = options.atLineStart ?? true
+  let out = ''
+  let plainFrom = 0
+  let i = 0
+  while (i < clean.length) {
+    if (clean[i] !== '`') {
+      i++
+      continue
+    }
+    let run = 1
+    while (clean[i + run] === '`') run++
+    // CommonMark: the span closes at the next backtick run of exactly the same length.
+    let close = -1
+    for (let j = i + run; j < clean.length;) {
+      if (clean[j] !== '`') {
+        j++
+        continue
+      }
+      let length = 1
+      while (clean[j + length] === '`') length++
+      if (length === run) {
+        close = j
+        break
+      }
+      j += length
+    }
+    const content = close >= 0 ? clean.slice(i + run, close) : ''
+    if (close >= 0 && rawCodeSafe(content)) {
+      if (i > plainFrom)
+        out += escapePlain(clean.slice(plainFrom, i), lineStart && plainFrom === 0, newline, '`')
+      out += clean.slice(i, close + run)
+      i = close + run
+      plainFrom = i
+    } else {
+      // Shown as text with literal backticks (escapePlain escapes them all, the closing run too, so it cannot
+      // pair with a later one).
+      i = close >= 0 ? close + run : i + run
+    }
+  }
+  if (plainFrom < clean.length)
+    out += escapePlain(clean.slice(plainFrom), lineStart && plainFrom === 0, newline, '')
+  return out
+}
+
+/**
+ * Untrusted text as code, readable raw: a backtick span when the text can stay inert inside one, else the
+ * `<code>` element of codeSpan (which encodes what could render).
+ */
+export function inlineCode(text: string, options: { maxLength?: number } = {}): string {
+  const clean = stripControl(truncate(String(text), options.maxLength ?? DEFAULT_MAX_LENGTH))
+  if (!clean.includes('`') && !/^\s|\s$/.test(clean) && rawCodeSafe(clean)) return `\`${clean}\``
+  return codeSpan(clean, { maxLength: Number.POSITIVE_INFINITY })
 }

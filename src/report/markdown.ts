@@ -1,15 +1,17 @@
-// GitHub-flavoured Markdown for the job summary and the sticky PR comment: a verdict sentence, the
-// five-principle table per Dockerfile, findings by principle, suppressed findings, notifications and the
-// probe report. Every untrusted value goes through ./escape; size limits are met by dropping whole items.
+// GitHub-flavoured Markdown for the job summary and the sticky PR comment: a verdict sentence, with more
+// than one target an overview (a row per target, a verdict icon per principle), then per target the
+// five-principle table, findings by principle, suppressed findings, notifications and the probe report.
+// Every untrusted value goes through ./escape (readable raw, inert rendered); size limits are met by
+// dropping whole items, details before the overview.
 
-import type { FailOn, Finding, Level } from '../findings'
-import { PRINCIPLES, PRINCIPLE_NAMES } from '../principles'
+import { LEVEL_RANK, type FailOn, type Finding, type Level } from '../findings'
+import { PRINCIPLES, PRINCIPLE_NAMES, type Principle } from '../principles'
 import type { RuleMeta } from '../rules/types'
 import { alertsOf, type Alert } from '../scan/alerts'
 import { outcome as judge, type Outcome } from '../scan/outcome'
-import type { Notification, PrincipleRow, ScanReport, ScanResult, Verdict } from '../scan/types'
+import type { Basis, Notification, PrincipleRow, ScanReport, ScanResult, Verdict } from '../scan/types'
 import { BlockWriter, fitItems, utf16Units, utf8Bytes, type LazyItems, type Measure } from './budget'
-import { codeBlock, codeSpan, encodePath, escapeHtml, escapeMarkdown, stripControl } from './escape'
+import { codeBlock, encodePath, escapeHtml, escapeInline, inlineCode, stripControl } from './escape'
 import {
   activeFindings,
   byLine,
@@ -51,7 +53,6 @@ export interface CommentOptions extends Omit<MarkdownOptions, 'maxBytes' | 'deta
 export const COMMENT_BODY_LIMIT = 65_536
 const DEFAULT_COMMENT_CHARS = 60_000
 const CELL_MAX = 200
-const REASON_MAX = 120
 /** Targets named under one alert; the rest are counted. */
 const MAX_LISTED_TARGETS = 10
 
@@ -63,6 +64,14 @@ const VERDICT_WORD: Record<Verdict, string> = {
   'not-measured': 'not measured'
 }
 const LEVEL_ICON: Record<Level, string> = { error: '❌', warning: '⚠️', note: 'ℹ️' }
+/** The basis as one letter in the overview, explained by its legend. */
+const BASIS_LETTER: Record<Basis, string> = { measured: 'm', declared: 'd', none: '' }
+/** Rule ids named in one verdict cell; the rest are counted (a principle has far fewer rules). */
+const MAX_CELL_RULES = 20
+
+/** Untrusted text; every use here follows other text on its line or fills a table cell. */
+const text = (value: string, maxLength?: number): string =>
+  escapeInline(value, { maxLength, atLineStart: false })
 
 interface Context {
   rules: Map<string, RuleMeta>
@@ -104,7 +113,7 @@ function context(rules: RuleMeta[], options: MarkdownOptions, see?: string): Con
 export function verdictLine(report: ScanReport, failOn: FailOn, heading?: string, judged?: Outcome): string {
   const result = judged ?? judge(report, failOn)
   const sentence = heading ? result.sentence.replace(/^[^:]*:/, `${heading}:`) : result.sentence
-  return `### ${result.verdict === 'pass' ? '✅' : '❌'} ${escapeMarkdown(sentence, { maxLength: 400 })}`
+  return `### ${result.verdict === 'pass' ? '✅' : '❌'} ${text(sentence, 400)}`
 }
 
 function fileLink(file: string, ctx: Context, line?: number): string | undefined {
@@ -117,16 +126,14 @@ function fileLink(file: string, ctx: Context, line?: number): string | undefined
   return `${ctx.linkBase}${path}${line ? `#L${line}` : ''}`
 }
 
-function cell(text: string | undefined): string {
-  return text && text.trim() ? escapeMarkdown(text, { maxLength: CELL_MAX }) : '—'
+function cell(value: string | undefined): string {
+  return value && value.trim() ? text(value, CELL_MAX) : '—'
 }
 
 function ruleLink(ruleId: string, ctx: Context): string {
   let link = ctx.ruleLinks.get(ruleId)
   if (link === undefined) {
-    link = ctx.rules.has(ruleId)
-      ? `[${escapeMarkdown(ruleId)}](${ruleDocsUrl(ruleId)})`
-      : escapeMarkdown(ruleId)
+    link = ctx.rules.has(ruleId) ? `[${text(ruleId)}](${ruleDocsUrl(ruleId)})` : text(ruleId)
     ctx.ruleLinks.set(ruleId, link)
   }
   return link
@@ -143,22 +150,62 @@ function fixLine(ruleId: string, ctx: Context): string | null {
   return line
 }
 
-/** `❌ fail (measured): [LP101](docs): message`: the basis and the deciding finding, from the row's data. */
-function verdictCell(row: PrincipleRow, ctx: Context): string {
+interface RuleTally {
+  ruleId: string
+  count: number
+  rank: number
+  line: number
+}
+
+/**
+ * The rule ids of each principle's active findings, most severe first, with how often each occurs: what a
+ * verdict cell names. One pass over the findings (a file may have 100,000).
+ */
+function rulesByPrinciple(result: ScanResult): Map<Principle, RuleTally[]> {
+  const by = new Map<Principle, Map<string, RuleTally>>()
+  for (const f of result.findings) {
+    if (f.suppression) continue
+    let rules = by.get(f.principle)
+    if (!rules) by.set(f.principle, (rules = new Map()))
+    const seen = rules.get(f.ruleId)
+    if (!seen) rules.set(f.ruleId, { ruleId: f.ruleId, count: 1, rank: LEVEL_RANK[f.level], line: f.line })
+    else {
+      seen.count++
+      seen.rank = Math.max(seen.rank, LEVEL_RANK[f.level])
+      seen.line = Math.min(seen.line, f.line)
+    }
+  }
+  const out = new Map<Principle, RuleTally[]>()
+  for (const [principle, rules] of by) {
+    out.set(
+      principle,
+      [...rules.values()].sort(
+        (a, b) => b.rank - a.rank || a.line - b.line || a.ruleId.localeCompare(b.ruleId)
+      )
+    )
+  }
+  return out
+}
+
+/**
+ * `❌ fail (measured): [LP101](docs), [LP105](docs) ×2`: icon, verdict, basis and every rule with an active
+ * finding of this principle, the deciding one first; the messages are listed below the table.
+ */
+function verdictCell(row: PrincipleRow, tallies: RuleTally[], ctx: Context): string {
   const basis = row.basis && row.basis !== 'none' ? ` (${row.basis})` : ''
   const head = `${VERDICT_ICON[row.verdict]} ${VERDICT_WORD[row.verdict]}${basis}`
-  if (row.verdict === 'pass') return head
-  const by = row.decidedBy
-  const reason = row.reason?.trim()
-  if (row.assumed === 'docker-defaults') {
-    const text = escapeMarkdown(reason || 'Docker defaults assumed', { maxLength: REASON_MAX })
-    return by ? `${head}: ${text} (${ruleLink(by.ruleId, ctx)})` : `${head}: ${text}`
-  }
-  if (by) {
-    const message = by.message.trim() ? `: ${escapeMarkdown(by.message, { maxLength: REASON_MAX })}` : ''
-    return `${head}: ${ruleLink(by.ruleId, ctx)}${message}`
-  }
-  return reason ? `${head}: ${escapeMarkdown(reason, { maxLength: REASON_MAX })}` : head
+  const decided = row.decidedBy?.ruleId
+  const rules = decided
+    ? [
+        tallies.find(t => t.ruleId === decided) ?? { ruleId: decided, count: 1, rank: 0, line: 0 },
+        ...tallies.filter(t => t.ruleId !== decided)
+      ]
+    : tallies
+  const parts = row.assumed === 'docker-defaults' ? ['Docker defaults assumed'] : []
+  for (const rule of rules.slice(0, MAX_CELL_RULES))
+    parts.push(`${ruleLink(rule.ruleId, ctx)}${rule.count > 1 ? ` ×${rule.count}` : ''}`)
+  if (rules.length > MAX_CELL_RULES) parts.push(`${rules.length - MAX_CELL_RULES} more rules`)
+  return parts.length > 0 ? `${head}: ${parts.join(', ')}` : head
 }
 
 function table(result: ScanResult, ctx: Context): string {
@@ -166,10 +213,14 @@ function table(result: ScanResult, ctx: Context): string {
     '| Principle | Dockerfile | Deployment flags | Measured | Verdict |',
     '| --- | --- | --- | --- | --- |'
   ]
+  const tallies = rulesByPrinciple(result)
+  // Why nothing was measured is said once, in the profile line under the table, not in every row.
+  const probed = result.measurement?.probe !== undefined
   for (const row of principleRows(result)) {
-    const measured = row.measured?.trim() ? cell(row.measured) : result.measurement ? '—' : 'not measured'
+    const measured = !probed ? 'not measured' : row.measured?.trim() ? cell(row.measured) : '—'
+    const verdict = verdictCell(row, tallies.get(row.principle) ?? [], ctx)
     lines.push(
-      `| ${PRINCIPLE_NAMES[row.principle]} | ${cell(row.dockerfile)} | ${cell(row.deployment)} | ${measured} | ${verdictCell(row, ctx)} |`
+      `| ${PRINCIPLE_NAMES[row.principle]} | ${cell(row.dockerfile)} | ${cell(row.deployment)} | ${measured} | ${verdict} |`
     )
   }
   return lines.join('\n')
@@ -178,37 +229,73 @@ function table(result: ScanResult, ctx: Context): string {
 function profileLine(result: ScanResult): string {
   const flags =
     result.profile.declared && result.profile.args.length > 0
-      ? codeSpan(flagsText(result.profile.args))
+      ? inlineCode(flagsText(result.profile.args))
       : 'Docker defaults (no run options given)'
   if (result.measurement) {
     const image = result.measurement.image.id
-      ? ` · image ${codeSpan(result.measurement.image.id, { maxLength: 80 })}`
+      ? ` · image ${inlineCode(result.measurement.image.id, { maxLength: 80 })}`
       : ''
     return `**Measured under:** ${flags}${image}`
   }
-  const why = result.notMeasuredReason ? ` · not measured: ${escapeMarkdown(result.notMeasuredReason)}` : ''
+  const why = result.notMeasuredReason ? ` · not measured: ${text(result.notMeasuredReason)}` : ''
   return `**Deployment profile:** ${flags}${why}`
 }
 
-function fileHeading(result: ScanResult, ctx: Context): string {
-  const file = result.file
-  const link = fileLink(file, ctx)
+/** A declared deployment's name beside its Dockerfile (compose service, Kubernetes container), else ''. */
+function deploymentName(result: ScanResult): string {
   const target = result.target
-  // A declared deployment's target is named beside its Dockerfile (one section per target).
-  const under =
-    target && (target.source === 'compose' || target.source === 'kubernetes')
-      ? ` — ${escapeMarkdown(target.name, { maxLength: CELL_MAX * 2 })}`
-      : ''
-  return `#### ${link ? `[${codeSpan(file)}](${link})` : codeSpan(file)}${under}`
+  return target && (target.source === 'compose' || target.source === 'kubernetes')
+    ? ` — ${text(target.name, CELL_MAX * 2)}`
+    : ''
 }
 
-/** Header, table and profile: the part of a file's section that is never dropped for size. */
-function essentials(result: ScanResult, ctx: Context): string {
-  return [fileHeading(result, ctx), table(result, ctx), profileLine(result)].join('\n\n')
+/** `#### 3. [`file`](link) — compose.yaml service api`: numbered like its overview row when there is one. */
+function fileHeading(result: ScanResult, ctx: Context, number?: number): string {
+  const file = result.file
+  const link = fileLink(file, ctx)
+  const name = link ? `[${inlineCode(file)}](${link})` : inlineCode(file)
+  return `#### ${number !== undefined ? `${number}. ` : ''}${name}${deploymentName(result)}`
+}
+
+/** Header, table and profile: the part of a target's section dropped last for size. */
+function essentials(result: ScanResult, ctx: Context, number?: number): string {
+  return [fileHeading(result, ctx, number), table(result, ctx), profileLine(result)].join('\n\n')
+}
+
+const OVERVIEW_HEADER = [
+  `| # | Target | ${PRINCIPLES.map(p => PRINCIPLE_NAMES[p]).join(' | ')} |`,
+  `| ---: | --- |${' :---: |'.repeat(PRINCIPLES.length)}`
+].join('\n')
+const OVERVIEW_LEGEND =
+  '✅ pass · ⚠️ warn · ❌ fail · ➖ not measured — **m** measured in the running container, ' +
+  '**d** declared (the Dockerfile or deployment as written). Details per target below.'
+
+function overviewCell(row: PrincipleRow): string {
+  const basis = BASIS_LETTER[row.basis ?? 'none']
+  return basis ? `${VERDICT_ICON[row.verdict]} ${basis}` : VERDICT_ICON[row.verdict]
+}
+
+/**
+ * With more than one target: a row per target, the five verdicts as icons with their basis, numbered like
+ * the detail sections. Rows past `budget` are counted (a report of thousands of targets), never cut.
+ */
+function overviewBlock(report: ScanReport, ctx: Context, budget: number, measure: Measure): string {
+  const results = report.results
+  if (results.length < 2) return ''
+  const title = `**Overview:** ${plural(results.length, 'target')} (Dockerfile × deployment)`
+  const frame = measure(title) + measure(OVERVIEW_HEADER) + measure(OVERVIEW_LEGEND) + 6
+  const rows = lazy(results, (r, i) => {
+    const cells = principleRows(r).map(overviewCell)
+    return `| ${i + 1} | ${inlineCode(r.file, { maxLength: CELL_MAX })}${deploymentName(r)} | ${cells.join(' | ')} |`
+  })
+  // A line right under a table would be read as one more row: the note gets a blank line before it.
+  const fitted = fitItems(rows, budget - frame, measure, n => `\n… ${plural(n, 'more target')}, ${ctx.see}.`)
+  if (fitted.shown === 0) return ''
+  return `${title}\n\n${OVERVIEW_HEADER}\n${fitted.text}\n\n${OVERVIEW_LEGEND}`
 }
 
 function where(finding: Finding, ctx: Context, withFile: boolean): string {
-  const file = withFile ? `${codeSpan(finding.file, { maxLength: CELL_MAX })} ` : ''
+  const file = withFile ? `${inlineCode(finding.file, { maxLength: CELL_MAX })} ` : ''
   const link = fileLink(finding.file, ctx, finding.line)
   return `${file}${link ? `[line ${finding.line}](${link})` : `line ${finding.line}`}`
 }
@@ -216,7 +303,7 @@ function where(finding: Finding, ctx: Context, withFile: boolean): string {
 /** One finding as a list item, with its fix (and suppression, when suppressed) as a nested item. */
 function findingItem(finding: Finding, ctx: Context, withFile = false): string {
   const lines = [
-    `- ${LEVEL_ICON[finding.level]} **${finding.level}** ${ruleLink(finding.ruleId, ctx)} at ${where(finding, ctx, withFile)}: ${escapeMarkdown(finding.message)}`
+    `- ${LEVEL_ICON[finding.level]} **${finding.level}** ${ruleLink(finding.ruleId, ctx)} at ${where(finding, ctx, withFile)}: ${text(finding.message)}`
   ]
   // The fix keeps its code spans: it is the rule's Markdown, not input.
   const fix = fixLine(finding.ruleId, ctx)
@@ -224,7 +311,7 @@ function findingItem(finding: Finding, ctx: Context, withFile = false): string {
   if (finding.suppression) {
     const s = finding.suppression
     lines.push(
-      `  - Suppressed by ${s.kind} pragma on line ${s.line}: ${escapeMarkdown(s.justification || 'no reason given')}`
+      `  - Suppressed by ${s.kind} pragma on line ${s.line}: ${text(s.justification || 'no reason given')}`
     )
   }
   return lines.join('\n')
@@ -234,9 +321,7 @@ function findingItem(finding: Finding, ctx: Context, withFile = false): string {
 function alertItem(alert: Alert, ctx: Context): string {
   const item = findingItem(alert.finding, ctx, true)
   if (alert.targets.length < 2) return item
-  const names = alert.targets
-    .slice(0, MAX_LISTED_TARGETS)
-    .map(t => escapeMarkdown(t, { maxLength: CELL_MAX }))
+  const names = alert.targets.slice(0, MAX_LISTED_TARGETS).map(t => text(t, CELL_MAX))
   const more =
     alert.targets.length > MAX_LISTED_TARGETS ? `, and ${alert.targets.length - MAX_LISTED_TARGETS} more` : ''
   return `${item}\n  - Applies to: ${names.join(', ')}${more}`
@@ -245,9 +330,9 @@ function alertItem(alert: Alert, ctx: Context): string {
 function notificationItem(n: Notification): string {
   const icon = n.level === 'error' ? '⛔' : LEVEL_ICON[n.level]
   const place = n.file
-    ? ` in ${codeSpan(n.file, { maxLength: CELL_MAX })}${n.line && n.line >= 1 ? ` line ${n.line}` : ''}`
+    ? ` in ${inlineCode(n.file, { maxLength: CELL_MAX })}${n.line && n.line >= 1 ? ` line ${n.line}` : ''}`
     : ''
-  return `- ${icon} **${n.level}** (${escapeMarkdown(n.kind)})${place}: ${escapeMarkdown(n.message)}`
+  return `- ${icon} **${n.level}** (${text(n.kind)})${place}: ${text(n.message)}`
 }
 
 function plural(n: number, word: string): string {
@@ -271,7 +356,19 @@ function lazy<T>(values: T[], render: (value: T, index: number) => string): Lazy
   return { length: values.length, at: i => render(values[i], i) }
 }
 
-/** Findings grouped by principle, as many as fit. */
+/**
+ * How to accept a finding of `ruleId`: the pragma as a code span of plain ASCII, so the line copied from the
+ * rendered page (or the source) is the comment to paste, with no escapes or zero-width characters in it.
+ */
+export function suppressionHint(ruleId: string): string | undefined {
+  if (!/^[A-Z]{2,8}\d{1,5}$/.test(ruleId)) return undefined
+  return (
+    `To accept a finding, put \`# least-privilege ignore=${ruleId} <reason>\` on the line above the one it ` +
+    'points at (`ignore-file=` for the whole file).'
+  )
+}
+
+/** Findings grouped by principle, as many as fit, and how to accept one. */
 function findingsBlock(result: ScanResult, ctx: Context, budget: number, measure: Measure): string {
   const active = activeFindings(result)
   if (active.length === 0) return ''
@@ -289,7 +386,10 @@ function findingsBlock(result: ScanResult, ctx: Context, budget: number, measure
     const item = findingItem(f, ctx, f.file !== result.file)
     return head === undefined ? item : `${i > 0 ? '\n' : ''}${head}${item}`
   })
-  return fitItems(items, budget, measure, n => `\n… ${plural(n, 'more finding')}, ${ctx.see}.`).text
+  const hint = suppressionHint(order[0].ruleId)
+  const room = hint ? budget - measure(hint) - 2 : budget
+  const list = fitItems(items, room, measure, n => `\n… ${plural(n, 'more finding')}, ${ctx.see}.`).text
+  return list && hint ? `${list}\n\n${hint}` : list
 }
 
 function suppressedBlock(result: ScanResult, ctx: Context, budget: number, measure: Measure): string {
@@ -366,7 +466,8 @@ function details(
 
 /**
  * The full Markdown report (job summary, `--format markdown`). The first line is the verdict and says why;
- * every Dockerfile gets its five-principle table before any details are spent from `maxBytes`.
+ * with several targets the overview comes next; every target gets its five-principle table before any
+ * details are spent from `maxBytes`.
  */
 export function renderMarkdown(report: ScanReport, rules: RuleMeta[], options: MarkdownOptions = {}): string {
   const failOn = options.failOn ?? 'error'
@@ -374,26 +475,28 @@ export function renderMarkdown(report: ScanReport, rules: RuleMeta[], options: M
   const measure = utf8Bytes
   const doc = new BlockWriter(options.maxBytes ?? Number.POSITIVE_INFINITY, measure)
   doc.tryAdd(verdictLine(report, failOn, options.heading, options.outcome))
-  const tables = report.results.map(r => essentials(r, ctx))
+  const several = report.results.length > 1
+  const tables = report.results.map((r, i) => essentials(r, ctx, several ? i + 1 : undefined))
   // laterTables[i]: room the tables after file i need (suffix sums, not a sum per file).
   const laterTables = new Array<number>(tables.length + 1).fill(0)
   for (let i = tables.length - 1; i > 0; i--) laterTables[i - 1] = laterTables[i] + measure(tables[i]) + 2
-  const moreFiles = (n: number): string => `… ${plural(n, 'more Dockerfile')}, ${ctx.see}.`
+  const moreTargets = (n: number): string => `… ${plural(n, 'more target')}, ${ctx.see}.`
   const notes = notificationsBlock(report.notifications, ctx, Math.floor(doc.remaining / 4), measure)
   doc.tryAdd(notes)
+  doc.tryAdd(overviewBlock(report, ctx, Math.floor(doc.remaining / 2), measure))
 
   let shown = 0
   for (const [i, result] of report.results.entries()) {
     // Room still needed for the tables of the files after this one, so details never crowd them out.
     const later = laterTables[i]
-    const reserve = measure(moreFiles(report.results.length - i)) + 2
+    const reserve = measure(moreTargets(report.results.length - i)) + 2
     if (!doc.tryAdd(tables[i], reserve)) break
     shown++
     // Share what is left evenly among this file and the ones after it; unused room rolls over.
     const budget = Math.floor((doc.remaining - later - reserve - 2) / (report.results.length - i))
     doc.tryAdd(details(result, ctx, budget, measure, options.detailsProbe !== false).toString())
   }
-  if (shown < report.results.length) doc.tryAdd(moreFiles(report.results.length - shown))
+  if (shown < report.results.length) doc.tryAdd(moreTargets(report.results.length - shown))
   return doc.toString() + '\n'
 }
 
@@ -427,8 +530,20 @@ function markerLine(marker: string): string {
   return `<!-- ${trimmed.replace(/--+>?/g, '-')} -->`
 }
 
+/** Which targets a short comment details first: failing, then warning, then the rest. */
+function detailRank(result: ScanResult): number {
+  let rank = 0
+  for (const row of principleRows(result))
+    rank = Math.max(
+      rank,
+      row.verdict === 'fail' ? 3 : row.verdict === 'warn' ? 2 : row.verdict === 'pass' ? 0 : 1
+    )
+  return rank
+}
+
 /**
- * The sticky PR comment: the verdict, each Dockerfile's table and profile, the most severe findings, and the
+ * The sticky PR comment: the verdict, the overview of every target (kept whole), each target's table and
+ * profile as room allows (failing targets first, shown in scan order), the most severe findings, and the
  * hidden marker as the last line; within `maxChars` (default 60,000, at most GitHub's 65,536).
  */
 export function renderCommentBody(report: ScanReport, rules: RuleMeta[], options: CommentOptions): string {
@@ -459,29 +574,49 @@ export function renderCommentBody(report: ScanReport, rules: RuleMeta[], options
   const findingsTitle = `**Top findings** (most severe first)`
   const firstFinding =
     findings.length > 0 ? measure(findingsTitle) + measure(alertItem(findings[0], ctx)) + 4 : 0
+  const count = report.results.length
+  const moreTargets = (n: number): string =>
+    count > 1
+      ? `… ${plural(n, 'more target')} without details here, ${ctx.see}.`
+      : `… ${plural(n, 'more target')}, ${ctx.see}.`
 
-  const moreFiles = (n: number): string => `… ${plural(n, 'more Dockerfile')}, ${ctx.see}.`
-  let shown = 0
-  for (const result of report.results) {
-    const left = report.results.length - shown
-    if (!doc.tryAdd(essentials(result, ctx), measure(moreFiles(left)) + 2 + firstFinding)) break
-    doc.tryAdd(notificationsBlock(result.notifications, ctx, Math.floor(doc.remaining / 8), measure))
-    shown++
+  // The overview first and whole; only a report too big for any comment loses rows of it.
+  doc.tryAdd(
+    overviewBlock(report, ctx, doc.remaining - firstFinding - measure(moreTargets(count)) - 4, measure)
+  )
+
+  // Details: chosen most-failing first while they fit, shown in scan order.
+  const order = report.results.map((result, i) => ({ result, i, rank: detailRank(result) }))
+  if (count > 1) order.sort((a, b) => b.rank - a.rank || a.i - b.i)
+  const chosen = new Map<number, string>()
+  let room = doc.remaining - firstFinding
+  for (const { result, i } of order) {
+    const note = chosen.size + 1 < count ? measure(moreTargets(count - chosen.size - 1)) + 2 : 0
+    const notes = notificationsBlock(result.notifications, ctx, Math.floor(room / 8), measure)
+    const block = [essentials(result, ctx, count > 1 ? i + 1 : undefined), notes].filter(Boolean).join('\n\n')
+    const cost = measure(block) + 2
+    if (cost + note > room) break
+    chosen.set(i, block)
+    room -= cost
   }
-  if (shown < report.results.length) doc.tryAdd(moreFiles(report.results.length - shown))
+  for (const i of [...chosen.keys()].sort((a, b) => a - b)) doc.tryAdd(chosen.get(i) as string)
+  if (chosen.size < count) doc.tryAdd(moreTargets(count - chosen.size))
 
   if (findings.length > 0) {
     const items = findings.map(a => alertItem(a, ctx))
     const omitted = total - findings.length
     const tail = omitted > 0 ? `\n… ${plural(omitted, 'more finding')}, ${ctx.see}.` : ''
+    const hint = suppressionHint(findings[0].finding.ruleId)
     const fitted = fitItems(
       items,
       doc.remaining - measure(findingsTitle) - 4 - measure(tail),
       measure,
       n => `\n… ${plural(n + omitted, 'more finding')}, ${ctx.see}.`
     )
-    if (fitted.text)
+    if (fitted.text) {
       doc.tryAdd(`${findingsTitle}\n\n${fitted.text}${fitted.shown === items.length ? tail : ''}`)
+      if (hint) doc.tryAdd(hint)
+    }
   }
   const body = link ? `${doc.toString()}\n\n${link}` : doc.toString()
   return `${body}\n\n${marker}\n`

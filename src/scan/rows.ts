@@ -354,14 +354,15 @@ function measuredCell(principle: Principle, measurement?: Measurement, notMeasur
     }
     case 'kernel-isolation': {
       const seccomp = probe.seccomp.mode ?? 'unknown'
-      const filters = probe.seccomp.filters !== null ? ` (${probe.seccomp.filters} filter)` : ''
+      const n = probe.seccomp.filters
+      const filters = n !== null ? ` (${n} filter${n === 1 ? '' : 's'})` : ''
       const lsm = probe.lsm.label ?? (probe.lsm.active ? 'no label-providing LSM' : 'no LSM')
       return `seccomp ${seccomp}${filters}; ${lsm}`
     }
     case 'no-escalation': {
       const nnp = probe.no_new_privs.value === null ? 'unknown' : probe.no_new_privs.value ? '1' : '0'
       const files = probe.privileged_files.scanned
-        ? `; ${probe.privileged_files.count} setuid/setgid/file-cap files`
+        ? `; ${probe.privileged_files.count} setuid/setgid/file-cap file${probe.privileged_files.count === 1 ? '' : 's'}`
         : ''
       return `NoNewPrivs ${nnp}${files}`
     }
