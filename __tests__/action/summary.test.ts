@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { marked } from 'marked'
 import { composeSummary, fitBytes, SUMMARY_LIMIT_BYTES, verdictLine } from '../../src/action/summary'
 import type { GateResult } from '../../src/scan/gate'
 import type { ScanReport } from '../../src/scan/types'
@@ -39,6 +40,28 @@ describe('job summary', () => {
     expect(composeSummary(failed, report, 'x')).toContain(
       'Static-only scan: nothing was measured in a running container (no Docker daemon).'
     )
+  })
+
+  it('renders a reason that names files or quotes an error as text: no HTML, link or mention', () => {
+    const hostile: GateResult = {
+      ...failed,
+      reason:
+        'the scan failed: evil/<img src=x>[x](https://evil.example) @org #12/Dockerfile: `docker` said no'
+    }
+    const line = verdictLine(hostile)
+    const html = marked.parse(line, { gfm: true, async: false })
+    expect(html).not.toMatch(/<(img|a)\b/)
+    expect(html).not.toMatch(/@org|#12/)
+    // Code in the message stays code; the rest reads as written.
+    expect(html).toContain('<code>docker</code>')
+    expect(line).toContain('the scan failed: evil/&lt;img src=x>[x\\](https:\u200b//')
+    const report = {
+      ...empty,
+      results: [
+        { file: 'D', findings: [], rows: [], notifications: [], notMeasuredReason: '<b>no</b> daemon' }
+      ]
+    } as unknown as ScanReport
+    expect(composeSummary(failed, report, 'x')).toContain('(&lt;b>no&lt;/b> daemon).')
   })
 
   it('stays under 1 MiB in bytes with multi-byte text, cutting whole lines and closing <details>', () => {

@@ -3,24 +3,27 @@
 import * as core from '@actions/core'
 import type { GateResult } from '../scan/gate'
 import type { ScanReport } from '../scan/types'
+import { escapeInline } from '../report/escape'
 import { safeInfo } from './runner-safe'
 
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024
 // Room for the runner's own framing and for our closing note.
 const SAFETY_BYTES = 4 * 1024
 
-/** The first line: verdict and the gate's reason, nothing else. */
+/** The first line: verdict and the gate's reason, nothing else. The reason may name files and quote errors. */
 export function verdictLine(verdict: GateResult): string {
+  const reason = escapeInline(verdict.reason, { maxLength: 400, atLineStart: false })
   return verdict.failed
-    ? `### ❌ least-privilege failed: ${verdict.reason}`
-    : `### ✅ least-privilege passed: ${verdict.reason}`
+    ? `### ❌ least-privilege failed: ${reason}`
+    : `### ✅ least-privilege passed: ${reason}`
 }
 
 /** A line saying nothing was measured, when that is so (no daemon, build off, build failed). */
 export function staticOnlyLine(report: ScanReport): string | undefined {
   if (report.results.length === 0 || report.results.some(r => r.measurement)) return undefined
   const why = report.results.find(r => r.notMeasuredReason)?.notMeasuredReason
-  return `Static-only scan: nothing was measured in a running container${why ? ` (${why})` : ''}.`
+  const because = why ? ` (${escapeInline(why, { maxLength: 300, atLineStart: false })})` : ''
+  return `Static-only scan: nothing was measured in a running container${because}.`
 }
 
 export function composeSummary(
