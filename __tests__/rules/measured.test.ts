@@ -140,15 +140,32 @@ describe('LP140 measured-root', () => {
       run('LP140', 'default-root', undefined, { workload: workload([], probeFixture('user-1001')) })
     ).toEqual([])
   })
-  it('reports a root workload process by pid', () => {
+  it('reports a root workload process by its command; the pids, which change per run, go to properties', () => {
     const [hit] = run('LP140', 'default-root', undefined, {
       workload: workload([
         [1, 1001],
+        [9, 0],
         [7, 0]
       ])
     })
-    expect(hit.message).toMatch(/^The running workload is root: pid 7 \(\/app --pid 7\)/)
-    expect(hit.properties).toMatchObject({ workload_root_pids: [7] })
+    expect(hit.message).toBe('The running workload is root: "/app --pid 7" runs with effective uid 0.')
+    expect(hit.properties).toMatchObject({
+      workload_root_pids: [9, 7],
+      workload_root_processes: [
+        { pid: 9, args: '/app --pid 9' },
+        { pid: 7, args: '/app --pid 7' }
+      ]
+    })
+  })
+  it('says the same whatever the pids of the same processes are', () => {
+    const at = (pids: [number, number]) =>
+      run('LP140', 'default-root', undefined, {
+        workload: {
+          ...workload([[pids[0], 0]]),
+          processes: [{ ...workload([[pids[0], 0]]).processes[0], args: '/app' }]
+        }
+      })[0].message
+    expect(at([7, 0])).toBe(at([4242, 0]))
   })
   it('falls back to the probe when the workload exited', () => {
     const exited: WorkloadReport = { status: 'exited', processes: [] }
@@ -171,7 +188,10 @@ describe('LP141 workload-user-differs', () => {
       ])
     })
     expect(hit.level).toBe('error')
-    expect(hit.message).toMatch(/runs as root \(pid 9\)/)
+    expect(hit.message).toBe(
+      'The image starts as uid 1001, but its workload runs as root: privileges were raised after start, e.g. by a setuid binary.'
+    )
+    expect(hit.properties).toMatchObject({ workload_pids: [1, 9], workload_root_pids: [9] })
   })
   it('uses the sidecar probe of the workload too', () => {
     expect(
@@ -394,6 +414,16 @@ describe('LP441 setuid-files-present', () => {
     )
     expect(hit.properties).toMatchObject({ count: 2, truncated: false })
   })
+  it('lists the files in path order, whatever order the probe walked them in', () => {
+    const probe = probeFixture('setuid-1001')
+    const reversed = {
+      ...probe,
+      privileged_files: { ...probe.privileged_files, files: [...probe.privileged_files.files].reverse() }
+    }
+    expect(hits('LP441', ruleContext(undefined, { probe: reversed }))[0].message).toBe(
+      run('LP441', 'setuid-1001')[0].message
+    )
+  })
   it('is a note under no_new_privs', () => {
     expect(run('LP441', 'setuid-nnp-1001', '--security-opt no-new-privileges')[0].level).toBe('note')
   })
@@ -414,7 +444,9 @@ describe('LP441 setuid-files-present', () => {
       p.privileged_files.truncated = true
     })
     const [hit] = hits('LP441', ruleContext(undefined, { probe: many }))
-    expect(hit.message).toMatch(/^73 setuid.*\/bin\/f4 and 45 more\./)
+    expect(hit.message).toMatch(
+      /^73 setuid.*: \/bin\/f0, \/bin\/f1, \/bin\/f10, \/bin\/f11, \/bin\/f12 and 45 more\./
+    )
     expect((hit.properties?.files as unknown[]).length).toBe(20)
     expect(hit.properties).toMatchObject({ count: 73, truncated: true })
   })

@@ -30,13 +30,17 @@ export const measuredRoot: Rule = {
       const rootProcs = workloadProcs.filter(p => p.euid === 0)
       const probeRoot = workload?.probe && effectiveUid(workload.probe) === 0
       if (rootProcs.length === 0 && !probeRoot) return []
-      const which = rootProcs.length ? rootProcs.map(p => `pid ${p.pid} (${p.args})`).join(', ') : 'pid 1'
+      // PIDs and the number of processes change from run to run: they go to properties. The message names
+      // the lowest-pid root process (the entrypoint, normally), which the image decides.
+      const first = [...rootProcs].sort((a, b) => a.pid - b.pid)[0]
+      const which = first ? `${JSON.stringify(first.args.slice(0, 80))} runs` : 'its main process runs'
       return [
         {
-          message: `The running workload is root: ${which} has effective uid 0.${userns}`,
+          message: `The running workload is root: ${which} with effective uid 0.${userns}`,
           properties: {
             ...measuredBasics(workload?.probe ?? probe),
-            workload_root_pids: rootProcs.map(p => p.pid)
+            workload_root_pids: rootProcs.map(p => p.pid),
+            workload_root_processes: rootProcs.map(p => ({ pid: p.pid, args: p.args }))
           }
         }
       ]
@@ -82,7 +86,8 @@ export const workloadUserDiffers: Rule = {
     const properties = {
       start_uid: start,
       workload_uids: workloadUids,
-      workload_pids: [...uids.values()].flat()
+      workload_pids: [...uids.values()].flat(),
+      ...(uids.has(0) ? { workload_root_pids: uids.get(0) } : {})
     }
     if (start === 0 && !uids.has(0)) {
       return [
@@ -95,7 +100,8 @@ export const workloadUserDiffers: Rule = {
     if (start !== 0 && uids.has(0)) {
       return [
         {
-          message: `The image starts as uid ${start}, but its workload runs as root (pid ${uids.get(0)!.join(', ')}): privileges were raised after start, e.g. by a setuid binary.`,
+          // Which PIDs are root is in properties (workload_pids): PIDs change from run to run.
+          message: `The image starts as uid ${start}, but its workload runs as root: privileges were raised after start, e.g. by a setuid binary.`,
           level: 'error',
           properties
         }

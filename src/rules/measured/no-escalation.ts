@@ -53,8 +53,11 @@ export const setuidFilesPresent: Rule = {
   check({ probe }) {
     if (!probe || !probe.privileged_files.scanned || probe.privileged_files.count === 0) return []
     const inventory = probe.privileged_files
-    const paths = inventory.files.map(f => f.path)
+    // Sorted: the probe lists files in directory order, which the filesystem, not the image, decides.
+    const paths = inventory.files.map(f => f.path).sort()
     const escalating = escalatingFiles(probe)
+      .map(f => f.path)
+      .sort()
     const nnp = probe.no_new_privs.value
     const uid = effectiveUid(probe)
     const usable = nnp === false && uid !== 0 && escalating.length > 0
@@ -63,7 +66,7 @@ export const setuidFilesPresent: Rule = {
       nnp === true
         ? ' no_new_privs is on, so the kernel ignores them.'
         : usable
-          ? ` The process (uid ${uid}) can run ${escalating[0].path} to regain the bounding set.`
+          ? ` The process (uid ${uid}) can run ${escalating[0]} to regain the bounding set.`
           : ''
     return [
       {
