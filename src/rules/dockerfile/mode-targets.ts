@@ -1,7 +1,7 @@
 // What a mode change reaches in the final image: which targets are directories, which are removed again
 // before the image is committed, which are account or sudoers files, and how to name them in a message.
 import { factsOf, finalLineage } from '../../dockerfile/lineage'
-import type { DockerfileModel } from '../../dockerfile/types'
+import type { DockerfileModel, RunFact } from '../../dockerfile/types'
 import { commandsOf, findScope, imageRuns, type ModeChange } from './commands'
 import { operands, type SimpleCommand } from './shell'
 
@@ -76,7 +76,8 @@ function createdEmptyBefore(change: ModeChange, dir: string): boolean {
     return w === dir || w.startsWith(`${dir}/`)
   }
   let made = -1
-  for (let i = 0; i < change.position; i++) {
+  // Bounded: a RUN of 100,000 commands is read near the change only (an unproven "empty" keeps the finding).
+  for (let i = Math.max(0, change.position - MAX_NEARBY_COMMANDS); i < change.position; i++) {
     const command = commands[i]
     if (command.base === 'mkdir' && operands(command.args).some(under)) made = i
   }
@@ -126,21 +127,95 @@ export function removedLater(model: DockerfileModel, change: ModeChange, target:
   const path = normaliseTarget(target)
   const literal = !/[$*?[`]/.test(path)
   const commands = commandsOf(change.run)
-  for (let i = change.position + 1; i < commands.length; i++) {
+  const last = Math.min(commands.length, change.position + 1 + MAX_NEARBY_COMMANDS)
+  for (let i = change.position + 1; i < last; i++) {
     if (removes(commands[i], path, literal)) return true
   }
   if (!literal || !path.startsWith('/')) return false
-  let after = false
-  for (const { run } of imageRuns(model)) {
-    if (run === change.run) {
-      after = true
-      continue
-    }
-    if (after && run.text.includes('rm') && commandsOf(run).some(command => removes(command, path, true))) {
-      return true
-    }
+  const index = laterIndex(model)
+  const at = index.runs.get(change.run)
+  if (at === undefined) return false
+  const after = (map: Map<string, number>, key: string): boolean => (map.get(key) ?? -1) > at
+  if (after(index.removed, path)) return true
+  for (const dir of [...ancestors(path), '/']) {
+    if (dir === path) continue
+    if (after(index.removedTree, dir) || after(index.removedBelow, dir)) return true
   }
   return false
+}
+
+/** Commands of the same RUN looked at around a change (before or after it): a bound on hostile RUNs. */
+const MAX_NEARBY_COMMANDS = 256
+
+/**
+ * What later RUNs of the final image remove and strip, built once per model so each change is a few map
+ * lookups (a file of 40,000 RUNs would otherwise compare every change with every later RUN). Values are
+ * the index (in imageRuns order) of the last RUN that removes the path, or each RUN that strips below it.
+ */
+interface LaterIndex {
+  runs: Map<RunFact, number>
+  /** `rm PATH` (any flags). */
+  removed: Map<string, number>
+  /** `rm -r DIR`: everything below DIR. */
+  removedTree: Map<string, number>
+  /** `rm -r DIR/*`: everything below DIR. */
+  removedBelow: Map<string, number>
+  /** `find ROOT -perm ... -exec chmod u-s` roots, with the RUNs (index, line) in order. */
+  strips: Map<string, Array<{ index: number; line: number }>>
+}
+
+const laterIndexes = new WeakMap<DockerfileModel, LaterIndex>()
+
+function laterIndex(model: DockerfileModel): LaterIndex {
+  const known = laterIndexes.get(model)
+  if (known) return known
+  const index: LaterIndex = {
+    runs: new Map(),
+    removed: new Map(),
+    removedTree: new Map(),
+    removedBelow: new Map(),
+    strips: new Map()
+  }
+  imageRuns(model).forEach(({ run }, i) => {
+    index.runs.set(run, i)
+    const mayRemove = run.text.includes('rm')
+    const mayStrip = run.text.includes('-perm')
+    if (!mayRemove && !mayStrip) return
+    for (const command of commandsOf(run)) {
+      if (mayRemove && command.base === 'rm') {
+        const recursive = command.args.some(a => a === '--recursive' || /^-[A-Za-z]*[rR]/.test(a))
+        for (const word of operands(command.args)) {
+          const path = normaliseTarget(word)
+          index.removed.set(path, i)
+          if (!recursive) continue
+          if (path.endsWith('/*')) index.removedBelow.set(normaliseTarget(path.slice(0, -2)) || '/', i)
+          else index.removedTree.set(path, i)
+        }
+      }
+      if (mayStrip) {
+        for (const root of strippedBy(command) ?? []) {
+          const key = normaliseTarget(root)
+          const list = index.strips.get(key) ?? []
+          if (list[list.length - 1]?.index !== i) list.push({ index: i, line: run.line })
+          index.strips.set(key, list)
+        }
+      }
+    }
+  })
+  laterIndexes.set(model, index)
+  return index
+}
+
+/** The first entry after `at` in a list sorted by index (binary search). */
+function firstAfter(list: Array<{ index: number; line: number }>, at: number): number | undefined {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (list[mid].index <= at) lo = mid + 1
+    else hi = mid
+  }
+  return list[lo]?.line
 }
 
 /** Files whose write access decides who is root: accounts, passwords, groups and sudo rules. */
@@ -209,18 +284,18 @@ export function strippedLater(
   const path = normaliseTarget(target)
   if (!path.startsWith('/')) return undefined
   const commands = commandsOf(change.run)
-  for (let i = change.position + 1; i < commands.length; i++) {
+  const last = Math.min(commands.length, change.position + 1 + MAX_NEARBY_COMMANDS)
+  for (let i = change.position + 1; i < last; i++) {
     if (strippedBy(commands[i])?.some(root => covers(root, path))) return change.run.line
   }
-  let after = false
-  for (const { run } of imageRuns(model)) {
-    if (run === change.run) {
-      after = true
-      continue
-    }
-    if (!after || !run.text.includes('-perm')) continue
-    if (commandsOf(run).some(command => strippedBy(command)?.some(root => covers(root, path))))
-      return run.line
+  const index = laterIndex(model)
+  const at = index.runs.get(change.run)
+  if (at === undefined || index.strips.size === 0) return undefined
+  let line: number | undefined
+  for (const root of new Set([path, ...ancestors(path), '/'])) {
+    const list = index.strips.get(root)
+    const found = list ? firstAfter(list, at) : undefined
+    if (found !== undefined && (line === undefined || found < line)) line = found
   }
-  return undefined
+  return line
 }
