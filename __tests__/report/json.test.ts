@@ -11,12 +11,13 @@ import { PRINCIPLES } from '../../src/principles'
 import { buildModel } from '../../src/dockerfile/model'
 import { MAX_REPORTED_VALUE_LENGTH } from '../../src/dockerfile/limits'
 import { defaultProfile } from '../../src/profile/parse'
-import { renderJson } from '../../src/report/json'
+import { JSON_REPORT_SCHEMA_VERSION, renderJson } from '../../src/report/json'
 import { evaluateRules } from '../../src/rules/engine'
 import { ALL_RULES, ruleMetas } from '../../src/rules/registry'
 import { applySuppressions } from '../../src/rules/suppress'
 import { principleRows } from '../../src/scan/rows'
 import type { ScanReport } from '../../src/scan/types'
+import { reportSchemaErrors } from './report-schema'
 
 /** The static pipeline on `text`, as src/scan/scan.ts runs it with --no-build. */
 function scanText(text: string): ScanReport {
@@ -161,4 +162,39 @@ describe('renderJson', () => {
     // Each finding once, with its bounded fields: not the 200,000-character reason 2,000 times over.
     expect(JSON.stringify(json, null, 2).length).toBeLessThan(20 * text.length)
   }, 60_000)
+})
+
+describe('schema/report.schema.json', () => {
+  it.each([
+    ['measured', measuredReport],
+    ['static', staticReport],
+    ['build failed', buildFailedReport],
+    ['large', largeReport(2, 50)]
+  ])('validates the %s report', (_name, report) => {
+    expect(reportSchemaErrors(JSON.parse(JSON.stringify(renderJson(report, fixtureRules))))).toEqual([])
+  })
+
+  it('validates a real static scan of a Dockerfile with findings and a suppression', () => {
+    const report = scanText(
+      'FROM debian:12\nRUN apt-get install -y sudo\n# least-privilege-ignore LP401: needed\nRUN chmod u+s /bin/ping\nEXPOSE 80\n'
+    )
+    const json = JSON.parse(JSON.stringify(renderJson(report, ruleMetas())))
+    expect(json.results[0].findings.length).toBeGreaterThan(0)
+    expect(reportSchemaErrors(json)).toEqual([])
+  })
+
+  it('rejects what breaks the contract: a wrong version, a missing row, an unknown verdict', () => {
+    const good = JSON.parse(JSON.stringify(renderJson(measuredReport, fixtureRules)))
+    expect(reportSchemaErrors({ ...good, schema_version: 2 })).not.toEqual([])
+    const fourRows = structuredClone(good)
+    fourRows.results[0].rows.pop()
+    expect(reportSchemaErrors(fourRows)).not.toEqual([])
+    const badVerdict = structuredClone(good)
+    badVerdict.results[0].rows[0].verdict = 'maybe'
+    expect(reportSchemaErrors(badVerdict).join('\n')).toContain('/results/0/rows/0/verdict')
+  })
+
+  it('is the version renderJson writes', () => {
+    expect(renderJson(measuredReport, fixtureRules).schema_version).toBe(JSON_REPORT_SCHEMA_VERSION)
+  })
 })

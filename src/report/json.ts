@@ -1,5 +1,6 @@
 // The JSON report (`--format json`, and the action's `report` output file). A stable, versioned shape with
-// snake_case keys; raw values, no escaping (consumers escape for their own medium).
+// snake_case keys; raw values, no escaping (consumers escape for their own medium). Its JSON Schema is
+// schema/report.schema.json (documented in docs/report.md; a test validates real output): change both together.
 //
 // schema_version 1:
 // {
