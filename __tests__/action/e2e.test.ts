@@ -1,13 +1,13 @@
 // The bundled action run as the runner runs it (node dist/index.js, INPUT_*/GITHUB_* variables, event
 // payload, file commands, then the post step with STATE_*), against the GitHub API stand-in and the
 // real Docker daemon.
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type Docker from 'dockerode'
 import { startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api/server'
-import { commentMarker } from '../../src/action/comment'
+import { LEGACY_MARKER_PATTERN, legacyStickyMarker, stickyMarker } from '../../src/action/identity'
 import { createDockerClient } from '../../src/docker/client'
 import { RESOURCE_LABEL } from '../../src/meta'
 import { PRINCIPLE_NAMES } from '../../src/principles'
@@ -40,6 +40,10 @@ ENTRYPOINT ["/bin/busybox", "sleep", "30"]
 `
 const HARDENED = '--cap-drop ALL --security-opt no-new-privileges --read-only'
 
+interface SarifLike {
+  runs: { automationDetails: { id: string } }[]
+}
+
 async function dockerAnswers(): Promise<boolean> {
   try {
     await createDockerClient().ping()
@@ -71,7 +75,7 @@ suite('the bundled action, as the runner runs it', () => {
   let docker: Docker
   let temp: string
   let workspace: string
-  const marker = commentMarker('Least privilege', 'scan', ['Dockerfile'])
+  const marker = stickyMarker({ workflow: 'Least privilege', job: 'scan', matrix: '', commentKey: '' })
   let forgedId = 0
   let forgedUpdatedAt = ''
 
@@ -188,7 +192,8 @@ suite('the bundled action, as the runner runs it', () => {
     expect(upload).toMatchObject({ commit_sha: SHA, ref: 'refs/pull/7/merge', tool_name: 'least-privilege' })
     expect(upload.checkout_uri).toBe(pathToFileURL(workspace).href)
     const run = onDisk.runs[0]
-    expect(run.automationDetails.id).toMatch(/^least-privilege\/least-privilege\/scan\/[0-9a-f]{8}\/$/)
+    // The workflow and job, not the Dockerfiles: editing the dockerfile input keeps the same analysis.
+    expect(run.automationDetails.id).toBe('least-privilege/least-privilege/scan/')
     const errors = run.results.filter((r: { level?: string }) => r.level === 'error')
     expect(errors.length).toBe(Number(main.outputs.errors))
     expect(errors[0].locations[0].physicalLocation.artifactLocation.uri).toBe('Dockerfile')
@@ -222,6 +227,57 @@ suite('the bundled action, as the runner runs it', () => {
     expect(api.uploads).toHaveLength(2)
 
     await postAndCheckClean(main)
+  })
+
+  it('a Dockerfile added to the PR: updates the same comment, under the same code-scanning category', async () => {
+    writeDockerfile(FIXED)
+    mkdirSync(join(workspace, 'worker'), { recursive: true })
+    writeFileSync(join(workspace, 'worker', 'Dockerfile'), FAILING)
+    const before = { ...ours(7)[0] }
+    const main = await runMainStep(
+      job({ inputs: { dockerfile: 'Dockerfile\nworker/Dockerfile', build: 'false', 'upload-sarif': 'true' } })
+    )
+    expect(main.stderr).not.toMatch(/^\s+at /m)
+    expect(main.code).toBe(1) // worker/Dockerfile runs as root
+    const mine = ours(7)
+    expect(mine).toHaveLength(1)
+    expect(mine[0].id).toBe(before.id)
+    expect(mine[0].body).toContain('worker/Dockerfile')
+    expect(api.comments(7)).toHaveLength(152)
+    const categories = api.uploads.map(u => (u.sarif as SarifLike).runs[0].automationDetails.id)
+    expect(new Set(categories)).toEqual(new Set(['least-privilege/least-privilege/scan/']))
+    rmSync(join(workspace, 'worker'), { recursive: true, force: true })
+  })
+
+  it('a comment from the earlier marker scheme is taken over, not duplicated, when a Dockerfile is added', async () => {
+    const event = join(temp, 'pull_request_11.json')
+    const payload = JSON.parse(readFileSync(join(EVENTS, 'pull_request.json'), 'utf8'))
+    payload.number = payload.pull_request.number = 11
+    writeFileSync(event, JSON.stringify(payload))
+    // What a release before v2 wrote for `Dockerfile` alone: its marker hashed the Dockerfile set.
+    const old = api.seedComment(
+      11,
+      'github-actions[bot]',
+      'Bot',
+      `old report\n${legacyStickyMarker('Least privilege', 'scan', ['Dockerfile'])}`
+    )
+    api.seedComment(11, 'reviewer0', 'User', 'LGTM')
+    writeDockerfile(FIXED)
+    writeFileSync(join(workspace, 'Dockerfile.worker'), FIXED)
+    const inputs = { dockerfile: 'Dockerfile\nDockerfile.worker', build: 'false', 'fail-on': 'never' }
+    const first = await runMainStep(job({ eventFile: event, ref: 'refs/pull/11/merge', inputs }))
+    expect(first.code).toBe(0)
+    expect(first.stdout).toMatch(/Updated the pull request comment \d+ \(written by an earlier release/)
+    const comments = api.comments(11)
+    expect(comments).toHaveLength(2)
+    expect(comments[0]).toMatchObject({ id: old.id, user: { login: 'github-actions[bot]' } })
+    expect(comments[0].body).toContain(marker)
+    expect(LEGACY_MARKER_PATTERN.test(comments[0].body)).toBe(false)
+    // The next push finds it by the new marker.
+    const second = await runMainStep(job({ eventFile: event, ref: 'refs/pull/11/merge', inputs }))
+    expect(second.code).toBe(0)
+    expect(api.comments(11).map(c => c.id)).toEqual(comments.map(c => c.id))
+    rmSync(join(workspace, 'Dockerfile.worker'), { force: true })
   })
 
   it('a fork PR with a read-only token: warns, still writes the summary, and the findings alone decide', async () => {
