@@ -61,7 +61,7 @@ describe('words that fit the surface', () => {
     const note = report.notifications.find(n => n.kind === 'daemon-unreachable')
     expect(note?.level).toBe('warning')
     expect(note?.message).toBe(
-      'no Docker daemon answered at unix:///nonexistent/least-privilege/docker.sock: static checks only ' +
+      'Docker daemon not reachable at unix:///nonexistent/least-privilege/docker.sock (connect ENOENT): static checks only ' +
         '(building and probing need Docker on the runner; build: false skips them)'
     )
     expect(note?.detail).toMatch(/^Docker daemon not reachable at unix:\/\/\/nonexistent\/.*ENOENT/)
@@ -78,16 +78,19 @@ describe('words that fit the surface', () => {
     expect(cli).toEqual({
       level: 'warning',
       message:
-        'no Docker daemon answered at unix:///x: static checks only (start a Docker daemon, or pass --no-build to skip building)',
+        'Docker daemon not reachable at unix:///x (connect ENOENT): static checks only (start a Docker daemon, or pass --no-build to skip building)',
       detail: 'Docker daemon not reachable at unix:///x: connect ENOENT'
     })
     expect(daemonUnreachable({ surface: 'action', probe: 'true' }, 'unix:///x', error)).toMatchObject({
       level: 'error',
-      message: 'no Docker daemon answered at unix:///x, but probe: true needs one: the scan is incomplete'
+      message:
+        'Docker daemon not reachable at unix:///x (connect ENOENT), but probe: true needs one: the scan is incomplete'
     })
     expect(
       daemonUnreachable({ surface: 'cli', probe: 'auto', image: 'app:1' }, 'unix:///x', error).message
-    ).toBe('no Docker daemon answered at unix:///x, but --image needs one: the scan is incomplete')
+    ).toBe(
+      'Docker daemon not reachable at unix:///x (connect ENOENT), but --image needs one: the scan is incomplete'
+    )
   })
 
   it("a failure heading is one short line with the repo-relative file; the daemon's whole error is the detail", () => {

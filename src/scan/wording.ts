@@ -54,14 +54,17 @@ export function daemonUnreachable(
 ): Pick<Notification, 'level' | 'message' | 'detail'> {
   const s = settings.surface
   const requested = settings.probe === 'true' || (settings.image !== undefined && settings.probe !== 'false')
-  const where = `no Docker daemon answered at ${oneLine(endpoint, 100)}`
+  const detail = fullText(error).replace(CLIENT_HINT, '')
+  // The short cause (`connect ENOENT`, a timeout) stays in the heading: not every report shows the detail.
+  const cause = detail.split('\n')[0].replace(/^Docker daemon not reachable at \S+?: /, '')
+  const why = cause && cause.length <= 80 && cause !== detail.split('\n')[0] ? ` (${cause})` : ''
+  const where = `Docker daemon not reachable at ${oneLine(endpoint, 100)}${why}`
   const asked = settings.probe === 'true' ? say(s, 'probeTrue') : say(s, 'image')
   const message = requested
     ? `${where}, but ${asked} needs one: the scan is incomplete`
     : s === 'action'
       ? `${where}: static checks only (building and probing need Docker on the runner; ${say(s, 'noBuild')} skips them)`
       : `${where}: static checks only (start a Docker daemon, or pass ${say(s, 'noBuild')} to skip building)`
-  const detail = fullText(error).replace(CLIENT_HINT, '')
   return { level: requested ? 'error' : 'warning', message, ...(detail ? { detail } : {}) }
 }
 
