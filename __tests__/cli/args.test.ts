@@ -141,9 +141,12 @@ describe('parseCli', () => {
     expect(settings.format).toBe('sarif')
     expect(scan('x').settings.sarifCategory).toBeUndefined()
     expect(() => scan('--sarif-category', 'a\nb', 'x')).toThrow(
-      '--sarif-category expects a short one-line name'
+      '--sarif-category: a category is one line of text without control characters'
     )
     expect(() => scan('--sarif-category=', 'x')).toThrow('--sarif-category needs a non-empty value')
+    expect(() => scan('--sarif-category', '//', 'x')).toThrow(
+      '--sarif-category: a category needs text besides "/"'
+    )
   })
 
   it('speaks in the CLI surface (its flags, not the action inputs)', () => {

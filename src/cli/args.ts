@@ -8,6 +8,7 @@ import { applyConfig } from '../config/apply'
 import { loadConfig } from '../config/load'
 import { loadDeployments } from '../deployment/load'
 import { loadRuntimeProfile } from '../profile/load'
+import { categoryProblem } from '../report/sarif'
 import { DEFAULT_SETTINGS, type OutputFormat, type ProbeMode, type Settings } from '../settings'
 import { defaultRepoRoot } from './repo-root'
 import { commandOf } from './tokens'
@@ -174,10 +175,9 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   throw new UsageError(`${name} expects ${allowed.join(', ')}; got "${value}"`)
 }
 
-/** A code-scanning category: printable, one line, bounded (GitHub keys alerts by it). */
+/** A code-scanning category, checked as the action checks its `category` input (report/sarif.ts). */
 function category(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (value.length > 200 || /[\u0000-\u001f\u007f]/.test(value))
-    throw new UsageError('--sarif-category expects a short one-line name, e.g. "backend/"')
+  const problem = categoryProblem(value)
+  if (problem) throw new UsageError(`--sarif-category: ${problem}`)
   return value
 }

@@ -20,7 +20,7 @@ Options:
   --probe auto|true|false    probe after building (auto: when a daemon answers)
   --sarif FILE               write SARIF 2.1.0 to FILE
   --sarif-category NAME      code-scanning category of the SARIF run, so two
-                             scans of one repository keep apart  [least-privilege]
+                             scans of one repository keep apart  [least-privilege/]
   --format text|json|markdown|sarif
                              what stdout gets (sarif: the SARIF log)  [text]
   --fail-on error|warning|note|never
