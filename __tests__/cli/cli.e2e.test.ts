@@ -108,7 +108,7 @@ describeBundle('least-privilege CLI (bundled)', () => {
       DOCKER_HOST: 'unix:///nonexistent/docker.sock'
     })
     expect(code).toBe(0)
-    expect(stderr).toMatch(/notice: .*not reachable.*static checks only/i)
+    expect(stderr).toMatch(/notice: .*daemon.*static checks only/i)
     expect(stdout).toMatch(/not measured/i)
   })
 })
