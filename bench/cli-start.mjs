@@ -62,7 +62,8 @@ const base = median(times[0])
 console.log(`bench/cli-start: ${RUNS} runs each, Node ${process.version}, median (min-max) wall time`)
 cases.forEach(([name], i) => {
   const m = median(times[i])
-  const extra = i === 0 ? '' : `  (+${(m - base).toFixed(1)} ms over node -e 0)`
+  const d = m - base
+  const extra = i === 0 ? '' : `  (${d >= 0 ? '+' : '-'}${Math.abs(d).toFixed(1)} ms vs node -e 0)`
   console.log(
     `  ${name.padEnd(48)} ${m.toFixed(1).padStart(7)} ms  (${Math.min(...times[i]).toFixed(1)}-${Math.max(...times[i]).toFixed(1)})${extra}`
   )
