@@ -56,8 +56,9 @@ describe('verdict cells', () => {
   })
 
   it('text: basis and Docker defaults assumed', () => {
-    const text = renderText(assumed, ruleMetas(), { color: false, failOn: 'error' })
-    expect(text).toMatch(/Runtime Hardening .* warn \(declared; Docker defaults assumed\)\n/)
+    // Wide enough that no cell wraps; the verdict cell names the rule (LP200) after the reason.
+    const text = renderText(assumed, ruleMetas(), { color: false, failOn: 'error', width: 250 })
+    expect(text).toMatch(/Runtime Hardening .* warn \(declared; Docker defaults assumed; LP200\)\n/)
     expect(text).toMatch(/Least Privilege .* pass \(declared\)\n/)
     expect(text).toMatch(/Kernel Isolation .* not measured \(static only\)\n/)
   })

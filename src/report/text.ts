@@ -32,7 +32,7 @@ export interface TextOptions {
 }
 
 /** Longest text kept in one table cell: wrapped, it is still only a few lines. */
-const CELL_MAX = 400
+const CELL_MAX = 1000
 const DEFAULT_WIDTH = 100
 
 type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan'
