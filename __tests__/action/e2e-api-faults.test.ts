@@ -140,10 +140,14 @@ suite('the bundled action with a faulty GitHub API', () => {
 
   it('a 502 then 200 is retried and the comment is written', async () => {
     const before = api.comments(7).length
+    const sent = api.requests.length
     const main = await runWith([{ match: /^POST .*\/comments$/, kind: 'status', status: 502, times: 1 }])
     expect(apiWarnings(main)).toEqual([])
     expect(api.comments(7)).toHaveLength(before + 1)
     expect(main.stdout).toMatch(/Created the pull request comment \d+/)
+    expect(
+      api.requests.slice(sent).filter(r => r.method === 'POST' && r.path.endsWith('/comments'))
+    ).toHaveLength(2)
   })
 
   it('an upload answered 502 every time: a few tries, then one warning', async () => {
@@ -183,10 +187,44 @@ suite('the bundled action with a faulty GitHub API', () => {
     ])
   })
 
-  it('a spent rate limit is reported as such, not as missing permissions', async () => {
+  it('a spent rate limit is reported as such, not as missing permissions, and not waited for an hour', async () => {
+    const before = api.requests.length
     const main = await runWith([{ match: /^GET .*\/comments$/, kind: 'rate-limited' }])
     const [warning] = apiWarnings(main)
     expect(warning).toMatch(/rate limit is spent/)
     expect(warning).not.toMatch(/permissions/)
+    // It resets in an hour, past the cap on any wait: asked once, not again.
+    expect(api.requests.slice(before).filter(r => r.path.includes('/comments')).length).toBe(1)
+  })
+
+  it('a spent rate limit (403, x-ratelimit-remaining: 0) that resets in a moment is waited out', async () => {
+    freshPullRequest()
+    const resetSoon = String(Math.floor(Date.now() / 1000) + 1)
+    const main = await runWith([
+      {
+        match: /^GET .*\/comments$/,
+        kind: 'rate-limited',
+        times: 1,
+        headers: { 'x-ratelimit-reset': resetSoon }
+      }
+    ])
+    expect(apiWarnings(main)).toEqual([])
+    expect(main.stdout).toMatch(/Created the pull request comment \d+/)
+  })
+
+  it('a secondary rate limit with retry-after is waited out and the comment is written', async () => {
+    freshPullRequest()
+    const main = await runWith([
+      {
+        match: /^POST .*\/comments$/,
+        kind: 'status',
+        status: 403,
+        times: 1,
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        headers: { 'retry-after': '1' }
+      }
+    ])
+    expect(apiWarnings(main)).toEqual([])
+    expect(api.comments(pull)).toHaveLength(31)
   })
 })
