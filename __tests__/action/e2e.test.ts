@@ -249,6 +249,50 @@ suite('the bundled action, as the runner runs it', () => {
     rmSync(join(workspace, 'worker'), { recursive: true, force: true })
   })
 
+  it('a matrix leg keeps its own comment and category; comment-key splits two scans in one job', async () => {
+    writeDockerfile(FIXED)
+    const leg = await runMainStep(
+      job({ inputs: { matrix: '{\n  "leg": "b"\n}', build: 'false', 'fail-on': 'never' } })
+    )
+    expect(leg.code).toBe(0)
+    const sarif = JSON.parse(readFileSync(leg.outputs['sarif-file'], 'utf8')) as SarifLike
+    expect(sarif.runs[0].automationDetails.id).toBe('least-privilege/least-privilege/scan/leg=b/')
+    const legMarker = stickyMarker({
+      workflow: 'Least privilege',
+      job: 'scan',
+      matrix: '{"leg":"b"}',
+      commentKey: ''
+    })
+    const keyed = await runMainStep(
+      job({
+        inputs: {
+          'comment-key': 'second',
+          category: 'least-privilege/second/',
+          build: 'false',
+          'fail-on': 'never'
+        }
+      })
+    )
+    expect(keyed.code).toBe(0)
+    const keyedSarif = JSON.parse(readFileSync(keyed.outputs['sarif-file'], 'utf8')) as SarifLike
+    expect(keyedSarif.runs[0].automationDetails.id).toBe('least-privilege/second/')
+    const keyMarker = stickyMarker({
+      workflow: 'Least privilege',
+      job: 'scan',
+      matrix: '',
+      commentKey: 'second'
+    })
+    const bots = api.comments(7).filter(c => c.user.login === 'github-actions[bot]')
+    expect(
+      bots.map(c => [c.body.includes(marker), c.body.includes(legMarker), c.body.includes(keyMarker)])
+    ).toEqual([
+      [true, false, false],
+      [false, true, false],
+      [false, false, true]
+    ])
+    expect(keyed.outputs.report).not.toBe(leg.outputs.report)
+  })
+
   it('a comment from the earlier marker scheme is taken over, not duplicated, when a Dockerfile is added', async () => {
     const event = join(temp, 'pull_request_11.json')
     const payload = JSON.parse(readFileSync(join(EVENTS, 'pull_request.json'), 'utf8'))
