@@ -276,6 +276,7 @@ export function buildModel(text: string, file: string, options: BuildModelOption
   const finalStage = selectTarget(stages, options.target, file)
   const model: DockerfileModel = {
     file,
+    sourceLines: lines,
     stages,
     finalStage,
     pragmas: collectPragmas(
@@ -701,7 +702,6 @@ function parseExecForm(text: string): string[] | undefined {
   }
 }
 
-/** CMD / ENTRYPOINT: exec form when the arguments are a JSON array of strings, else shell form. */
 /** Labels this tool reads as a declared deployment; other labels are not kept. */
 const RUN_LABEL_KEYS = new Set(['RUN', 'INSTALL'])
 
@@ -734,6 +734,7 @@ function unquote(text: string): string {
   return t
 }
 
+/** CMD / ENTRYPOINT: exec form when the arguments are a JSON array of strings, else shell form. */
 function recordProcess(
   content: string,
   keyword: 'CMD' | 'ENTRYPOINT',

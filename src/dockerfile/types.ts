@@ -205,4 +205,9 @@ export interface DockerfileModel {
    * the Dockerfile; absent when the scan did not read them (unit tests, files not present).
    */
   contextFiles?: ContextFile[]
+  /**
+   * The file's physical lines, kept so a finding inside a multi-line instruction can point at the line of
+   * the command that causes it (src/rules/dockerfile/locate.ts). Not reported.
+   */
+  sourceLines?: readonly string[]
 }

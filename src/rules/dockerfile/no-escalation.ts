@@ -4,6 +4,7 @@ import { factsOf, reachesFinalImage, stageLabel } from '../../dockerfile/lineage
 import { MAX_LISTED_PATHS, clip } from '../../dockerfile/limits'
 import type { CopyFact, DockerfileModel, Stage } from '../../dockerfile/types'
 import type { Rule, RuleHit } from '../types'
+import { commandLocation } from './locate'
 import { commandsOf, findScope, imageCopies, imageModeChanges, quote, type ModeChange } from './commands'
 import {
   accountFileReached,
@@ -259,6 +260,8 @@ export const setuidBitSet: Rule = {
     const hits: RuleHit[] = []
     for (const change of imageModeChanges(model)) {
       const { run, mode, bits } = change
+      // The physical line of the command in a multi-line RUN (messages and the location agree).
+      const at = commandLocation(model, run, change.command)
       const what = escalationBits(bits)
       // On directories setuid is ignored and setgid only passes the group on to new files.
       if (!what || mode.directories || change.find?.directoriesOnly) continue
@@ -272,12 +275,11 @@ export const setuidBitSet: Rule = {
       if (targets.length > 0 && live.length === 0) continue
       const on = live.length > 0 ? ` on ${describeTargets(change, listPaths(live))}` : ''
       const message = bits.setuid
-        ? `\`${quoteChange(change)}\` on line ${run.line} sets ${what}${on} in the final image; whoever runs such a file gets its owner's privileges.`
-        : `\`${quoteChange(change)}\` on line ${run.line} sets ${what}${on} in the final image; if that is an executable, whoever runs it gets its group's privileges. On a directory setgid only makes new files inherit the group, which is no escalation: show it with \`mkdir -m 2775\`, \`install -d\`, a trailing slash or \`find … -type d\`; on an executable, remove g+s.`
+        ? `\`${quoteChange(change)}\` on line ${at.line} sets ${what}${on} in the final image; whoever runs such a file gets its owner's privileges.`
+        : `\`${quoteChange(change)}\` on line ${at.line} sets ${what}${on} in the final image; if that is an executable, whoever runs it gets its group's privileges. On a directory setgid only makes new files inherit the group, which is no escalation: show it with \`mkdir -m 2775\`, \`install -d\`, a trailing slash or \`find … -type d\`; on an executable, remove g+s.`
       hits.push({
         message,
-        line: run.line,
-        endLine: run.endLine,
+        ...at,
         level: bits.setuid ? 'error' : 'warning',
         properties: {
           mode: clip(mode.mode),
@@ -386,6 +388,8 @@ export const worldWritableMode: Rule = {
     const hits: RuleHit[] = []
     for (const change of imageModeChanges(model)) {
       const { run, mode, bits } = change
+      // The physical line of the command in a multi-line RUN (messages and the location agree).
+      const at = commandLocation(model, run, change.command)
       if (!bits.otherWrite || bits.sticky) continue
       const targets = targetsOf(change)
       // Removed again before the image is committed (a mktemp dir), or an account file (LP404): not here.
@@ -396,9 +400,8 @@ export const worldWritableMode: Rule = {
       const paths = live.length > 0 ? describeTargets(change, listPaths(live)) : 'files'
       const them = live.length === 1 && !change.find && !mode.recursive ? 'it' : 'them'
       hits.push({
-        message: `\`${quoteChange(change)}\` on line ${run.line} makes ${paths} world-writable in the final image; any user can replace ${them}.`,
-        line: run.line,
-        endLine: run.endLine,
+        message: `\`${quoteChange(change)}\` on line ${at.line} makes ${paths} world-writable in the final image; any user can replace ${them}.`,
+        ...at,
         properties: {
           mode: clip(mode.mode),
           paths: live.slice(0, MAX_LISTED_PATHS).map(p => clip(p)),
@@ -448,6 +451,8 @@ export const accountFilesWritable: Rule = {
     const hits: RuleHit[] = []
     for (const change of imageModeChanges(model)) {
       const { run, mode, bits } = change
+      // The physical line of the command in a multi-line RUN (messages and the location agree).
+      const at = commandLocation(model, run, change.command)
       if (!bits.groupWrite && !bits.otherWrite) continue
       const targets = targetsOf(change).filter(target => !removedLater(model, change, target))
       const reached = targets
@@ -461,12 +466,11 @@ export const accountFilesWritable: Rule = {
       const stripped =
         sudoItemsByStage(model).size === 0 ? strippedLater(model, change, '/usr/bin/su') : undefined
       const message = stripped
-        ? `\`${quoteChange(change)}\` on line ${run.line} makes ${listPaths(reached)} writable by ${by}; the image strips the setuid bits afterwards (line ${stripped}), so su and sudo cannot turn that into root. Keep it that way, or use nss_wrapper instead.`
-        : `\`${quoteChange(change)}\` on line ${run.line} makes ${listPaths(reached)} writable by ${by}; a writer can add a uid-0 account or grant itself sudo, a direct path to root.`
+        ? `\`${quoteChange(change)}\` on line ${at.line} makes ${listPaths(reached)} writable by ${by}; the image strips the setuid bits afterwards (line ${stripped}), so su and sudo cannot turn that into root. Keep it that way, or use nss_wrapper instead.`
+        : `\`${quoteChange(change)}\` on line ${at.line} makes ${listPaths(reached)} writable by ${by}; a writer can add a uid-0 account or grant itself sudo, a direct path to root.`
       hits.push({
         message,
-        line: run.line,
-        endLine: run.endLine,
+        ...at,
         ...(stripped ? { level: 'note' as const } : {}),
         properties: { mode: clip(mode.mode), paths: reached.slice(0, MAX_LISTED_PATHS).map(p => clip(p)) }
       })

@@ -1,6 +1,7 @@
 // Runtime Hardening, from the Dockerfile: file capabilities hand privileges to whoever runs a file.
 import { clip } from '../../dockerfile/limits'
 import type { Level } from '../../findings'
+import { commandLocation } from './locate'
 import type { Rule, RuleHit } from '../types'
 import { commandsOf, imageRuns, quote } from './commands'
 import {
@@ -78,10 +79,10 @@ export const fileCapabilitiesSet: Rule = {
           // Only the effective flag (`cap_x+e`) puts nothing in the permitted set: no grant.
           if (grant.raised.length === 0 && grant.unknown.length === 0) continue
           const { level, why } = judge(grant)
+          const at = commandLocation(model, run, command)
           hits.push({
-            message: `\`${quote(command)}\` on line ${run.line} gives ${clip(grant.file)} the file capabilities ${clip(grant.text)}. ${why}`,
-            line: run.line,
-            endLine: run.endLine,
+            message: `\`${quote(command)}\` on line ${at.line} gives ${clip(grant.file)} the file capabilities ${clip(grant.text)}. ${why}`,
+            ...at,
             level,
             properties: {
               capabilities: clip(grant.text),
