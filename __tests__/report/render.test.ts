@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import {
   HOSTILE,
   hostileReport,
+  largeReport,
   measuredReport,
   measurement,
   probe,
@@ -245,6 +246,22 @@ describe('a 60-target scan as GitHub renders it', () => {
     expect(body.length).toBeLessThanOrEqual(20_000)
     expectWholeOverview(body, report)
     expectTablesIntact(body)
+  })
+})
+
+describe('a report too big for any comment', () => {
+  it('1,000 targets: the overview keeps as many rows as fit and counts the rest; the comment fits', () => {
+    const big = largeReport(1000, 1)
+    const body = renderCommentBody(big, ruleMetas(), { marker: 'm', summaryUrl: SUMMARY_URL })
+    expect(body.length).toBeLessThanOrEqual(COMMENT_BODY_LIMIT)
+    expectTablesIntact(body)
+    const overview = tables(body)[0]
+    expect(overview.header.map(cellText)[1]).toBe('Target')
+    expect(overview.rows.length).toBeGreaterThan(100)
+    expect(overview.rows.map(r => cellText(r[0]))).toEqual(overview.rows.map((_, i) => String(i + 1)))
+    expect(visible(html(body))).toContain(
+      `… ${1000 - overview.rows.length} more targets, see the full report.`
+    )
   })
 })
 
