@@ -543,8 +543,34 @@ describe('LP102 next to the LP101 causes', () => {
         'LP102'
       )
     ).toEqual([])
-    const [hit] = hits(df('FROM golang AS b', 'USER 1000', 'FROM mycorp/base'), 'LP102')
+    const [hit] = hits(
+      df('FROM golang AS b', 'USER 1000', 'FROM mycorp/base', 'COPY --from=b /out /'),
+      'LP102'
+    )
     expect(hit).toMatchObject({ level: 'note' })
     expect(hit.message).toMatch(/base image's default user, which is not known here/)
+  })
+
+  // corpus 1462 (moby/buildkit): `rootless` is a second target of the file, built with --target, which no
+  // stage builds on; its USER was not forgotten, so LP102 does not speak of it.
+  it('is silent for a USER in a stage nothing builds on or copies from (another target)', () => {
+    const text = df(
+      'FROM alpine AS base',
+      'FROM base AS rootless',
+      'USER 1000:1000',
+      'FROM base',
+      'CMD ["/x"]'
+    )
+    expect(hits(text, 'LP102')).toEqual([])
+    expect(hits(text, 'LP101')).toHaveLength(1)
+    const builder = df(
+      'FROM alpine AS b',
+      'USER 1000',
+      'RUN make',
+      'FROM alpine',
+      'COPY --from=b /out /',
+      'CMD ["/x"]'
+    )
+    expect(hits(builder, 'LP102')).toHaveLength(1)
   })
 })

@@ -366,6 +366,17 @@ export const userOnlyInBuilderStage: Rule = {
   }
 }
 
+/** Stages another stage builds FROM or copies files from. */
+function stagesBuiltOn(model: DockerfileModel): Set<number> {
+  const used = new Set<number>()
+  for (const stage of model.stages) {
+    if (stage.baseStageIndex !== undefined) used.add(stage.baseStageIndex)
+    for (const copy of factsOf(stage).copies)
+      if (copy.fromStageIndex !== undefined) used.add(copy.fromStageIndex)
+  }
+  return used
+}
+
 function builderOnlyUserHits(model: DockerfileModel): RuleHit[] {
   if (model.finalStage.user.kind !== 'root') return []
   // A non-root USER in the final lineage that a later USER root undoes is LP101's "switches back" (corpus
@@ -377,8 +388,11 @@ function builderOnlyUserHits(model: DockerfileModel): RuleHit[] {
     ? 'so the final stage runs as root'
     : "so the final stage runs as its base image's default user, which is not known here"
   const lineage = new Set(finalLineage(model).map(stage => stage.index))
+  const used = stagesBuiltOn(model)
   for (const stage of model.stages) {
-    if (lineage.has(stage.index)) continue
+    // A stage nothing builds on or copies from is another target of the file (a `rootless` variant, built
+    // with --target), not a builder whose USER was forgotten (corpus 1462).
+    if (lineage.has(stage.index) || !used.has(stage.index)) continue
     const user = factsOf(stage).users.find(fact => fact.kind === 'non-root')
     if (!user) continue
     return [
