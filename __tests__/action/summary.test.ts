@@ -40,6 +40,13 @@ describe('job summary', () => {
     expect(composeSummary(failed, report, 'x')).toContain(
       'Static-only scan: nothing was measured in a running container (no Docker daemon).'
     )
+    const off = {
+      ...report,
+      results: [{ ...report.results[0], notMeasuredReason: 'static only (build: false)' }]
+    }
+    expect(composeSummary(failed, off as ScanReport, 'x')).toContain(
+      'Static-only scan: nothing was measured in a running container (build: false).'
+    )
   })
 
   it('renders a reason that names files or quotes an error as text: no HTML, link or mention', () => {

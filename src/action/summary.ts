@@ -22,7 +22,9 @@ export function verdictLine(verdict: GateResult): string {
 export function staticOnlyLine(report: ScanReport): string | undefined {
   if (report.results.length === 0 || report.results.some(r => r.measurement)) return undefined
   const why = report.results.find(r => r.notMeasuredReason)?.notMeasuredReason
-  const because = why ? ` (${escapeInline(why, { maxLength: 300, atLineStart: false })})` : ''
+  // The reason may itself start "static only (build: false)": say it once.
+  const reason = why?.replace(/^static only \((.*)\)$/, '$1')
+  const because = reason ? ` (${escapeInline(reason, { maxLength: 300, atLineStart: false })})` : ''
   return `Static-only scan: nothing was measured in a running container${because}.`
 }
 

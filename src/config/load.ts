@@ -39,7 +39,7 @@ export function findConfigFile(lookup: ConfigLookup): { path: string; file: stri
   const found = CONFIG_FILE_NAMES.map(name => resolve(lookup.repoRoot, name)).filter(isFile)
   if (found.length > 1)
     throw new UsageError(
-      `both ${CONFIG_FILE_NAMES.join(' and ')} exist at the repository root: keep one (or name one with --config)`
+      `both ${CONFIG_FILE_NAMES.join(' and ')} exist at the repository root: keep one (or name one with --config, action input config)`
     )
   if (!found[0]) return undefined
   const file = displayName(found[0], lookup.repoRoot)
