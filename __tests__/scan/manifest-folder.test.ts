@@ -39,6 +39,14 @@ describe('a folder of manifests and no Dockerfile', () => {
     expect(report.results.map(r => [r.file, r.target?.name])).toEqual([
       ['k8s/pod.yaml', 'k8s/pod.yaml Pod/p container c']
     ])
+    // No Dockerfile to describe: the row says so instead of guessing a USER.
+    expect(report.results[0].rows.map(r => r.dockerfile)).toEqual([
+      'no Dockerfile: image vendor/agent:2',
+      '—',
+      '—',
+      '—',
+      '—'
+    ])
     expect(report.results[0].findings.find(f => f.ruleId === 'LP220')).toMatchObject({
       file: 'k8s/pod.yaml',
       line: 10

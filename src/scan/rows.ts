@@ -22,6 +22,8 @@ export interface RowInputs {
   target?: TargetInfo
   /** The declared deployment (compose service, Kubernetes container), when there is one. */
   deployment?: Deployment
+  /** Set for an image no scanned Dockerfile builds (judged from its deployment): the image as written. */
+  imageOnly?: string
 }
 
 const NONE = '—'
@@ -150,7 +152,10 @@ function declaresSafe(principle: Principle, inputs: RowInputs): boolean {
   return inputs.model?.finalStage.user.kind === 'non-root'
 }
 
-function dockerfileCell(principle: Principle, { model, findings }: RowInputs): string {
+function dockerfileCell(principle: Principle, { model, findings, imageOnly }: RowInputs): string {
+  // The model of an image-only target is a stand-in `FROM <image>`: there is no Dockerfile to describe.
+  if (imageOnly !== undefined)
+    return principle === 'least-privilege' ? `no Dockerfile: image ${shown(imageOnly)}` : NONE
   if (!model) return 'not parsed'
   const own = findings.filter(f => f.principle === principle && f.evidence === 'dockerfile')
   if (principle === 'least-privilege') {

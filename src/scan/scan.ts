@@ -335,7 +335,8 @@ async function scanImageOnly(
       notMeasuredReason,
       findings,
       target: job.target,
-      deployment: job.deployment
+      deployment: job.deployment,
+      imageOnly: job.image
     }),
     notifications
   }
