@@ -653,11 +653,8 @@ describe('more privilege-drop forms', () => {
     expect(only(findings, 'LP101').level).toBe('error')
   })
 
-  // Suspected bug: entrypoint scripts are read, but the scripts they run are not followed, although
-  // docs/rules/LP101.md says "and scripts those run". Expected: LP101 warning (drops-privileges, names run.sh
-  // line 2). Actual: LP101 error "bin/entry.sh (read from the build context) does not drop privileges".
-  // Repro: ENTRYPOINT ["/opt/bin/entry.sh"] with entry.sh `exec /opt/bin/run.sh "$@"` and run.sh `exec su-exec svc ...`.
-  it.failing('an entrypoint script that execs a second script that drops is a warning', async () => {
+  // Found by this suite (fixed): the scripts an entrypoint script runs were not read from the build context.
+  it('an entrypoint script that execs a second script that drops is a warning', async () => {
     const { findings } = await scan(
       df(
         'FROM alpine:3.20',
@@ -1177,11 +1174,8 @@ describe('where the entrypoint script lands', () => {
     expect(f.message).toMatch(/line 5\b/)
   })
 
-  // Suspected bug: a COPY whose destination renames the file is not mapped to the script. Expected: LP101
-  // warning "drops to `redis` with gosu in entrypoint.sh line 5". Actual: LP101 error (the script is not read,
-  // the message does not mention it). Repro: COPY entrypoint.sh /usr/local/bin/docker-entrypoint +
-  // ENTRYPOINT ["docker-entrypoint"] (also COPY entrypoint.sh /ep.sh + ENTRYPOINT ["/ep.sh"]).
-  it.failing.each([
+  // Found by this suite (fixed): a COPY that renames the script was not mapped to the program.
+  it.each([
     [
       'renamed onto PATH',
       'COPY entrypoint.sh /usr/local/bin/docker-entrypoint\nENTRYPOINT ["docker-entrypoint"]'
@@ -1196,10 +1190,8 @@ describe('where the entrypoint script lands', () => {
     expect(f.message).toContain('redis')
   })
 
-  // Suspected bug: a COPY destination relative to WORKDIR (`COPY entrypoint.sh .`) is not resolved. Expected:
-  // LP101 warning naming the gosu drop. Actual: LP101 error, the script is not read. Repro: WORKDIR /app +
-  // COPY entrypoint.sh . + ENTRYPOINT ["./entrypoint.sh"] (also with ENTRYPOINT ["/app/entrypoint.sh"]).
-  it.failing.each([
+  // Found by this suite (fixed): `COPY entrypoint.sh .` into the WORKDIR was not followed.
+  it.each([
     ['./entrypoint.sh', 'WORKDIR /app\nCOPY entrypoint.sh .\nENTRYPOINT ["./entrypoint.sh"]'],
     ['/app/entrypoint.sh', 'WORKDIR /app\nCOPY entrypoint.sh .\nENTRYPOINT ["/app/entrypoint.sh"]']
   ])('COPY into WORKDIR with "." and ENTRYPOINT %s: the drop is seen', async (_name, lines) => {
@@ -1339,10 +1331,8 @@ describe('more verdicts an expert signs', () => {
     expect(only(findings, 'LP101').level).toBe('error')
   })
 
-  // Wording gap (the rule page promises the message names the user): the drop user comes from the image's
-  // own ENV, which the scan knows. Expected: "drops to `svc`". Actual: "drops to `$APP_USER`".
-  // Repro: ENV APP_USER=svc + entry script `exec su-exec "$APP_USER" "$@"`.
-  it.failing('a drop to a user named by the image ENV names the resolved user', async () => {
+  // Found by this suite (fixed): a drop user named through the image's ENV is named by its value.
+  it('a drop to a user named by the image ENV names the resolved user', async () => {
     const { findings } = await scan(
       df(
         'FROM alpine:3.20',

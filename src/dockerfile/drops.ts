@@ -296,6 +296,13 @@ export function scriptsDrop(process: ImageProcess, files: readonly ContextFile[]
   return { read }
 }
 
+/** The other programs a script runs that may be scripts of the build context (paths, `*.sh`). */
+export function scriptPrograms(file: ContextFile): string[] {
+  return scriptDrop(file)
+    .runs.filter(name => (name.includes('/') || name.endsWith('.sh')) && !name.includes('$'))
+    .slice(0, 64)
+}
+
 /** Where gosu or su-exec is put into the image: the first RUN or COPY of the lineage that names it. */
 export function dropToolInstalled(model: DockerfileModel): { tool: string; line: number } | undefined {
   const pattern = /(^|[^a-z0-9_-])(gosu|su-exec)([^a-z0-9_-]|$)/

@@ -3,7 +3,7 @@
 // never passed through a shell, and never read from outside the build context (symlinks included).
 import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, sep } from 'node:path'
-import { imageProcess, programPaths } from '../dockerfile/drops'
+import { imageProcess, programPaths, scriptPrograms } from '../dockerfile/drops'
 import { factsOf, finalLineage } from '../dockerfile/lineage'
 import type { ContextFile, CopyFact, DockerfileModel } from '../dockerfile/types'
 
@@ -23,9 +23,8 @@ interface Candidate {
   imagePath: string
 }
 
-/** Where each program the final image runs may come from in the build context. */
-function candidates(model: DockerfileModel): Candidate[] {
-  const programs = programPaths(imageProcess(model))
+/** Where each of `programs` may come from in the build context, as the final image's COPYs put them. */
+function candidates(model: DockerfileModel, programs: readonly string[]): Candidate[] {
   if (programs.length === 0) return []
   const out: Candidate[] = []
   for (const stage of finalLineage(model)) {
@@ -50,7 +49,13 @@ function fromCopy(copy: CopyFact, program: string): Candidate[] {
   for (const source of copy.sources) {
     if (/^[a-z]+:\/\//i.test(source) || /[*?[]/.test(source) || source.includes('$')) continue
     const clean = source.replace(/^\.\//, '')
-    const toDir = dest.endsWith('/') || copy.sources.length > 1
+    // `.` and `./` are the WORKDIR: a folder, like any dest ending in `/` or taking several sources.
+    const toDir = dest.endsWith('/') || dest === '.' || dest.endsWith('/.') || copy.sources.length > 1
+    // `COPY entrypoint.sh /usr/local/bin/docker-entrypoint`: one file copied under the program's name.
+    if (!toDir && dest !== '' && (dest === program || basename(dest) === name) && !clean.endsWith('/')) {
+      out.push({ source: clean, imagePath: dest.startsWith('/') ? dest : `/${dest}` })
+      continue
+    }
     if (basename(clean) === name) {
       const imagePath = toDir ? `${dest}${dest.endsWith('/') ? '' : '/'}${name}` : dest
       out.push({ source: clean, imagePath: imagePath.startsWith('/') ? imagePath : `/${imagePath}` })
@@ -82,10 +87,22 @@ export function readContextFiles(model: DockerfileModel, contextDir: string): Co
     return []
   }
   const files: ContextFile[] = []
-  for (const candidate of candidates(model)) {
-    if (files.length >= MAX_CONTEXT_FILES) break
-    const read = readInside(root, candidate.source)
-    if (read) files.push({ path: candidate.source, imagePath: candidate.imagePath, ...read })
+  const tried = new Set<string>()
+  // The entrypoint's own programs first, then the scripts those run (a chain of scripts), all bounded.
+  let programs = programPaths(imageProcess(model))
+  for (let round = 0; round < MAX_CONTEXT_FILES && programs.length > 0; round++) {
+    const next: string[] = []
+    for (const candidate of candidates(model, programs)) {
+      if (files.length >= MAX_CONTEXT_FILES) return files
+      if (tried.has(candidate.source)) continue
+      tried.add(candidate.source)
+      const read = readInside(root, candidate.source)
+      if (!read) continue
+      const file: ContextFile = { path: candidate.source, imagePath: candidate.imagePath, ...read }
+      files.push(file)
+      next.push(...scriptPrograms(file))
+    }
+    programs = next
   }
   return files
 }

@@ -99,7 +99,7 @@ function finalStageRootHits(model: DockerfileModel): RuleHit[] {
     ]
   }
   const drop = instructionDrop(process) ?? scriptsDrop(process, model.contextFiles).drop
-  if (drop) return [dropHit(start, drop, props, at)]
+  if (drop) return [dropHit(start, withImageEnv(drop, model), props, at)]
   const scripts = scriptsDrop(process, model.contextFiles).read
   if (scripts.length === 0) {
     const likely = likelyDropHit(model, process, start, props, at)
@@ -364,6 +364,17 @@ export const userOnlyInBuilderStage: Rule = {
   check(ctx) {
     return runByDeployment(ctx, builderOnlyUserHits(ctx.model))
   }
+}
+
+/**
+ * `su-exec "$APP_USER"`: a user named through a variable the image's ENV sets is named by its value (the
+ * script runs with the image's environment). Anything else stays as written.
+ */
+function withImageEnv(drop: Drop, model: DockerfileModel): Drop {
+  const name = /^\$\{?([A-Za-z_]\w*)\}?$/.exec(drop.user)?.[1]
+  const value =
+    name !== undefined && Object.hasOwn(model.finalStage.env, name) ? model.finalStage.env[name] : undefined
+  return value ? { ...drop, user: value } : drop
 }
 
 /** Stages another stage builds FROM or copies files from. */
