@@ -194,7 +194,13 @@ async function scanOne(
     if (!(error instanceof UsageError)) throw error
     // Notifications carry the file; the message need not repeat it.
     const message = describeError(error).replace(`${target.file}: `, '')
-    notifications.push(notADockerfile(target, 'parse-error', message))
+    // Only a file without any FROM is "not a Dockerfile"; an unknown --target is the user's mistake.
+    const noFrom = !/^\s*from\s/im.test(read.text)
+    notifications.push(
+      noFrom
+        ? notADockerfile(target, 'parse-error', message)
+        : { level: 'error', kind: 'parse-error', message, file: target.file }
+    )
     return emptyResult(planned, settings, notifications, 'the Dockerfile could not be modelled')
   }
   // Entrypoint scripts copied from the build context, read as text (never run) for privilege drops.
