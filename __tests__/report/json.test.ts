@@ -110,7 +110,8 @@ describe('renderJson', () => {
         kind: 'build-failed',
         message: 'Build failed at step 3/5: RUN make returned exit code 2.',
         file: 'worker/Dockerfile',
-        line: 3
+        line: 3,
+        detail: null
       }
     ])
     expect(json.notifications).toEqual([
@@ -119,7 +120,8 @@ describe('renderJson', () => {
         kind: 'cleanup-failed',
         message: 'Could not remove container 3f2a: already gone.',
         file: null,
-        line: null
+        line: null,
+        detail: null
       }
     ])
     expect(json.totals.notifications).toEqual({ error: 1, warning: 1, note: 0 })

@@ -242,6 +242,8 @@ describe('LP241 full-bounding-set', () => {
   it('fires on the privileged measurement that lacks only SYS_RESOURCE (test-VM quirk)', () => {
     const [hit] = run('LP241', 'privileged-1001', '--privileged')
     expect(hit.message).toMatch(/CapBnd 0000003ffeffffff/)
+    // The words match the set it reports: one capability is missing, and the message names it.
+    expect(hit.message).toMatch(/^The bounding set holds every capability but SYS_RESOURCE \(/)
     expect(hit.properties).toMatchObject({ missing: ['SYS_RESOURCE'] })
   })
   it('says when a non-root process can reach the set through setuid binaries', () => {

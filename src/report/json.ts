@@ -26,11 +26,12 @@
 //     totals: { error, warning, note, suppressed },   this target's own findings
 //     measurement: Measurement | null,  image, daemon, probe (the probe's own snake_case report), workload
 //     not_measured_reason: string | null,
-//     notifications: [{ level, kind, message, file, line }]
+//     notifications: [{ level, kind, message, file, line, detail }]   detail: the full text behind a one-line message, or null
 //   }],
 //   notifications: [...]                problems not tied to one file
 // }
 
+import { clip } from '../dockerfile/limits'
 import type { FailOn, Finding } from '../findings'
 import { REPO_URL, TOOL_NAME, TOOL_VERSION } from '../meta'
 import { PRINCIPLE_NAMES, type Principle } from '../principles'
@@ -56,7 +57,12 @@ export interface JsonNotification {
   message: string
   file: string | null
   line: number | null
+  /** The full text behind a one-line heading (the daemon's whole error), when there is one. */
+  detail: string | null
 }
+
+/** Longest detail text kept (a daemon error may quote a whole build log). */
+const MAX_DETAIL_LENGTH = 8_000
 
 export interface JsonFinding {
   rule_id: string
@@ -130,7 +136,14 @@ export interface JsonReport {
 }
 
 function notification(n: Notification): JsonNotification {
-  return { level: n.level, kind: n.kind, message: n.message, file: n.file ?? null, line: n.line ?? null }
+  return {
+    level: n.level,
+    kind: n.kind,
+    message: n.message,
+    file: n.file ?? null,
+    line: n.line ?? null,
+    detail: n.detail === undefined ? null : clip(n.detail, MAX_DETAIL_LENGTH)
+  }
 }
 
 /** What every finding of one rule repeats, built once per rule. */

@@ -4,6 +4,7 @@
 // Every untrusted value goes through ./escape (readable raw, inert rendered); size limits are met by
 // dropping whole items, details before the overview.
 
+import { clip } from '../dockerfile/limits'
 import { LEVEL_RANK, type FailOn, type Finding, type Level } from '../findings'
 import { PRINCIPLES, PRINCIPLE_NAMES, type Principle } from '../principles'
 import type { RuleMeta } from '../rules/types'
@@ -332,8 +333,18 @@ function notificationItem(n: Notification): string {
   const place = n.file
     ? ` in ${inlineCode(n.file, { maxLength: CELL_MAX })}${n.line && n.line >= 1 ? ` line ${n.line}` : ''}`
     : ''
-  return `- ${icon} **${n.level}** (${text(n.kind)})${place}: ${text(n.message)}`
+  const item = `- ${icon} **${n.level}** (${text(n.kind)})${place}: ${text(n.message)}`
+  if (n.detail === undefined || n.detail === n.message) return item
+  // The heading stays one line; the daemon's full text is one click away, inert in a code block.
+  const detail = codeBlock(clip(n.detail, MAX_DETAIL_CHARS), 'text')
+    .split('\n')
+    .map(line => `  ${line}`)
+    .join('\n')
+  return `${item}\n  <details><summary>Details</summary>\n\n${detail}\n\n  </details>`
 }
+
+/** Longest notification detail shown in Markdown (a build log can be long; the JSON report keeps 8,000). */
+const MAX_DETAIL_CHARS = 2_000
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`

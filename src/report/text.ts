@@ -333,12 +333,23 @@ function notificationLines(n: Notification, paint: Paint, columns: number): stri
   const place = n.file
     ? ` ${terminalSafe(n.file, { maxLength: 200 })}${n.line && n.line >= 1 ? `:${n.line}` : ''}`
     : ''
-  return hanging(
+  const lines = hanging(
     `    ${paint(style, n.level)}  `,
     `${terminalSafe(n.kind, { maxLength: 40 })}${place}: ${terminalSafe(n.message)}`,
     columns
   )
+  // The full text behind a one-line heading (the daemon's whole error), indented under it, a few lines.
+  if (n.detail !== undefined && n.detail !== n.message) {
+    for (const line of n.detail.split(/\r\n|\r|\n/).slice(0, MAX_DETAIL_LINES)) {
+      if (line.trim() !== '')
+        lines.push(...hanging('          ', terminalSafe(line, { maxLength: 400 }), columns))
+    }
+  }
+  return lines
 }
+
+/** Lines of a notification's detail shown in the terminal (the JSON report keeps more). */
+const MAX_DETAIL_LINES = 12
 
 /** Appends one file's section to `lines`: loops, never a spread, as one file may have 100,000 findings. */
 function fileSection(

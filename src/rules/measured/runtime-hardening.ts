@@ -103,7 +103,8 @@ export const fullBoundingSet: Rule = {
           : ''
     return [
       {
-        message: `The bounding set holds every capability (CapBnd ${probe.capabilities.sets.bounding.raw}).${reach}`,
+        // Say exactly what was measured: a privileged container on a host whose root lacks one capability.
+        message: `The bounding set holds every capability${missing.length ? ` but ${missing.join(', ')}` : ''} (CapBnd ${probe.capabilities.sets.bounding.raw}).${reach}`,
         properties: { ...measuredBasics(probe), missing }
       }
     ]
