@@ -28,6 +28,7 @@ import { RESOURCE_LABEL } from '../meta'
 import type { RuntimeProfile } from '../profile/types'
 import { evaluateRules } from '../rules/engine'
 import { ALL_RULES, ruleMetas } from '../rules/registry'
+import type { Rule } from '../rules/types'
 import { applySuppressions } from '../rules/suppress'
 import type { Settings } from '../settings'
 import type { Deployment } from '../deployment/types'
@@ -239,6 +240,30 @@ async function scanOne(
     notifications.push(interruptedNote(target.file, stopped))
   }
 
+  return judge(target.file, job, { model, profile, measurement, notMeasuredReason, notifications }, ALL_RULES)
+}
+
+/** What a target's scan gathered, before it is judged. */
+interface Gathered {
+  model: DockerfileModel
+  profile: RuntimeProfile
+  measurement?: Measurement
+  notMeasuredReason?: string
+  notifications: Notification[]
+}
+
+/**
+ * The rules over what was gathered, reconciled with the measurement and suppressed, and the principle rows:
+ * the one place a target becomes a ScanResult (a Dockerfile target, or an image judged from its deployment).
+ */
+function judge(
+  file: string,
+  job: Job,
+  gathered: Gathered,
+  rules: readonly Rule[],
+  imageOnly?: string
+): ScanResult {
+  const { model, profile, measurement, notMeasuredReason, notifications } = gathered
   const ctx = {
     model,
     profile,
@@ -248,10 +273,10 @@ async function scanOne(
     probe: measurement?.probe,
     workload: measurement?.workload
   }
-  const raw = reconcileWithMeasurement(evaluateRules(ALL_RULES, ctx), measurement)
+  const raw = reconcileWithMeasurement(evaluateRules(rules, ctx), measurement)
   const findings = applySuppressions(raw, model, ruleMetas(), job.deployment?.pragmas)
   return {
-    file: target.file,
+    file,
     target: job.target,
     model,
     profile,
@@ -265,7 +290,8 @@ async function scanOne(
       notMeasuredReason,
       findings,
       target: job.target,
-      deployment: job.deployment
+      deployment: job.deployment,
+      ...(imageOnly !== undefined ? { imageOnly } : {})
     }),
     notifications
   }
@@ -315,37 +341,13 @@ async function scanImageOnly(
     notMeasuredReason = `interrupted by ${stopped}`
     notifications.push(interruptedNote(job.file, stopped))
   }
-  const ctx = {
-    model,
-    profile,
-    deployment: declaredDeployment(job.deployment),
-    image: measurement?.image,
-    daemon: measurement?.daemon,
-    probe: measurement?.probe,
-    workload: measurement?.workload
-  }
-  const raw = reconcileWithMeasurement(evaluateRules(IMAGE_ONLY_RULES, ctx), measurement)
-  const findings = applySuppressions(raw, model, ruleMetas(), job.deployment?.pragmas)
-  return {
-    file: job.file,
-    target: job.target,
-    model,
-    profile,
-    findings,
-    ...(measurement ? { measurement } : {}),
-    ...(notMeasuredReason ? { notMeasuredReason } : {}),
-    rows: principleRows({
-      model,
-      profile,
-      measurement,
-      notMeasuredReason,
-      findings,
-      target: job.target,
-      deployment: job.deployment,
-      imageOnly: job.image
-    }),
-    notifications
-  }
+  return judge(
+    job.file,
+    job,
+    { model, profile, measurement, notMeasuredReason, notifications },
+    IMAGE_ONLY_RULES,
+    job.image
+  )
 }
 
 /** Probes an image-only target's image when the daemon has it (inspect by name); only --image is pulled. */
