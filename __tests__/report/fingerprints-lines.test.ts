@@ -6,7 +6,7 @@ import {
   instructionTextOf,
   splitLines,
   stableFingerprint
-} from '../../src/report/fingerprints'
+} from '../../src/fingerprints'
 import { buildSarif } from '../../src/report/sarif'
 import { ruleMetas } from '../../src/rules/registry'
 import type { Finding } from '../../src/findings'

@@ -4,7 +4,7 @@ import {
   lineHashes,
   primaryLocationLineHash,
   stableFingerprint
-} from '../../src/report/fingerprints'
+} from '../../src/fingerprints'
 
 // Expected values are codeql-action's own test vectors (github/codeql-action src/fingerprints.test.ts),
 // so this port produces exactly what upload-sarif would compute.

@@ -17,7 +17,7 @@ import {
   staticReport
 } from '../../__fixtures__/scan-reports/reports'
 import { fixtureRules } from '../../__fixtures__/scan-reports/rules'
-import { lineHashes } from '../../src/report/fingerprints'
+import { lineHashes } from '../../src/fingerprints'
 import {
   automationIdOf,
   buildSarif,

@@ -11,13 +11,7 @@ import { REPO_URL, TOOL_NAME, TOOL_VERSION } from '../meta'
 import type { RuleMeta } from '../rules/types'
 import type { Notification, ScanReport } from '../scan/types'
 import { stripControl } from './escape'
-import {
-  STABLE_FINGERPRINT_KEY,
-  instructionTextOf,
-  lineHashes,
-  splitLines,
-  stableFingerprint
-} from './fingerprints'
+import { STABLE_FINGERPRINT_KEY, lineHashes, lineRange, splitLines, stableIdentities } from '../fingerprints'
 import { LEVEL_RANK } from '../findings'
 import { alertsOf, type Alert } from '../scan/alerts'
 import { allNotifications, ruleDocsUrl } from './summary'
@@ -168,9 +162,7 @@ function plainMessage(text: string): string {
 }
 
 function region(finding: Finding): { startLine: number; endLine: number } {
-  const startLine = Math.max(1, Math.floor(finding.line) || 1)
-  const endLine = Math.max(startLine, Math.floor(finding.endLine ?? startLine) || startLine)
-  return { startLine, endLine }
+  return lineRange(finding.line, finding.endLine)
 }
 
 /** The heading and the full text behind it (the daemon's whole error): SARIF has no collapsed part. */
@@ -277,11 +269,11 @@ export function buildSarif(report: ScanReport, rules: RuleMeta[], options: Sarif
     })
   }
 
-  // Everything derived from a file's text is computed once per file (lines, line hashes) or once per
-  // instruction range (normalised text, its digest), never per finding: linear in findings + file size.
+  // Everything derived from a file's text is computed once per file (lines, line hashes), never per
+  // finding: linear in findings + file size. Identities are counted over every alert, before any is left
+  // out, so an alert keeps its fingerprint whatever the cap (and the baseline gate computes the same ones).
   const texts = new Map<string, string | undefined>()
   const hashes = new Map<string, string[] | undefined>()
-  const lines = new Map<string, string[] | undefined>()
   const textOf = (file: string): string | undefined => {
     if (!texts.has(file)) texts.set(file, read(file))
     return texts.get(file)
@@ -293,53 +285,21 @@ export function buildSarif(report: ScanReport, rules: RuleMeta[], options: Sarif
     }
     return hashes.get(file)
   }
-  const linesOf = (file: string): string[] | undefined => {
-    if (!lines.has(file)) {
+  const identities = new Map<Pending, string>()
+  const computed = stableIdentities(
+    pending.map(p => ({ ...p.finding, file: p.file })),
+    file => {
       const text = textOf(file)
-      lines.set(file, text === undefined ? undefined : splitLines(text))
+      return text === undefined ? undefined : splitLines(text)
     }
-    return lines.get(file)
-  }
-  /** Per file and range: the normalised text and a small id standing for it (equal texts, equal ids). */
-  const ranges = new Map<string, { text: string; id: number }>()
-  const textIds = new Map<string, number>()
-  const normalizedOf = (file: string, startLine: number, endLine: number): { text: string; id: number } => {
-    const rangeKey = `${file}\0${startLine}:${endLine}`
-    let entry = ranges.get(rangeKey)
-    if (!entry) {
-      const text = instructionTextOf(linesOf(file) ?? [], startLine, endLine)
-      let id = textIds.get(text)
-      if (id === undefined) {
-        id = textIds.size
-        textIds.set(text, id)
-      }
-      entry = { text, id }
-      ranges.set(rangeKey, entry)
-    }
-    return entry
-  }
-  const digests = new Map<string, string>()
-  const occurrences = new Map<string, number>()
+  )
+  pending.forEach((p, i) => identities.set(p, computed[i]))
 
-  const results: sarif.Result[] = kept.map(({ finding, uri, file, targets }) => {
+  const results: sarif.Result[] = kept.map(pendingResult => {
+    const { finding, uri, file, targets } = pendingResult
     const where = region(finding)
-    const known = textOf(file) !== undefined
-    const normalized = known
-      ? normalizedOf(file, where.startLine, where.endLine)
-      : { text: `message:${finding.message}`, id: -1 }
-    const key = known
-      ? `${finding.ruleId}\0${file}\0#${normalized.id}`
-      : `${finding.ruleId}\0${file}\0${normalized.text}`
-    const occurrence = (occurrences.get(key) ?? 0) + 1
-    occurrences.set(key, occurrence)
-    let digest = digests.get(key)
-    if (digest === undefined) {
-      digest = stableFingerprint(finding.ruleId, file, normalized.text, 1).replace(/:1$/, '')
-      digests.set(key, digest)
-    }
-
     const partialFingerprints: Record<string, string> = {
-      [STABLE_FINGERPRINT_KEY]: `${digest}:${occurrence}`
+      [STABLE_FINGERPRINT_KEY]: identities.get(pendingResult) as string
     }
     const lineHash = hashesOf(file)?.[where.startLine - 1]
     if (lineHash) partialFingerprints.primaryLocationLineHash = lineHash

@@ -129,3 +129,50 @@ export function stableFingerprint(
     .slice(0, 32)
   return `${digest}:${occurrence}`
 }
+
+/** What an alert's identity is computed from: its rule, file (as read and named) and lines. */
+export interface IdentityEntry {
+  ruleId: string
+  file: string
+  line: number
+  endLine?: number
+  /** Stands in for the instruction text when the file cannot be read. */
+  message: string
+}
+
+/** The 1-based line range a finding covers, clamped as SARIF regions are. */
+export function lineRange(line: number, endLine?: number): { startLine: number; endLine: number } {
+  const startLine = Math.max(1, Math.floor(line) || 1)
+  return { startLine, endLine: Math.max(startLine, Math.floor(endLine ?? startLine) || startLine) }
+}
+
+/**
+ * The stable fingerprint (STABLE_FINGERPRINT_KEY) of each entry, in order: occurrences are counted in that
+ * order among entries of one rule, file and instruction text. SARIF and the baseline gate both call this, so
+ * "new since the base commit" means exactly "an alert code scanning has not seen". Each file's lines are
+ * asked for once (`linesOf` may read a file); each distinct text is hashed once: linear in entries + text.
+ */
+export function stableIdentities(
+  entries: readonly IdentityEntry[],
+  linesOf: (file: string) => string[] | undefined
+): string[] {
+  const lines = new Map<string, string[] | undefined>()
+  const digests = new Map<string, string>()
+  const occurrences = new Map<string, number>()
+  return entries.map(entry => {
+    if (!lines.has(entry.file)) lines.set(entry.file, linesOf(entry.file))
+    const fileLines = lines.get(entry.file)
+    const { startLine, endLine } = lineRange(entry.line, entry.endLine)
+    const text =
+      fileLines === undefined ? `message:${entry.message}` : instructionTextOf(fileLines, startLine, endLine)
+    const key = `${entry.ruleId}\0${entry.file}\0${text}`
+    const occurrence = (occurrences.get(key) ?? 0) + 1
+    occurrences.set(key, occurrence)
+    let digest = digests.get(key)
+    if (digest === undefined) {
+      digest = stableFingerprint(entry.ruleId, entry.file, text, 1).replace(/:1$/, '')
+      digests.set(key, digest)
+    }
+    return `${digest}:${occurrence}`
+  })
+}
