@@ -261,6 +261,36 @@ describe('C fingerprints', () => {
     expectGate(run, 0, { new: 0, fixed: 0, unchanged: 10 })
   })
 
+  it('a renamed file scanned by its new path keeps its findings unchanged', async () => {
+    const root = await repo({ 'old/Dockerfile': TEN })
+    await git(root, 'mv', 'old/Dockerfile', 'old/Containerfile')
+    const run = await scan(root, ['old/Containerfile', '--baseline', 'HEAD'])
+    expectGate(run, 0, { new: 0, fixed: 0, unchanged: 10 })
+  })
+
+  it('a changed FROM line makes the LP101 it carries new', async () => {
+    const root = await repo({ Dockerfile: 'FROM debian\nCMD ["sh"]\n' })
+    writeFileSync(join(root, 'Dockerfile'), 'FROM debian:bookworm\nCMD ["sh"]\n')
+    const run = await scan(root, ['.', '--baseline', 'HEAD'])
+    expect(run.code).toBe(1)
+    expect(states(run, 'LP101')).toEqual(['LP101@1:new'])
+    expect(run.report?.baseline?.fixed_findings.map(f => f.rule_id)).toContain('LP101')
+  })
+
+  it('keyword case and spacing of a multi-stage FROM ... AS do not matter', async () => {
+    const root = await repo({
+      Dockerfile: 'FROM debian AS base\nRUN chmod u+s /bin/a\nFROM base\nCMD ["sh"]\n'
+    })
+    writeFileSync(
+      join(root, 'Dockerfile'),
+      'from  debian  as  base\nrun chmod u+s /bin/a\nfrom base\ncmd ["sh"]\n'
+    )
+    const run = await scan(root, ['.', '--baseline', 'HEAD'])
+    expect(run.code).toBe(0)
+    expect(run.report?.baseline?.new).toBe(0)
+    expect(run.report?.baseline?.fixed).toBe(0)
+  })
+
   it('a file that did not exist at REF: all its findings are new, no error', async () => {
     const root = await repo({ Dockerfile: 'FROM debian\nUSER 1000\nCMD ["sh"]\n' })
     write(root, { 'worker/Dockerfile': ONE })

@@ -151,6 +151,8 @@ export interface ScanOptions {
   timeoutMs?: number
   /** false: do not add --no-build (the Docker case). */
   noBuild?: boolean
+  /** Extra environment variables for the CLI (e.g. TZ). */
+  env?: Record<string, string>
 }
 
 /** `node dist/cli/index.js scan ARGS --no-build --format json` in root. */
@@ -159,7 +161,7 @@ export async function scan(root: string, args: string[], options: ScanOptions = 
   const argv = [CLI, 'scan', ...args]
   if (options.noBuild !== false) argv.push('--no-build')
   argv.push('--format', format)
-  const env: NodeJS.ProcessEnv = { ...GIT_ENV, NO_COLOR: '1', COLUMNS: '200' }
+  const env: NodeJS.ProcessEnv = { ...GIT_ENV, NO_COLOR: '1', COLUMNS: '200', ...options.env }
   delete env.GITHUB_ACTIONS
   const r = await exec(
     process.execPath,

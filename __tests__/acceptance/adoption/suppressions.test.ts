@@ -228,6 +228,17 @@ describe('B ignore', () => {
     expect(lp220.map(f => [f.file, f.suppressed])).toEqual([['deploy/compose.yaml', true]])
   })
 
+  it('paths match the Dockerfile of the result also for a finding located in its compose file', async () => {
+    const run = await scanWith({
+      [CONFIG]: 'ignore:\n  - rule: LP220\n    paths: ["app/Dockerfile"]\n    reason: vendor agent\n',
+      'app/Dockerfile': 'FROM debian\nUSER 1000\nCMD ["sh"]\n',
+      'deploy/compose.yaml': 'services:\n  app:\n    build: ../app\n    privileged: true\n'
+    })
+    expectRun(run, saneExit(run))
+    const lp220 = findings(run).filter(f => f.rule_id === 'LP220')
+    expect(lp220.map(f => [f.file, f.suppressed])).toEqual([['deploy/compose.yaml', true]])
+  })
+
   it('SARIF: suppressions with kind external and the reason as justification', async () => {
     const run = await scanWith(
       {
@@ -257,6 +268,35 @@ describe('B ignore', () => {
         .filter(f => f.rule_id === 'LP401')
         .map(f => f.suppressed)
     ).toEqual([true])
+  })
+
+  it('expiry is judged in UTC whatever the local time zone (UTC-11: still yesterday locally)', async () => {
+    const root = await repo(
+      {
+        [CONFIG]: `ignore:\n  - rule: LP401\n    reason: r\n    expires: ${utcDay(-1)}\n`,
+        Dockerfile: SETUID
+      },
+      false
+    )
+    const run = await scan(root, ['.'], { env: { TZ: 'Pacific/Pago_Pago' } })
+    expectRun(run, run.code === 1 ? [] : [`exit ${run.code}, expected 1 (expired in UTC)`])
+    expect(
+      findings(run)
+        .filter(f => f.rule_id === 'LP401')
+        .map(f => f.suppressed)
+    ).toEqual([false])
+  })
+
+  it('expiry is judged in UTC whatever the local time zone (UTC+14: already tomorrow locally)', async () => {
+    const root = await repo(
+      {
+        [CONFIG]: `ignore:\n  - rule: LP401\n    reason: r\n    expires: ${utcDay(0)}\n`,
+        Dockerfile: SETUID
+      },
+      false
+    )
+    const run = await scan(root, ['.'], { env: { TZ: 'Pacific/Kiritimati' } })
+    expectRun(run, run.code === 0 ? [] : [`exit ${run.code}, expected 0 (holds through today UTC)`])
   })
 
   it('a quoted future date holds', async () => {
