@@ -60,6 +60,13 @@ export interface Settings {
   dockerfileOptions: Record<string, DockerfileOptions>
   /** The kubelet's seccompDefault: what a Kubernetes container without seccompProfile gets. */
   kubernetesSeccompDefault: SeccompDefault
+  /**
+   * Exclusion globs (--exclude, input `exclude`, config `exclude:`), repo-relative, validated: what folder
+   * searches and globs find is left out when it or a folder above it matches (src/walk/exclude.ts).
+   */
+  exclude: string[]
+  /** Folder searches and globs leave out what git ignores (`.gitignore`, `.git/info/exclude`); --no-gitignore: false. */
+  gitignore: boolean
   /** Where to write SARIF ('' = do not write). */
   sarifFile: string
   /** Code-scanning category (`automationDetails.id`); unset: the surface's stable default (sarif.ts). */
@@ -89,6 +96,8 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'paths' | 'cwd' | 'repoRoot'> = {
   images: Object.freeze(Object.create(null)) as Record<string, string>,
   dockerfileOptions: Object.freeze(Object.create(null)) as Record<string, DockerfileOptions>,
   kubernetesSeccompDefault: 'unconfined',
+  exclude: [],
+  gitignore: true,
   sarifFile: '',
   failOn: 'error',
   format: 'text',

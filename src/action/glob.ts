@@ -1,89 +1,68 @@
-// A small glob matcher for the `dockerfile` input. fs.globSync is Node 22+, and no shell may see the
-// patterns, so the workspace is walked and each relative path is tested against a RegExp.
-import { readdirSync } from 'node:fs'
-import { join } from 'node:path'
+// The `dockerfile` input's globs. fs.globSync is Node 22+, and no shell may see the patterns, so the folder a
+// pattern starts from is walked with the scan's one walker (src/walk/walk.ts: the same files a folder PATH
+// search sees) and each workspace-relative path is tested against a RegExp.
+import { realpathSync, statSync } from 'node:fs'
+import { join, relative, sep } from 'node:path'
+import { globToRegExp, isGlob } from '../walk/glob'
+import { walkFiles, type WalkRules } from '../walk/walk'
 
-/** True when the pattern uses glob syntax (`*`, `?`, `[...]`, `{a,b}`). */
-export function isGlob(pattern: string): boolean {
-  return /[*?[{]/.test(pattern)
-}
+export { globToRegExp, isGlob }
 
-/**
- * Turns a glob into an anchored RegExp over forward-slash paths. `**` matches any number of folders
- * (also none), `*` and `?` never cross `/`, `[...]` is a class, `{a,b}` an alternation. Like git and
- * most globbers, wildcards do not match a leading dot.
- */
-export function globToRegExp(pattern: string): RegExp {
-  let out = ''
-  let i = 0
-  let braceDepth = 0
-  const atSegmentStart = (): boolean => i === 0 || pattern[i - 1] === '/'
-  while (i < pattern.length) {
-    const c = pattern[i]
-    if (c === '*') {
-      if (
-        pattern[i + 1] === '*' &&
-        atSegmentStart() &&
-        (pattern[i + 2] === '/' || i + 2 === pattern.length)
-      ) {
-        // `**/` = zero or more folders; trailing `**` = anything below.
-        out += i + 2 === pattern.length ? '(?:[^/.][^/]*(?:/[^/.][^/]*)*)?' : '(?:[^/.][^/]*/)*'
-        i += pattern[i + 2] === '/' ? 3 : 2
-        continue
-      }
-      out += atSegmentStart() ? '(?:[^/.][^/]*)?' : '[^/]*'
-    } else if (c === '?') {
-      out += atSegmentStart() ? '[^/.]' : '[^/]'
-    } else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2)
-      if (end === -1) {
-        out += '\\['
-      } else {
-        let body = pattern.slice(i + 1, end)
-        const negate = body.startsWith('!') || body.startsWith('^')
-        if (negate) body = body.slice(1)
-        out += `[${negate ? '^/' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`
-        i = end
-      }
-    } else if (c === '{') {
-      braceDepth++
-      out += '(?:'
-    } else if (c === '}' && braceDepth > 0) {
-      braceDepth--
-      out += ')'
-    } else if (c === ',' && braceDepth > 0) {
-      out += '|'
-    } else {
-      out += c.replace(/[.+^$()|\\\]}]/g, '\\$&')
-    }
-    i++
-  }
-  if (braceDepth > 0) throw new Error(`unbalanced "{" in pattern "${pattern}"`)
-  return new RegExp(`^${out}$`)
-}
+const NO_RULES = { gitignore: true, exclude: [] } as const
 
-// Folders never worth searching: huge, and never holding the project's own Dockerfiles.
-const SKIPPED_DIRS = new Set(['.git', 'node_modules'])
-
-/** Every file below `root`, as forward-slash paths relative to it. Symlinks are not followed. */
-export function listFiles(root: string): string[] {
-  const files: string[] = []
-  const walk = (dir: string, prefix: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const rel = prefix ? `${prefix}/${entry.name}` : entry.name
-      if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name)) walk(join(dir, entry.name), rel)
-      } else if (entry.isFile()) {
-        files.push(rel)
-      }
-    }
-  }
-  walk(root, '')
-  return files.sort()
+/** Every file below `root` the walker keeps, as forward-slash paths relative to it. */
+export function listFiles(root: string, rules: Omit<WalkRules, 'repoRoot'> = NO_RULES): string[] {
+  return walkFiles(root, { ...rules, repoRoot: root }, { hidden: true }).map(f => toPosix(relative(root, f)))
 }
 
 /** Files below `root` matching `pattern` (relative, forward slashes, sorted). */
 export function matchFiles(root: string, pattern: string, files: string[] = listFiles(root)): string[] {
   const re = globToRegExp(pattern.replace(/^\.\//, ''))
   return files.filter(file => re.test(file))
+}
+
+/**
+ * Files below `workspace` matching `pattern`, walked from the pattern's literal folder (`services/` for
+ * `services/**\/Dockerfile`): that folder is named, so it is searched even when hidden, ignored or excluded,
+ * as a folder PATH is; below it the walker's rules apply. Hidden entries below it are walked only when the
+ * pattern writes a hidden name (wildcards never match a leading dot). `cache` shares walks between patterns.
+ */
+export function globFiles(
+  workspace: string,
+  pattern: string,
+  rules: Omit<WalkRules, 'repoRoot'>,
+  cache: Map<string, string[]> = new Map()
+): string[] {
+  const clean = pattern.replace(/^\.\//, '')
+  const re = globToRegExp(clean)
+  const segments = clean.split('/')
+  const literal: string[] = []
+  while (literal.length < segments.length - 1 && !isGlob(segments[literal.length]))
+    literal.push(segments[literal.length])
+  const start = join(workspace, ...literal)
+  if (!isPlainFolder(workspace, start)) return []
+  const hidden = segments.slice(literal.length).some(s => s.startsWith('.') && s !== '.')
+  const key = `${hidden}\0${start}`
+  let files = cache.get(key)
+  if (!files) {
+    files = walkFiles(start, { ...rules, repoRoot: workspace }, { hidden, shownAs: literal.join('/') || '.' })
+    cache.set(key, files)
+  }
+  return files.map(f => toPosix(relative(workspace, f))).filter(file => re.test(file))
+}
+
+/** `start` is a folder reached from `workspace` without a symlink (the walker never follows one either). */
+function isPlainFolder(workspace: string, start: string): boolean {
+  try {
+    return (
+      statSync(start).isDirectory() &&
+      realpathSync(start) === join(realpathSync(workspace), relative(workspace, start))
+    )
+  } catch {
+    return false
+  }
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join('/')
 }

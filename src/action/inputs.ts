@@ -9,7 +9,9 @@ import { loadDeployments } from '../deployment/load'
 import { loadRuntimeProfile } from '../profile/load'
 import { categoryProblem } from '../report/sarif'
 import { DEFAULT_SETTINGS, type ProbeMode, type Settings } from '../settings'
-import { isGlob, listFiles, matchFiles } from './glob'
+import type { WalkRules } from '../walk/walk'
+import { excludeProblem } from '../walk/exclude'
+import { globFiles, isGlob, matchFiles } from './glob'
 
 /** The scan settings plus what only the action needs. */
 export interface ActionSettings extends Settings {
@@ -66,7 +68,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
   const build = bool('build', input('build'), true)
   const image = input('image') || undefined
   const dockerfileInput = input('dockerfile') || 'Dockerfile'
-  const paths = selectDockerfiles(workspace, dockerfileInput)
   const context = input('context')
     ? insideWorkspace(workspace, 'context', input('context'), 'dir')
     : undefined
@@ -83,6 +84,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
         }
       : {})
   })
+  // The config file's `exclude:` first, then the input's patterns: both leave files out of globs and folder searches.
+  const exclude = [...(config?.exclude ?? []), ...excludeInput(input('exclude'))]
+  const paths = selectDockerfiles(workspace, dockerfileInput, { gitignore: true, exclude })
   const deploymentFiles = input('deployments')
     .split(/\r?\n/)
     .map(l => l.trim())
@@ -113,7 +117,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     dockerfileInput,
     dockerfiles: paths.map(p => toRepoPath(workspace, p)).sort(),
     commentKey: oneLineInput('comment-key', input('comment-key')),
-    matrix: input('matrix')
+    matrix: input('matrix'),
+    exclude
   }
   // Inputs given (non-empty) win over the config file, which wins over the defaults.
   applyConfig(settings, config, {
@@ -126,7 +131,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     cwd: workspace,
     repoRoot: workspace,
     env,
-    kubeletSeccompDefault: settings.kubernetesSeccompDefault === 'runtime-default'
+    kubeletSeccompDefault: settings.kubernetesSeccompDefault === 'runtime-default',
+    gitignore: settings.gitignore,
+    exclude: settings.exclude
   })
   settings.deployments = loaded.deployments
   settings.deploymentNotes = loaded.notes
@@ -181,11 +188,28 @@ export function parseBuildArgs(text: string): Record<string, string> {
   return args
 }
 
+/** The `exclude` input: one glob per line (`#` comments and blank lines skipped), each checked now. */
+function excludeInput(text: string): string[] {
+  const patterns = text
+    .split(/\r?\n/)
+    .map(l => l.trim())
+    .filter(l => l && !l.startsWith('#'))
+  for (const pattern of patterns) {
+    const problem = excludeProblem(pattern)
+    if (problem) throw new UsageError(`Input exclude: ${redactTokens(problem)}`)
+  }
+  return patterns
+}
+
 /**
  * Paths, globs and `!exclusions`, one per line, relative to the workspace. Literal paths must exist;
  * a glob must match something. Returns absolute paths (files, or folders to search), in input order.
  */
-export function selectDockerfiles(workspace: string, text: string): string[] {
+export function selectDockerfiles(
+  workspace: string,
+  text: string,
+  rules: Omit<WalkRules, 'repoRoot'> = { gitignore: true, exclude: [] }
+): string[] {
   const lines = text
     .split(/\r?\n/)
     .map(l => l.trim())
@@ -194,13 +218,12 @@ export function selectDockerfiles(workspace: string, text: string): string[] {
   const exclude = lines.filter(l => l.startsWith('!')).map(l => l.slice(1).trim())
   if (include.length === 0) throw new UsageError('Input dockerfile: no path or pattern given')
 
-  let files: string[] | undefined
+  const walks = new Map<string, string[]>()
   const selected: string[] = []
   for (const entry of include) {
     if (isGlob(entry)) {
       rejectEscapingPattern(entry)
-      files ??= listFiles(workspace)
-      const matches = safeMatch('dockerfile', workspace, entry, files)
+      const matches = safeGlob(workspace, entry, rules, walks)
       if (matches.length === 0)
         throw new UsageError(`Input dockerfile: pattern ${shown(entry)} matched no files`)
       // A loop, not push(...): a glob may match more paths than a call has room for arguments.
@@ -218,6 +241,20 @@ export function selectDockerfiles(workspace: string, text: string): string[] {
   const result = [...new Set(selected)].filter(p => !excluded.has(toRepoPath(workspace, p)))
   if (result.length === 0) throw new UsageError('Input dockerfile: every match was excluded by a "!" pattern')
   return result
+}
+
+function safeGlob(
+  workspace: string,
+  pattern: string,
+  rules: Omit<WalkRules, 'repoRoot'>,
+  walks: Map<string, string[]>
+): string[] {
+  try {
+    return globFiles(workspace, pattern, rules, walks)
+  } catch (error) {
+    if (error instanceof UsageError) throw error
+    throw new UsageError(`Input dockerfile: ${redactTokens((error as Error).message)}`)
+  }
 }
 
 function safeMatch(name: string, workspace: string, pattern: string, files: string[]): string[] {

@@ -10,6 +10,7 @@ import { loadDeployments } from '../deployment/load'
 import { loadRuntimeProfile } from '../profile/load'
 import { categoryProblem } from '../report/sarif'
 import { DEFAULT_SETTINGS, type OutputFormat, type ProbeMode, type Settings } from '../settings'
+import { excludeProblem } from '../walk/exclude'
 import { defaultRepoRoot } from './repo-root'
 import { commandOf } from './tokens'
 import { USAGE } from './usage'
@@ -47,6 +48,7 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
   let configFile: string | undefined
   const given = { failOn: false, runOptions: false, target: false, context: false }
   const deploymentFiles: string[] = []
+  const excludeFlags: string[] = []
   let color: boolean | undefined
   for (const token of command.tokens) {
     if (token.kind === 'path') {
@@ -76,6 +78,15 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
         break
       case '--deployment':
         deploymentFiles.push(nonEmpty(name, value))
+        break
+      case '--exclude': {
+        const problem = excludeProblem(value ?? '')
+        if (problem) throw new UsageError(`--exclude: ${problem}`)
+        excludeFlags.push(value as string)
+        break
+      }
+      case '--no-gitignore':
+        settings.gitignore = false
         break
       case '--config':
         configFile = nonEmpty(name, value)
@@ -152,13 +163,17 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
     ...(configFile !== undefined ? { explicit: resolve(cwd, configFile), explicitName: configFile } : {})
   })
   applyConfig(settings, config, given)
+  // --exclude adds to the config file's `exclude:` list.
+  settings.exclude = [...(config?.exclude ?? []), ...excludeFlags]
   // Read (and validated) now too: a bad compose file or manifest fails before any build.
   const loaded = loadDeployments(deploymentFiles, settings.paths, {
     cwd,
     repoRoot: settings.repoRoot,
     env: io.env ?? process.env,
     readStdin: io.readStdin,
-    kubeletSeccompDefault: settings.kubernetesSeccompDefault === 'runtime-default'
+    kubeletSeccompDefault: settings.kubernetesSeccompDefault === 'runtime-default',
+    gitignore: settings.gitignore,
+    exclude: settings.exclude
   })
   settings.deployments = loaded.deployments
   settings.deploymentNotes = loaded.notes

@@ -18,6 +18,8 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   '--image': { value: true },
   '--run-options': { value: true, dashValue: true },
   '--deployment': { value: true },
+  '--exclude': { value: true },
+  '--no-gitignore': { value: false },
   '--config': { value: true },
   '--probe': { value: true },
   '--sarif': { value: true },

@@ -15,6 +15,10 @@ Options:
                              e.g. "--cap-drop ALL --read-only"
   --deployment FILE          a compose file or Kubernetes manifest
                              (repeatable; - reads a manifest from stdin)
+  --exclude GLOB             leave out of folder searches what matches GLOB,
+                             relative to the repository root (repeatable;
+                             adds to the config file's exclude: list)
+  --no-gitignore             also search what .gitignore files ignore
   --config FILE              the config file
                              [.least-privilege.yml or .yaml at the repository root]
   --probe auto|true|false    probe after building (auto: when a daemon answers)

@@ -11,6 +11,7 @@ import { entry, keyText, scalarText, type MapNode } from '../deployment/compose/
 import { parseYamlDocuments, type LocatedNode, type SourceLocation } from '../deployment/yaml'
 import { loadRuntimeProfile } from '../profile/load'
 import { redactText } from '../profile/redact'
+import { excludeProblem } from '../walk/exclude'
 import { imageName } from './image-ref'
 import type { Config, DockerfileOptions, SeccompDefault } from './types'
 import { validateConfig } from './validate'
@@ -118,6 +119,8 @@ export function parseConfig(text: string, file: string, path: string, repoRoot: 
   }
   const seccomp = scalarText(entry(entry(top, 'kubernetes'), 'seccomp-default'))
   if (seccomp !== undefined) config.seccompDefault = seccomp as SeccompDefault
+  const exclude = entry(top, 'exclude')
+  if (exclude?.kind === 'seq') config.exclude = exclude.items.map((item, i) => excludePattern(item, i))
   return config
 }
 
@@ -145,6 +148,14 @@ function dockerfileOptions(ctx: ResolveContext, node: LocatedNode, where: string
   const context = entry(node, 'context')
   if (context) options.context = existingPath(ctx, context, `${where}.context`, 'dir')
   return options
+}
+
+/** One `exclude:` glob (the schema made it a non-empty string); a bad pattern names its line. */
+function excludePattern(node: LocatedNode, index: number): string {
+  const pattern = scalarText(node) ?? ''
+  const problem = excludeProblem(pattern)
+  if (problem) throw fail(node.at, `exclude[${index}]: ${problem}`)
+  return pattern
 }
 
 /** run-options parsed as --run-options is (seccomp files relative to the config file's folder). */

@@ -32,4 +32,6 @@ export interface Config {
   runOptions?: string
   profile?: RuntimeProfile
   seccompDefault?: SeccompDefault
+  /** `exclude:`: globs relative to the repository root, checked (src/walk/exclude.ts). */
+  exclude?: string[]
 }

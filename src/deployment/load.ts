@@ -1,8 +1,8 @@
 // Declared deployments for the settings: files named with --deployment (or `-` for stdin) and the compose
 // files and Kubernetes manifests found in scanned folders, read into one list when the settings are read,
 // so a bad file is a usage error (one line with the file and line) before any build.
-import { readdirSync, statSync } from 'node:fs'
-import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { statSync } from 'node:fs'
+import { dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { UsageError, describeError } from '../errors'
 import { readSeccompProfile } from '../profile/load'
 import { findComposeFiles, isComposeFileName, readCompose } from './compose'
@@ -10,15 +10,13 @@ import { composeFileSystem } from './compose/io'
 import { looksLikeKubernetesManifest, readKubernetesManifest } from './kubernetes'
 import type { Deployment, DeploymentFile } from './types'
 import { MAX_DEPLOYMENT_BYTES } from './yaml'
+import { walkFiles } from '../walk/walk'
 
-/** Files looked at while searching one scan's folders (a monorepo has thousands; a bound stops a runaway walk). */
-export const MAX_SEARCHED_FILES = 50_000
 /** YAML/JSON files read to tell whether they are manifests. */
 export const MAX_MANIFEST_CANDIDATES = 2_000
 /** Deployments from all files together. */
 export const MAX_DEPLOYMENTS_TOTAL = 10_000
 
-const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.hg', '.svn'])
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json'])
 export const STDIN_NAME = '<stdin>'
 
@@ -33,6 +31,9 @@ export interface DeploymentLoadOptions {
    * a container without seccompProfile gets the runtime's default profile instead of Unconfined.
    */
   kubeletSeccompDefault?: boolean
+  /** Folder searches leave out what git ignores (default true) and what these globs exclude (src/walk/). */
+  gitignore?: boolean
+  exclude?: readonly string[]
 }
 
 export interface LoadedDeployments {
@@ -97,7 +98,11 @@ export function loadDeployments(
   for (const folder of folders) {
     const abs = resolve(opts.cwd, folder)
     if (!isDirectory(abs)) continue
-    const listing = listFolder(abs)
+    const listing = walkFiles(
+      abs,
+      { repoRoot: opts.repoRoot, gitignore: opts.gitignore ?? true, exclude: opts.exclude ?? [] },
+      { shownAs: folder }
+    )
     for (const project of findComposeFiles(listing)) compose(project)
     let candidates = 0
     for (const path of listing) {
@@ -135,31 +140,6 @@ export function stdinReader(read: (buffer: Buffer) => number): () => string {
       throw new UsageError(`${STDIN_NAME}: larger than ${MAX_DEPLOYMENT_BYTES} bytes`)
     return buffer.subarray(0, total).toString('utf8')
   }
-}
-
-/** Files under `folder`, sorted, skipping VCS and dependency folders, at most MAX_SEARCHED_FILES. */
-function listFolder(folder: string): string[] {
-  const files: string[] = []
-  const pending = [folder]
-  while (pending.length > 0 && files.length < MAX_SEARCHED_FILES) {
-    const current = pending.pop() as string
-    let entries
-    try {
-      entries = readdirSync(current, { withFileTypes: true })
-    } catch {
-      continue
-    }
-    for (const entry of entries) {
-      const full = join(current, entry.name)
-      if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) pending.push(full)
-      } else if (entry.isFile()) {
-        files.push(full)
-        if (files.length >= MAX_SEARCHED_FILES) break
-      }
-    }
-  }
-  return files.sort()
 }
 
 /**

@@ -1,7 +1,9 @@
-// Finds the Dockerfiles to scan: each PATH is a Dockerfile or a folder searched recursively.
-import { readdirSync, statSync } from 'node:fs'
-import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+// Finds the Dockerfiles to scan: each PATH is a Dockerfile or a folder searched recursively (src/walk/walk.ts:
+// the same walker as the action's globs and the deployment search).
+import { statSync } from 'node:fs'
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path'
 import { UsageError } from '../errors'
+import { leftOut, walkFiles, type WalkRules } from '../walk/walk'
 
 /** One Dockerfile to scan. */
 export interface ScanTarget {
@@ -15,8 +17,6 @@ export interface ScanTarget {
    */
   discovered?: boolean
 }
-
-const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.hg', '.svn'])
 
 /**
  * Dockerfile, Dockerfile.prod, app.Dockerfile, api-Dockerfile, Containerfile ...; never an ignore file
@@ -49,7 +49,8 @@ export function discoverDockerfiles(
   paths: string[],
   cwd: string,
   repoRoot: string,
-  holdsDeployments: (folder: string) => boolean = () => false
+  holdsDeployments: (folder: string) => boolean = () => false,
+  rules: Omit<WalkRules, 'repoRoot'> = { gitignore: true, exclude: [] }
 ): ScanTarget[] {
   if (paths.length === 0) throw new UsageError('no PATH given: name a Dockerfile or a folder to search')
   const found = new Map<string, ScanTarget>()
@@ -61,9 +62,18 @@ export function discoverDockerfiles(
     } catch {
       throw new UsageError(`${given}: no such file or directory`)
     }
-    const hits = stats.isDirectory() ? searchFolder(abs) : [abs]
+    const hits = stats.isDirectory()
+      ? walkFiles(abs, { ...rules, repoRoot }, { shownAs: given }).filter(f =>
+          looksLikeDockerfile(basename(f))
+        )
+      : [abs]
     if (hits.length === 0) {
       if (stats.isDirectory() && holdsDeployments(abs)) continue
+      const why = stats.isDirectory() ? leftOut(abs, { ...rules, repoRoot }) : undefined
+      if (why)
+        throw new UsageError(
+          `${given}: not searched: the folder is ${why === 'excluded' ? 'excluded by an exclude pattern' : 'ignored by git (.gitignore)'}; name its Dockerfiles to scan them`
+        )
       throw new UsageError(
         `${given}: no Dockerfile found (looked for Dockerfile, Dockerfile.*, *Dockerfile, Containerfile, *.Containerfile)`
       )
@@ -77,27 +87,4 @@ export function discoverDockerfiles(
     }
   }
   return [...found.values()]
-}
-
-function searchFolder(folder: string): string[] {
-  const hits: string[] = []
-  const pending = [folder]
-  while (pending.length > 0) {
-    const current = pending.pop() as string
-    let entries
-    try {
-      entries = readdirSync(current, { withFileTypes: true })
-    } catch {
-      continue // unreadable folders are skipped, as `docker build` would never see them either
-    }
-    for (const entry of entries) {
-      const full = join(current, entry.name)
-      if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) pending.push(full)
-      } else if (entry.isFile() && looksLikeDockerfile(entry.name)) {
-        hits.push(full)
-      }
-    }
-  }
-  return hits.sort()
 }

@@ -87,8 +87,12 @@ type BuildCache = Map<string, Promise<{ tag: string } | { error: unknown }>>
 
 export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanReport> {
   const startedAt = new Date().toISOString()
-  const discovered = discoverDockerfiles(settings.paths, settings.cwd, settings.repoRoot, folder =>
-    holdsDeployments(settings, folder)
+  const discovered = discoverDockerfiles(
+    settings.paths,
+    settings.cwd,
+    settings.repoRoot,
+    folder => holdsDeployments(settings, folder),
+    settings
   )
   const plan = planTargets(discovered, settings)
   if (settings.image && plan.dockerfiles.length > 1) {

@@ -1,0 +1,90 @@
+// Git's ignore rules for a walk: `.git/info/exclude` and every `.gitignore` from the repository's top level
+// down, each pattern relative to its own file's folder, a deeper file overriding a higher one (git's order).
+// Patterns are read with node-ignore (the gitignore spec); files are read bounded, never through a symlink.
+import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs'
+import { join, relative, sep } from 'node:path'
+import ignore, { type Ignore } from 'ignore'
+import { gitTopLevel } from '../cli/repo-root'
+
+/** Bytes read from one ignore file; git itself has a limit of this order (100 MB is absurd, 1 MiB is plenty). */
+export const MAX_GITIGNORE_BYTES = 1024 * 1024
+
+/** One ignore file's rules, and the rules of the folders above it (lower precedence). */
+export interface GitIgnoreLayer {
+  /** The folder its patterns are relative to. */
+  base: string
+  rules: Ignore
+  parent?: GitIgnoreLayer
+}
+
+/**
+ * The layers that apply inside `walkRoot`: `.git/info/exclude`, then the `.gitignore` of every folder from the
+ * repository's top level down to `walkRoot` itself. Outside git (a checkout downloaded without `.git`), the
+ * `.gitignore` files from `walkRoot` down still apply.
+ */
+export function rootLayers(walkRoot: string, read: (path: string) => string | undefined = readIgnoreFile) {
+  const top = gitTopLevel(walkRoot) ?? walkRoot
+  let layer = withFile(undefined, top, join(top, '.git', 'info', 'exclude'), read)
+  const rel = relative(top, walkRoot)
+  const folders = [top]
+  if (rel && !rel.startsWith('..')) {
+    let dir = top
+    for (const part of rel.split(sep)) folders.push((dir = join(dir, part)))
+  }
+  for (const folder of folders) layer = withFile(layer, folder, join(folder, '.gitignore'), read)
+  return layer
+}
+
+/** The layers inside `folder`: its own `.gitignore` on top of `parent`'s. */
+export function enterFolder(
+  parent: GitIgnoreLayer | undefined,
+  folder: string,
+  read: (path: string) => string | undefined = readIgnoreFile
+): GitIgnoreLayer | undefined {
+  return withFile(parent, folder, join(folder, '.gitignore'), read)
+}
+
+/** True when git ignores `path` (absolute, below every layer's base); `isDir` gives folder patterns (`x/`) their due. */
+export function gitIgnores(layer: GitIgnoreLayer | undefined, path: string, isDir: boolean): boolean {
+  for (let at = layer; at; at = at.parent) {
+    const rel = relative(at.base, path).split(sep).join('/')
+    if (!rel || rel.startsWith('..')) continue
+    const verdict = at.rules.test(isDir ? `${rel}/` : rel)
+    // The deepest file with a matching pattern decides; `!pattern` there re-includes.
+    if (verdict.ignored) return true
+    if (verdict.unignored) return false
+  }
+  return false
+}
+
+function withFile(
+  parent: GitIgnoreLayer | undefined,
+  base: string,
+  file: string,
+  read: (path: string) => string | undefined
+): GitIgnoreLayer | undefined {
+  const text = read(file)
+  if (text === undefined || text.trim() === '') return parent
+  try {
+    return { base, rules: ignore().add(text), parent }
+  } catch {
+    return parent // a pattern node-ignore cannot compile: git would not stop on it either
+  }
+}
+
+/** The file's text (at most MAX_GITIGNORE_BYTES), or undefined when it is absent, not a regular file, or unreadable. */
+export function readIgnoreFile(path: string): string | undefined {
+  let fd: number | undefined
+  try {
+    // lstat: git does not follow a symlinked .gitignore either.
+    if (!lstatSync(path).isFile()) return undefined
+    fd = openSync(path, 'r')
+    const buffer = Buffer.alloc(Math.min(fstatSync(fd).size, MAX_GITIGNORE_BYTES))
+    const length = readSync(fd, buffer, 0, buffer.length, 0)
+    return buffer.subarray(0, length).toString('utf8')
+  } catch {
+    return undefined
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+}
