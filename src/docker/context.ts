@@ -1,9 +1,10 @@
 // The build context as a tar stream, with Docker's .dockerignore semantics (patterns relative to the context
 // root, `!` exceptions, `**`, parent directories), symlinks kept as links and modes kept (setuid included).
+// As BuildKit does, `<Dockerfile>.dockerignore` beside the Dockerfile is used instead of `<context>/.dockerignore`.
 import { createReadStream, existsSync, readFileSync } from 'node:fs'
 import { lstat, readdir, readlink, stat } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
-import { isAbsolute, join, relative, sep } from 'node:path'
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Readable } from 'node:stream'
 import ignore, { type Ignore } from '@balena/dockerignore'
@@ -16,11 +17,25 @@ export interface BuildContext {
   dockerfile: string
 }
 
-/** The `.dockerignore` matcher for a context, or one that ignores nothing. */
-export function readDockerignore(contextDir: string): Ignore {
-  const file = join(contextDir, '.dockerignore')
+/**
+ * The ignore file a build of `dockerfilePath` in `contextDir` uses: BuildKit's Dockerfile-specific one
+ * (`app/Dockerfile.prod.dockerignore` for `app/Dockerfile.prod`) when it exists, else `<context>/.dockerignore`
+ * when that exists, else none. Never both: the specific file replaces the context's.
+ */
+export function dockerignoreFile(contextDir: string, dockerfilePath?: string): string | undefined {
+  if (dockerfilePath) {
+    const specific = join(dirname(dockerfilePath), `${basename(dockerfilePath)}.dockerignore`)
+    if (existsSync(specific)) return specific
+  }
+  const shared = join(contextDir, '.dockerignore')
+  return existsSync(shared) ? shared : undefined
+}
+
+/** The ignore matcher for a build of `dockerfilePath` in `contextDir` (see dockerignoreFile), or one that ignores nothing. */
+export function readDockerignore(contextDir: string, dockerfilePath?: string): Ignore {
+  const file = dockerignoreFile(contextDir, dockerfilePath)
   const matcher = ignore()
-  if (existsSync(file)) matcher.add(readFileSync(file, 'utf8'))
+  if (file) matcher.add(readFileSync(file, 'utf8'))
   return matcher
 }
 
@@ -41,14 +56,20 @@ function hasExceptions(dockerignoreText: string): boolean {
 }
 
 /**
- * Files that go into the context, relative and sorted, in the order they are written. The Dockerfile and
- * .dockerignore are always sent, as the docker CLI does, even when a pattern matches them.
+ * Files that go into the context, relative and sorted, in the order they are written. The Dockerfile and the
+ * ignore file in use are always sent, as the docker CLI does, even when a pattern matches them; with a
+ * Dockerfile-specific ignore file, `.dockerignore` is an ordinary file of the context.
  */
-export async function listContext(contextDir: string, alwaysInclude: string[] = []): Promise<string[]> {
-  const matcher = readDockerignore(contextDir)
-  const ignoreFile = join(contextDir, '.dockerignore')
-  const walkIgnored = existsSync(ignoreFile) && hasExceptions(readFileSync(ignoreFile, 'utf8'))
-  const keep = new Set(['.dockerignore', ...alwaysInclude])
+export async function listContext(
+  contextDir: string,
+  alwaysInclude: string[] = [],
+  dockerfilePath?: string
+): Promise<string[]> {
+  const ignoreFile = dockerignoreFile(contextDir, dockerfilePath)
+  const matcher = readDockerignore(contextDir, dockerfilePath)
+  const walkIgnored = ignoreFile !== undefined && hasExceptions(readFileSync(ignoreFile, 'utf8'))
+  const ignoreInside = ignoreFile ? insideOf(contextDir, ignoreFile) : undefined
+  const keep = new Set([...(ignoreInside ? [ignoreInside] : []), ...alwaysInclude])
   const out: string[] = []
   const walk = async (dir: string): Promise<void> => {
     const names = (await readdir(join(contextDir, dir))).sort()
@@ -89,7 +110,7 @@ export async function createBuildContext(contextDir: string, dockerfilePath: str
     throw new Error(`build context ${contextDir} is not a directory`)
   const inside = insideOf(contextDir, dockerfilePath)
   const dockerfile = inside ?? `.least-privilege-dockerfile-${randomBytes(6).toString('hex')}`
-  const files = await listContext(contextDir, inside ? [inside] : [])
+  const files = await listContext(contextDir, inside ? [inside] : [], dockerfilePath)
   const tar = pack()
   void (async () => {
     try {

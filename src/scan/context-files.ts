@@ -6,6 +6,7 @@ import { isAbsolute, join, relative, sep } from 'node:path'
 import { imageProcess, programPaths, scriptPrograms } from '../dockerfile/drops'
 import { factsOf, finalLineage } from '../dockerfile/lineage'
 import type { ContextFile, CopyFact, DockerfileModel } from '../dockerfile/types'
+import { readDockerignore } from '../docker/context'
 
 /** Scripts read per Dockerfile. */
 export const MAX_CONTEXT_FILES = 8
@@ -77,14 +78,27 @@ function fromCopy(copy: CopyFact, program: string): Candidate[] {
 
 /**
  * Reads the entrypoint scripts of the final image from `contextDir`, as far as they exist there: regular
- * files inside the context, text only, at most MAX_CONTEXT_FILES of MAX_CONTEXT_FILE_BYTES each.
+ * files inside the context, text only, at most MAX_CONTEXT_FILES of MAX_CONTEXT_FILE_BYTES each. A file the
+ * build's ignore file leaves out of the context (`<Dockerfile>.dockerignore`, else `.dockerignore`) never
+ * reaches the image, so it is not read either.
  */
-export function readContextFiles(model: DockerfileModel, contextDir: string): ContextFile[] {
+export function readContextFiles(
+  model: DockerfileModel,
+  contextDir: string,
+  dockerfilePath?: string
+): ContextFile[] {
   let root: string
   try {
     root = realpathSync(contextDir)
   } catch {
     return []
+  }
+  let ignored: (source: string) => boolean
+  try {
+    const matcher = readDockerignore(contextDir, dockerfilePath)
+    ignored = source => matcher.ignores(source)
+  } catch {
+    ignored = () => false // an unreadable ignore file: the build reports it; the scripts are still worth reading
   }
   const files: ContextFile[] = []
   const tried = new Set<string>()
@@ -96,6 +110,7 @@ export function readContextFiles(model: DockerfileModel, contextDir: string): Co
       if (files.length >= MAX_CONTEXT_FILES) return files
       if (tried.has(candidate.source)) continue
       tried.add(candidate.source)
+      if (ignored(candidate.source)) continue
       const read = readInside(root, candidate.source)
       if (!read) continue
       const file: ContextFile = { path: candidate.source, imagePath: candidate.imagePath, ...read }

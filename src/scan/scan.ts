@@ -209,7 +209,7 @@ async function scanOne(
     return emptyResult(planned, settings, notifications, 'the Dockerfile could not be modelled')
   }
   // Entrypoint scripts copied from the build context, read as text (never run) for privilege drops.
-  const contextFiles = readContextFiles(model, planned.build.context ?? dirname(target.path))
+  const contextFiles = readContextFiles(model, planned.build.context ?? dirname(target.path), target.path)
   if (contextFiles.length > 0) model.contextFiles = contextFiles
   for (const problem of model.problems) {
     notifications.push({
