@@ -8,11 +8,18 @@ export type FailOn = Level | 'never'
 export type Evidence = 'dockerfile' | 'deployment' | 'measured'
 
 export interface Suppression {
-  /** `least-privilege` pragma, hadolint pragma, or file-level pragma. */
-  kind: 'inline' | 'hadolint' | 'file'
+  /**
+   * `least-privilege` pragma, hadolint pragma (or `.hadolint.yaml` `ignored:`), file-level pragma, or an
+   * `ignore:` entry of the config file.
+   */
+  kind: 'inline' | 'hadolint' | 'file' | 'config'
   justification: string
-  /** 1-based line of the pragma comment. */
+  /** 1-based line of the pragma comment, or of the config entry. */
   line: number
+  /** The file the suppression is written in, when it is not the finding's own (config file, .hadolint.yaml). */
+  file?: string
+  /** The config ignore's expiry (YYYY-MM-DD), when it has one. */
+  expires?: string
 }
 
 /** One problem found in one Dockerfile (or its deployment / measurement). */
