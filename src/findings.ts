@@ -38,6 +38,8 @@ export interface Finding {
   /** Measured values (probe), flags, or other structured facts that back the finding. */
   properties?: Record<string, unknown>
   suppression?: Suppression
+  /** Against the base commit of the new-findings gate: whether its fingerprint was already there. */
+  baselineState?: 'new' | 'unchanged'
 }
 
 export const LEVEL_RANK: Record<Level, number> = { note: 1, warning: 2, error: 3 }

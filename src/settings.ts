@@ -4,6 +4,7 @@ import type { DockerTimeouts } from './docker/timeouts'
 import type { FailOn } from './findings'
 import { defaultProfile } from './profile/parse'
 import type { RuntimeProfile } from './profile/types'
+import { EMPTY_POLICY, type Policy } from './rules/policy'
 
 export type ProbeMode = 'auto' | 'true' | 'false'
 /** What the CLI's stdout gets (--format); sarif: the SARIF log itself. */
@@ -61,6 +62,13 @@ export interface Settings {
   /** The kubelet's seccompDefault: what a Kubernetes container without seccompProfile gets. */
   kubernetesSeccompDefault: SeccompDefault
   /**
+   * Rule levels and ignores from the config file (`rules`, `overrides`, `ignore`) and the `.hadolint.yaml`
+   * migration, read and validated when the settings were read (src/config/apply.ts).
+   */
+  policy: Policy
+  /** Today (UTC, YYYY-MM-DD) for ignore expiry; unset: the real clock when the scan starts. */
+  today?: string
+  /**
    * Exclusion globs (--exclude, input `exclude`, config `exclude:`), repo-relative, validated: what folder
    * searches and globs find is left out when it or a folder above it matches (src/walk/exclude.ts).
    */
@@ -81,6 +89,13 @@ export interface Settings {
   probeTimeoutMs: number
   /** How long the image's own entrypoint runs before its processes are read, in milliseconds. */
   workloadWindowMs: number
+  /**
+   * The new-findings gate (`--baseline REF`, inputs `fail-on-new` / `baseline`): the ref as given and the commit
+   * it named when the settings were read. Set: the gate fails only on findings new since that commit.
+   */
+  baseline?: { ref: string; commit: string }
+  /** The deployment files named (`--deployment`, input `deployments`), absolute, `-` for stdin: the baseline rereads them. */
+  deploymentFiles?: string[]
   /** Limits for Docker calls (build, requests, cleanup); unset ones use src/docker/timeouts.ts. */
   timeouts?: Partial<DockerTimeouts>
 }
@@ -96,6 +111,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'paths' | 'cwd' | 'repoRoot'> = {
   images: Object.freeze(Object.create(null)) as Record<string, string>,
   dockerfileOptions: Object.freeze(Object.create(null)) as Record<string, DockerfileOptions>,
   kubernetesSeccompDefault: 'unconfined',
+  policy: EMPTY_POLICY,
   exclude: [],
   gitignore: true,
   sarifFile: '',

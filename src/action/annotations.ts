@@ -30,7 +30,8 @@ const ORDER: Record<AnnotationKind, number> = { error: 0, warning: 1, notice: 2 
 const MAX_NAMED_TARGETS = 5
 
 /**
- * Unsuppressed alerts (one per cause, src/scan/alerts.ts) and operational problems, most severe first
+ * Unsuppressed alerts (one per cause, src/scan/alerts.ts; with a baseline, the new ones) and operational
+ * problems, most severe first
  * (level, then the rule's security severity, then file and line), at most `limit` per kind.
  */
 export function selectAnnotations(
@@ -51,8 +52,10 @@ export function selectAnnotations(
       startLine: n.file ? (n.line ?? 1) : undefined
     })
   }
+  // With a baseline only what the change brings is annotated on the diff: the unchanged findings were there
+  // before this pull request (they stay in the summary and in code scanning).
   const active = alerts
-    .filter(a => !a.finding.suppression)
+    .filter(a => !a.finding.suppression && a.finding.baselineState !== 'unchanged')
     .sort((a, b) => bySeverity(a.finding, b.finding, byId))
   for (const { finding: f, file, targets } of active) {
     all.push({

@@ -6,6 +6,8 @@ import type { FailOn } from '../findings'
 import { applyConfig } from '../config/apply'
 import { loadConfig } from '../config/load'
 import { loadDeployments } from '../deployment/load'
+import { chooseBaseline } from './baseline'
+import { readRunContext } from './run-context'
 import { loadRuntimeProfile } from '../profile/load'
 import { categoryProblem } from '../report/sarif'
 import { DEFAULT_SETTINGS, type ProbeMode, type Settings } from '../settings'
@@ -31,6 +33,8 @@ export interface ActionSettings extends Settings {
   commentKey: string
   /** The `matrix` input: the runner's `toJSON(matrix)`, 'null' outside a matrix; part of the scan's identity. */
   matrix: string
+  /** Why `fail-on-new` could not apply to this event (no base commit): main.ts warns, the full gate applies. */
+  baselineSkipped?: string
 }
 
 // GitHub token formats (classic, fine-grained, OAuth, app installation, refresh, user-to-server) and the
@@ -137,6 +141,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
   })
   settings.deployments = loaded.deployments
   settings.deploymentNotes = loaded.notes
+  settings.deploymentFiles = deploymentFiles
+  const choice = chooseBaseline(
+    workspace,
+    { baseline: input('baseline'), failOnNew: bool('fail-on-new', input('fail-on-new'), false) },
+    readRunContext(env)
+  )
+  if (choice.baseline) settings.baseline = choice.baseline
+  if (choice.skipped) settings.baselineSkipped = choice.skipped
   return settings
 }
 

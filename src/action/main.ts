@@ -46,6 +46,7 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
   const settings = readSettings(env)
   const ctx = readRunContext(env)
   safeDebug(`Dockerfiles: ${settings.dockerfiles.join(', ')}`)
+  if (settings.baselineSkipped) logger.warning(settings.baselineSkipped)
 
   const runId = newRunId(`gh-${ctx.runId || 'local'}`)
   saveRunId(runId)

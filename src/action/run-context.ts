@@ -17,6 +17,13 @@ export interface RunContext {
   pullNumber?: number
   /** True when the pull request's head lives in another repository (its token is read-only). */
   fromFork: boolean
+  /**
+   * The commit a change is judged against (input fail-on-new): the pull request's base, or on a push the
+   * commit before it (`before`, unless the push created the branch). Unset on other events.
+   */
+  baseSha?: string
+  /** The pull request's base branch (`main`), to name the base in reports; unset on a push. */
+  baseRef?: string
   /** Why the event payload could not be read, naming GITHUB_EVENT_PATH: the scan runs, then the step fails. */
   payloadProblem?: string
 }
@@ -25,7 +32,24 @@ export const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
 
 interface PullRequestPayload {
   number?: number
-  pull_request?: { number?: number; head?: { repo?: { full_name?: string } | null } }
+  pull_request?: {
+    number?: number
+    head?: { repo?: { full_name?: string } | null }
+    base?: { sha?: string; ref?: string }
+  }
+  /** push events: the commit the branch pointed at before (all zeros when the push created it). */
+  before?: string
+}
+
+const COMMIT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/
+
+function baseShaOf(eventName: string, payload: PullRequestPayload): string | undefined {
+  const sha: unknown = PULL_REQUEST_EVENTS.includes(eventName)
+    ? payload.pull_request?.base?.sha
+    : eventName === 'push'
+      ? payload.before
+      : undefined
+  return typeof sha === 'string' && COMMIT_ID.test(sha) && !/^0+$/.test(sha) ? sha : undefined
 }
 
 export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
@@ -50,8 +74,20 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     pullNumber: typeof pullNumber === 'number' ? pullNumber : undefined,
     fromFork: pullNumber !== undefined && headRepo !== undefined && headRepo !== env.GITHUB_REPOSITORY,
-    payloadProblem: problem
+    payloadProblem: problem,
+    ...(baseShaOf(eventName, payload) ? { baseSha: baseShaOf(eventName, payload) } : {}),
+    ...(baseRefOf(eventName, payload) ? { baseRef: baseRefOf(eventName, payload) } : {})
   }
+}
+
+function baseRefOf(eventName: string, payload: PullRequestPayload): string | undefined {
+  if (!PULL_REQUEST_EVENTS.includes(eventName)) return undefined
+  const ref: unknown = payload.pull_request?.base?.ref
+  // A branch name as reports show it: one short line (it is rendered escaped, like any input).
+  // eslint-disable-next-line no-control-regex
+  return typeof ref === 'string' && ref !== '' && ref.length <= 200 && !/[\u0000-\u001f\u007f]/.test(ref)
+    ? ref
+    : undefined
 }
 
 /** The runner writes the payload as a small JSON file; anything far larger is not one. */

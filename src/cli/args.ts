@@ -11,6 +11,7 @@ import { loadRuntimeProfile } from '../profile/load'
 import { categoryProblem } from '../report/sarif'
 import { DEFAULT_SETTINGS, type OutputFormat, type ProbeMode, type Settings } from '../settings'
 import { excludeProblem } from '../walk/exclude'
+import { resolveCommit } from '../scan/baseline/git'
 import { defaultRepoRoot } from './repo-root'
 import { commandOf } from './tokens'
 import { USAGE } from './usage'
@@ -46,6 +47,7 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
   }
   let repoRoot: string | undefined
   let configFile: string | undefined
+  let baselineRef: string | undefined
   const given = { failOn: false, runOptions: false, target: false, context: false }
   const deploymentFiles: string[] = []
   const excludeFlags: string[] = []
@@ -106,6 +108,9 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
       case '--fail-on':
         settings.failOn = oneOf(name, value, FAIL_ON)
         given.failOn = true
+        break
+      case '--baseline':
+        baselineRef = nonEmpty(name, value)
         break
       case '--target':
         settings.target = nonEmpty(name, value)
@@ -177,6 +182,13 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
   })
   settings.deployments = loaded.deployments
   settings.deploymentNotes = loaded.notes
+  settings.deploymentFiles = deploymentFiles.map(f => (f === '-' ? f : resolve(cwd, f)))
+  // Resolved now: an unknown ref or a folder outside git is a usage error before any build.
+  if (baselineRef !== undefined)
+    settings.baseline = {
+      ref: baselineRef,
+      commit: resolveCommit(settings.repoRoot, baselineRef, '--baseline')
+    }
   return { kind: 'scan', settings, color }
 }
 

@@ -26,6 +26,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   '--sarif-category': { value: true },
   '--format': { value: true },
   '--fail-on': { value: true },
+  '--baseline': { value: true },
   '--target': { value: true },
   '--context': { value: true },
   '--build-arg': { value: true },

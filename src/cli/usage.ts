@@ -29,6 +29,8 @@ Options:
                              what stdout gets (sarif: the SARIF log)  [text]
   --fail-on error|warning|note|never
                              exit 1 when a finding is at or above this  [error]
+  --baseline REF             fail only on findings new since git commit REF
+                             (the same paths there, read statically)
   --target STAGE             build and judge this stage instead of the last
   --context DIR              build context  [the Dockerfile's folder]
   --build-arg KEY=VALUE      build argument (repeatable)
@@ -44,5 +46,6 @@ Options:
 
 A value that starts with "-" is given as --option=VALUE.
 
-Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,
+Exit status: 0 nothing at or above --fail-on, 1 findings at or above it
+(with --baseline: new findings at or above it),
 2 usage or operational error.`

@@ -29,7 +29,10 @@
 //     notifications: [{ level, kind, message, file, line, detail }]   detail: the full text behind a one-line message, or null
 //   }],
 //   notifications: [...]                problems not tied to one file
+//   baseline: { ref, commit, new, fixed, unchanged,   the comparison with a base commit (--baseline,
+//               fixed_findings: [{ rule_id, level, file, line, end_line, message }] } | null   fail-on-new)
 // }
+// With a baseline each finding also says baseline_state: 'new' | 'unchanged' (null without one).
 
 import { clip } from '../dockerfile/limits'
 import type { FailOn, Finding } from '../findings'
@@ -78,7 +81,16 @@ export interface JsonFinding {
   help_uri: string | null
   properties: Record<string, unknown>
   suppressed: boolean
-  suppression: { kind: string; justification: string; line: number } | null
+  /** Against the baseline's commit; null without a baseline. */
+  baseline_state: 'new' | 'unchanged' | null
+  suppression: {
+    kind: string
+    justification: string
+    line: number
+    /** The config file or .hadolint.yaml that holds the ignore (absent for pragmas). */
+    file?: string
+    expires?: string
+  } | null
 }
 
 export interface JsonRow {
@@ -133,6 +145,43 @@ export interface JsonReport {
   }
   results: JsonResult[]
   notifications: JsonNotification[]
+  baseline: JsonBaseline | null
+}
+
+export interface JsonBaseline {
+  ref: string
+  commit: string
+  new: number
+  fixed: number
+  unchanged: number
+  fixed_findings: Array<{
+    rule_id: string
+    level: Finding['level']
+    file: string
+    line: number
+    end_line: number | null
+    message: string
+  }>
+}
+
+function baselineOf(report: ScanReport): JsonBaseline | null {
+  const b = report.baseline
+  if (!b) return null
+  return {
+    ref: b.ref,
+    commit: b.commit,
+    new: b.new,
+    fixed: b.fixed,
+    unchanged: b.unchanged,
+    fixed_findings: b.fixedFindings.map(f => ({
+      rule_id: f.ruleId,
+      level: f.level,
+      file: f.file,
+      line: f.line,
+      end_line: f.endLine ?? null,
+      message: f.message
+    }))
+  }
 }
 
 function notification(n: Notification): JsonNotification {
@@ -183,8 +232,15 @@ function finding(f: Finding, rules: Map<string, RuleMeta>, cache: Map<string, Ru
     help_uri: meta.help_uri,
     properties: f.properties ?? {},
     suppressed: Boolean(f.suppression),
+    baseline_state: f.baselineState ?? null,
     suppression: f.suppression
-      ? { kind: f.suppression.kind, justification: f.suppression.justification, line: f.suppression.line }
+      ? {
+          kind: f.suppression.kind,
+          justification: f.suppression.justification,
+          line: f.suppression.line,
+          ...(f.suppression.file !== undefined ? { file: f.suppression.file } : {}),
+          ...(f.suppression.expires !== undefined ? { expires: f.suppression.expires } : {})
+        }
       : null
   }
 }
@@ -270,6 +326,7 @@ export function renderJson(
       notifications: { error: countOf('error'), warning: countOf('warning'), note: countOf('note') }
     },
     results: report.results.map(r => result(r, byId, cache)),
-    notifications: report.notifications.map(notification)
+    notifications: report.notifications.map(notification),
+    baseline: baselineOf(report)
   }
 }

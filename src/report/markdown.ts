@@ -7,10 +7,19 @@
 import { clip } from '../dockerfile/limits'
 import { LEVEL_RANK, type FailOn, type Finding, type Level } from '../findings'
 import { PRINCIPLES, PRINCIPLE_NAMES, type Principle } from '../principles'
+import { expiredIgnoreOf, expiredIgnoreText, suppressionSource } from '../rules/policy'
 import type { RuleMeta } from '../rules/types'
 import { alertsOf, type Alert } from '../scan/alerts'
-import { outcome as judge, type Outcome } from '../scan/outcome'
-import type { Basis, Notification, PrincipleRow, ScanReport, ScanResult, Verdict } from '../scan/types'
+import { baselineCounts, outcome as judge, type Outcome } from '../scan/outcome'
+import type {
+  BaselineSummary,
+  Basis,
+  Notification,
+  PrincipleRow,
+  ScanReport,
+  ScanResult,
+  Verdict
+} from '../scan/types'
 import { BlockWriter, fitItems, utf16Units, utf8Bytes, type LazyItems, type Measure } from './budget'
 import { codeBlock, encodePath, escapeHtml, escapeInline, inlineCode, stripControl } from './escape'
 import {
@@ -303,8 +312,10 @@ function where(finding: Finding, ctx: Context, withFile: boolean): string {
 
 /** One finding as a list item, with its fix (and suppression, when suppressed) as a nested item. */
 function findingItem(finding: Finding, ctx: Context, withFile = false): string {
+  // With a baseline, what the change brings is marked: it is what the gate judges.
+  const fresh = finding.baselineState === 'new' && !finding.suppression ? ' 🆕 **new**' : ''
   const lines = [
-    `- ${LEVEL_ICON[finding.level]} **${finding.level}** ${ruleLink(finding.ruleId, ctx)} at ${where(finding, ctx, withFile)}: ${text(finding.message)}`
+    `- ${LEVEL_ICON[finding.level]} **${finding.level}**${fresh} ${ruleLink(finding.ruleId, ctx)} at ${where(finding, ctx, withFile)}: ${text(finding.message)}`
   ]
   // The fix keeps its code spans: it is the rule's Markdown, not input.
   const fix = fixLine(finding.ruleId, ctx)
@@ -312,9 +323,11 @@ function findingItem(finding: Finding, ctx: Context, withFile = false): string {
   if (finding.suppression) {
     const s = finding.suppression
     lines.push(
-      `  - Suppressed by ${s.kind} pragma on line ${s.line}: ${text(s.justification || 'no reason given')}`
+      `  - Suppressed by ${text(suppressionSource(s))}: ${text(s.justification || 'no reason given')}`
     )
   }
+  const expired = expiredIgnoreOf(finding)
+  if (expired) lines.push(`  - Not suppressed: ${text(expiredIgnoreText(expired))}`)
   return lines.join('\n')
 }
 
@@ -326,6 +339,22 @@ function alertItem(alert: Alert, ctx: Context): string {
   const more =
     alert.targets.length > MAX_LISTED_TARGETS ? `, and ${alert.targets.length - MAX_LISTED_TARGETS} more` : ''
   return `${item}\n  - Applies to: ${names.join(', ')}${more}`
+}
+
+/** Fixed findings listed in the summary and the comment; the rest are counted. */
+const MAX_LISTED_FIXED = 20
+
+/** `**Since `main` (`1a2b3c4d5e6f`):** 1 new, 2 fixed, 10 unchanged.` and the fixed ones, collapsed. */
+function baselineBlock(baseline: BaselineSummary, ctx: Context): string {
+  const head = `**Since ${inlineCode(baseline.ref, { maxLength: 100 })} (${inlineCode(baseline.commit.slice(0, 12))}):** ${baselineCounts(baseline)}.`
+  if (baseline.fixedFindings.length === 0) return head
+  const listed = baseline.fixedFindings.slice(0, MAX_LISTED_FIXED).map(f => {
+    // No link: the line is the base's, and the file may be gone at the head.
+    const file = inlineCode(f.file, { maxLength: CELL_MAX })
+    return `- ✔️ ${ruleLink(f.ruleId, ctx)} in ${file} (line ${f.line} at the base): ${text(f.message, 300)}`
+  })
+  const more = baseline.fixed > listed.length ? `\n- … and ${baseline.fixed - listed.length} more` : ''
+  return `${head}\n\n<details><summary>Fixed (${baseline.fixed})</summary>\n\n${listed.join('\n')}${more}\n\n</details>`
 }
 
 function notificationItem(n: Notification): string {
@@ -486,6 +515,7 @@ export function renderMarkdown(report: ScanReport, rules: RuleMeta[], options: M
   const measure = utf8Bytes
   const doc = new BlockWriter(options.maxBytes ?? Number.POSITIVE_INFINITY, measure)
   doc.tryAdd(verdictLine(report, failOn, options.heading, options.outcome))
+  if (report.baseline) doc.tryAdd(baselineBlock(report.baseline, ctx))
   const several = report.results.length > 1
   const tables = report.results.map((r, i) => essentials(r, ctx, several ? i + 1 : undefined))
   // laterTables[i]: room the tables after file i need (suffix sums, not a sum per file).
@@ -567,6 +597,7 @@ export function renderCommentBody(report: ScanReport, rules: RuleMeta[], options
   const link = summaryUrl ? `[Full report in the job summary](${summaryUrl})` : ''
   const doc = new BlockWriter(limit - (link ? measure(link) + 2 : 0), measure)
   doc.tryAdd(verdictLine(report, failOn, options.heading, options.outcome))
+  if (report.baseline) doc.tryAdd(baselineBlock(report.baseline, ctx))
   doc.tryAdd(notificationsBlock(report.notifications, ctx, Math.floor(doc.remaining / 8), measure))
 
   // Across targets one cause is one alert (src/scan/alerts.ts): a Dockerfile finding under two services is listed once.
@@ -579,8 +610,13 @@ export function renderCommentBody(report: ScanReport, rules: RuleMeta[], options
       yield alert
     }
   }
-  const findings = mostSevere(active(), options.maxFindings ?? 10, (a, b) =>
-    bySeverity(a.finding, b.finding, ctx.rules)
+  // With a baseline the new findings come first: they are what the pull request is judged on.
+  const freshFirst = (a: Alert, b: Alert): number =>
+    Number(b.finding.baselineState === 'new') - Number(a.finding.baselineState === 'new')
+  const findings = mostSevere(
+    active(),
+    options.maxFindings ?? 10,
+    (a, b) => freshFirst(a, b) || bySeverity(a.finding, b.finding, ctx.rules)
   )
   const findingsTitle = `**Top findings** (most severe first)`
   const firstFinding =

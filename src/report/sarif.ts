@@ -6,7 +6,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type * as sarif from 'sarif'
-import type { Finding } from '../findings'
+import type { Finding, Suppression } from '../findings'
+import { expiredIgnoreOf, expiredIgnoreText } from '../rules/policy'
 import { REPO_URL, TOOL_NAME, TOOL_VERSION } from '../meta'
 import type { RuleMeta } from '../rules/types'
 import type { Notification, ScanReport } from '../scan/types'
@@ -307,7 +308,7 @@ export function buildSarif(report: ScanReport, rules: RuleMeta[], options: Sarif
     const out: sarif.Result = {
       ruleId: finding.ruleId,
       level: finding.level,
-      message: { text: plainMessage(finding.message) || finding.ruleId },
+      message: { text: withExpiredIgnore(plainMessage(finding.message) || finding.ruleId, finding) },
       locations: [{ physicalLocation: { artifactLocation: locationOf(uri), region: where } }],
       partialFingerprints,
       properties: {
@@ -321,15 +322,9 @@ export function buildSarif(report: ScanReport, rules: RuleMeta[], options: Sarif
     }
     const index = ruleIndexById.get(finding.ruleId)
     if (index !== undefined) out.ruleIndex = index
-    if (finding.suppression) {
-      out.suppressions = [
-        {
-          kind: 'inSource',
-          justification: finding.suppression.justification || `${finding.suppression.kind} pragma`,
-          properties: { pragma: finding.suppression.kind, line: finding.suppression.line }
-        }
-      ]
-    }
+    // Against the base commit (--baseline): SARIF's own field, which code scanning and viewers understand.
+    if (finding.baselineState) out.baselineState = finding.baselineState
+    if (finding.suppression) out.suppressions = [suppressionOf(finding.suppression)]
     return out
   })
 
@@ -368,6 +363,32 @@ export function buildSarif(report: ScanReport, rules: RuleMeta[], options: Sarif
       }
     ]
   }
+}
+
+/** A pragma is `inSource`; a config or .hadolint.yaml ignore is `external`, naming its file, line and expiry. */
+function suppressionOf(s: Suppression): sarif.Suppression {
+  if (s.file === undefined)
+    return {
+      kind: 'inSource',
+      justification: s.justification || `${s.kind} pragma`,
+      properties: { pragma: s.kind, line: s.line }
+    }
+  return {
+    kind: 'external',
+    justification: s.justification,
+    properties: {
+      source: s.kind,
+      file: s.file,
+      line: s.line,
+      ...(s.expires !== undefined ? { expires: s.expires } : {})
+    }
+  }
+}
+
+/** A finding whose config ignore expired says so in its message too (the alert's text on GitHub). */
+function withExpiredIgnore(text: string, finding: Finding): string {
+  const expired = expiredIgnoreOf(finding)
+  return expired ? `${text} Not suppressed: ${plainMessage(expiredIgnoreText(expired))}.` : text
 }
 
 /** Writes the log as pretty JSON, creating the folder when needed. */

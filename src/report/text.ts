@@ -8,9 +8,17 @@ import wrapAnsi from 'wrap-ansi'
 
 import type { FailOn, Finding, Level } from '../findings'
 import { PRINCIPLE_NAMES } from '../principles'
+import { expiredIgnoreOf, expiredIgnoreText, suppressionSource } from '../rules/policy'
 import type { RuleMeta } from '../rules/types'
-import { outcome as judge, type Outcome } from '../scan/outcome'
-import type { Notification, PrincipleRow, ScanReport, ScanResult, Verdict } from '../scan/types'
+import { baselineCounts, outcome as judge, type Outcome } from '../scan/outcome'
+import type {
+  BaselineSummary,
+  Notification,
+  PrincipleRow,
+  ScanReport,
+  ScanResult,
+  Verdict
+} from '../scan/types'
 import { terminalSafe } from './escape'
 import {
   activeFindings,
@@ -309,7 +317,15 @@ function findingLines(
   const rule = pad(terminalSafe(finding.ruleId, { maxLength: 12 }), 5)
   const place = placeOf(finding, result)
   const lead = `    ${place.padStart(lineWidth)}  ${level}  ${paint('bold', rule)}  `
-  for (const line of hanging(lead, terminalSafe(finding.message), columns)) out.push(line)
+  // With a baseline, what the change brings is marked: it is what the gate judges.
+  const fresh = finding.baselineState === 'new' && !finding.suppression ? 'new: ' : ''
+  for (const line of hanging(lead, fresh + terminalSafe(finding.message), columns)) out.push(line)
+  const expired = expiredIgnoreOf(finding)
+  if (expired) {
+    const indent = ' '.repeat(4 + lineWidth + 2 + 7 + 2 + width(rule) + 2)
+    const note = `not suppressed: ${terminalSafe(expiredIgnoreText(expired), { maxLength: 300 })}`
+    for (const line of hanging(indent, note, columns)) out.push(paint('yellow', line))
+  }
   // lineWidth is the widest place in the section, so the indent is one per rule.
   let extra = cache.get(finding.ruleId)
   if (extra === undefined) {
@@ -379,7 +395,14 @@ function fileSection(
       const why = f.suppression?.justification
         ? `: ${terminalSafe(f.suppression.justification, { maxLength: 120 })}`
         : ''
-      const text = `${terminalSafe(f.ruleId, { maxLength: 12 })}  ${f.suppression?.kind} pragma${why}`
+      // The line is already in the margin for a pragma; a config ignore names where it is written.
+      const s = f.suppression
+      const source = !s
+        ? ''
+        : s.file === undefined
+          ? `${s.kind} pragma`
+          : terminalSafe(suppressionSource(s), { maxLength: 300 })
+      const text = `${terminalSafe(f.ruleId, { maxLength: 12 })}  ${source}${why}`
       for (const line of hanging(`    ${f.line}  `, text, columns)) lines.push(paint('dim', line))
     }
   }
@@ -388,6 +411,28 @@ function fileSection(
     for (const n of result.notifications)
       for (const line of notificationLines(n, paint, columns)) lines.push(line)
   }
+}
+
+/** Fixed findings listed under the baseline line; the rest are counted. */
+const MAX_FIXED_LINES = 20
+
+/** `Baseline main (1a2b3c4d5e6f): 1 new, 2 fixed, 10 unchanged`, and the fixed ones. */
+function baselineLines(baseline: BaselineSummary, paint: Paint, columns: number): string[] {
+  const ref = terminalSafe(baseline.ref, { maxLength: 100 })
+  const lines = hanging(
+    '',
+    `Baseline ${ref} (${baseline.commit.slice(0, 12)}): ${baselineCounts(baseline)}`,
+    columns
+  )
+  const listed = baseline.fixedFindings.slice(0, MAX_FIXED_LINES)
+  for (const f of listed) {
+    const text = `${terminalSafe(f.ruleId, { maxLength: 12 })}  ${terminalSafe(f.file, { maxLength: 200 })}:${f.line}  ${terminalSafe(f.message, { maxLength: 200 })}`
+    hanging('  fixed  ', text, columns).forEach((line, i) =>
+      lines.push(i === 0 ? line.replace('fixed', paint('green', 'fixed')) : line)
+    )
+  }
+  if (baseline.fixed > listed.length) lines.push(`  and ${baseline.fixed - listed.length} more fixed`)
+  return lines
 }
 
 /** The whole report for a terminal, ending with a newline. */
@@ -405,6 +450,7 @@ export function renderText(report: ScanReport, rules: RuleMeta[], options: TextO
     fileSection(out, result, byId, paint, columns)
     out.push('')
   }
+  if (report.baseline) out.push(...baselineLines(report.baseline, paint, columns), '')
   const result = options.outcome ?? judge(report, options.failOn)
   const counts = `${levelSummary(result.byLevel)}${result.suppressed > 0 ? `, ${result.suppressed} suppressed` : ''}`
   const mark = result.verdict === 'pass' ? paint('green', '✔') : paint('red', '✘')

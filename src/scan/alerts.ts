@@ -22,6 +22,8 @@ export interface Alert {
   dockerfiles: string[]
   /** How many findings it stands for. */
   occurrences: number
+  /** The findings it stands for (one per result holding it), in scan order. */
+  members: Finding[]
 }
 
 interface Building {
@@ -58,7 +60,7 @@ export function alertsOf(report: ScanReport): Alert[] {
       let entry = byKey.get(key)
       if (!entry) {
         entry = {
-          alert: { finding, file, targets: [], dockerfiles: [], occurrences: 0 },
+          alert: { finding, file, targets: [], dockerfiles: [], occurrences: 0, members: [] },
           targets: new Set(),
           dockerfiles: new Set()
         }
@@ -68,6 +70,7 @@ export function alertsOf(report: ScanReport): Alert[] {
         entry.alert.finding = finding
       }
       entry.alert.occurrences++
+      entry.alert.members.push(finding)
       if (target !== undefined && !entry.targets.has(target)) {
         entry.targets.add(target)
         entry.alert.targets.push(target)

@@ -5,7 +5,7 @@
 import { meetsThreshold, type FailOn, type Finding } from '../findings'
 import { TOOL_NAME } from '../meta'
 import { alertsOf, type Alert } from './alerts'
-import type { Notification, ScanReport } from './types'
+import type { BaselineSummary, Notification, ScanReport } from './types'
 
 export interface LevelCounts {
   error: number
@@ -20,7 +20,7 @@ export interface ReportCounts {
   findings: number
   /** Alerts suppressed under every target they apply to. */
   suppressed: number
-  /** Unsuppressed alerts at or above the threshold. */
+  /** Unsuppressed alerts at or above the threshold (with a baseline: only the new ones). */
   failing: number
   /** Dockerfiles scanned (one Dockerfile judged under several targets is one). */
   files: number
@@ -71,7 +71,8 @@ export function countReport(
     }
     findings++
     byLevel[f.level]++
-    if (meetsThreshold(f.level, failOn)) {
+    // With a baseline only what the change brings can fail it; what was already there is reported, not gated.
+    if (meetsThreshold(f.level, failOn) && !(report.baseline && f.baselineState === 'unchanged')) {
       failing++
       for (const file of alert.dockerfiles) failingFiles.add(file)
     }
@@ -91,6 +92,11 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
+/** `1 new, 2 fixed, 10 unchanged` */
+export function baselineCounts(baseline: BaselineSummary): string {
+  return `${baseline.new} new, ${baseline.fixed} fixed, ${baseline.unchanged} unchanged`
+}
+
 /** `2 errors, 1 warning, 0 notes` */
 export function levelSummary(counts: LevelCounts): string {
   return `${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}`
@@ -104,9 +110,11 @@ export function outcome(report: ScanReport, failOn: FailOn, alerts: Alert[] = al
   const counts = countReport(report, failOn, alerts)
   const files = plural(counts.files, 'Dockerfile')
   const parts: string[] = []
+  const baseline = report.baseline
+  const since = baseline ? ` since ${baseline.ref}; ${baselineCounts(baseline)}` : ''
   if (counts.failing > 0) {
     parts.push(
-      `${plural(counts.failing, 'finding')} at or above ${failOn} in ${plural(counts.failingFiles, 'Dockerfile')}`
+      `${plural(counts.failing, baseline ? 'new finding' : 'finding')} at or above ${failOn} in ${plural(counts.failingFiles, 'Dockerfile')}${since}`
     )
   }
   if (counts.scanErrors.length > 0) {
@@ -120,6 +128,8 @@ export function outcome(report: ScanReport, failOn: FailOn, alerts: Alert[] = al
     sentence = parts.join('; ')
   } else if (failOn === 'never') {
     sentence = `${plural(counts.findings, 'finding')} in ${files} (fail-on is never)`
+  } else if (baseline) {
+    sentence = `no new findings at or above ${failOn} in ${files}${since}`
   } else if (counts.findings > 0) {
     sentence = `no findings at or above ${failOn} in ${files} (${levelSummary(counts.byLevel)})`
   } else {

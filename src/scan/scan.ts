@@ -23,18 +23,20 @@ import type { DaemonFacts, Measurement } from '../docker/types'
 import { buildModel } from '../dockerfile/model'
 import type { DockerfileModel } from '../dockerfile/types'
 import { OperationalError, UsageError, describeError } from '../errors'
-import type { Logger } from '../logger'
+import { silentLogger, type Logger } from '../logger'
 import { RESOURCE_LABEL } from '../meta'
 import type { RuntimeProfile } from '../profile/types'
 import { evaluateRules } from '../rules/engine'
 import { ALL_RULES, ruleMetas } from '../rules/registry'
 import type { Rule } from '../rules/types'
 import { applySuppressions } from '../rules/suppress'
+import { applyPolicy, policyNotes, utcDay, type Policy } from '../rules/policy'
 import type { Settings } from '../settings'
 import type { Deployment } from '../deployment/types'
 import { isImageReference } from '../config/image-ref'
 import { readContextFiles } from './context-files'
 import { labelDeployment } from '../deployment/label'
+import { withBaseline } from './baseline/run'
 import { discoverDockerfiles, type ScanTarget } from './discover'
 import { readDockerfileText, templateReason } from './read-dockerfile'
 import { reconcileWithMeasurement } from './reconcile'
@@ -85,6 +87,13 @@ interface DockerSession {
 /** Builds already done (or failed) in this run, by buildKey: a Dockerfile deployed twice is built once. */
 type BuildCache = Map<string, Promise<{ tag: string } | { error: unknown }>>
 
+/** The policy of one run: one day for every target, and the ignores that matched a finding anywhere. */
+interface PolicyRun {
+  policy: Policy
+  today: string
+  matched: Set<number>
+}
+
 export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanReport> {
   const startedAt = new Date().toISOString()
   const discovered = discoverDockerfiles(
@@ -112,14 +121,19 @@ export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanR
   const session = await openDockerSession(settings, deps, notifications)
   const results: ScanResult[] = []
   const builds: BuildCache = new Map()
+  const policy: PolicyRun = { policy: settings.policy, today: settings.today ?? utcDay(), matched: new Set() }
   try {
     for (const job of plan.jobs) {
-      results.push(await scanOneSafely(job, builds, settings, session, tracker, deps))
+      results.push(await scanOneSafely(job, builds, settings, session, tracker, deps, policy))
     }
   } finally {
     if (session) await releaseResources(session.docker, tracker, settings, deps, notifications)
   }
-  return { results, notifications, startedAt, finishedAt: new Date().toISOString() }
+  for (const note of policyNotes(policy.policy, policy.matched, policy.today))
+    notifications.push({ level: note.level, kind: 'policy', message: note.message })
+  const report = { results, notifications, startedAt, finishedAt: new Date().toISOString() }
+  // The base commit is read statically (no daemon): its scan needs no session, and logs nothing of its own.
+  return withBaseline(report, settings, base => runScan(base, { ...deps, logger: silentLogger }))
 }
 
 /** True when a declared deployment was read from a file under `folder` (absolute). */
@@ -178,9 +192,10 @@ async function scanOne(
   settings: Settings,
   session: DockerSession | undefined,
   tracker: ResourceTracker,
-  deps: ScanDeps
+  deps: ScanDeps,
+  policy: PolicyRun
 ): Promise<ScanResult> {
-  if (planned.kind === 'image') return scanImageOnly(planned, settings, session, tracker, deps)
+  if (planned.kind === 'image') return scanImageOnly(planned, settings, session, tracker, deps, policy)
   const target = planned.dockerfile
   const notifications: Notification[] = []
   const read = readDockerfileText(target.path)
@@ -244,7 +259,13 @@ async function scanOne(
     notifications.push(interruptedNote(target.file, stopped))
   }
 
-  return judge(target.file, job, { model, profile, measurement, notMeasuredReason, notifications }, ALL_RULES)
+  return judge(
+    target.file,
+    job,
+    { model, profile, measurement, notMeasuredReason, notifications },
+    ALL_RULES,
+    policy
+  )
 }
 
 /** What a target's scan gathered, before it is judged. */
@@ -265,6 +286,7 @@ function judge(
   job: Job,
   gathered: Gathered,
   rules: readonly Rule[],
+  policy: PolicyRun,
   imageOnly?: string
 ): ScanResult {
   const { model, profile, measurement, notMeasuredReason, notifications } = gathered
@@ -278,7 +300,11 @@ function judge(
     workload: measurement?.workload
   }
   const raw = reconcileWithMeasurement(evaluateRules(rules, ctx), measurement)
-  const findings = applySuppressions(raw, model, ruleMetas(), job.deployment?.pragmas)
+  const suppressed = applySuppressions(raw, model, ruleMetas(), job.deployment?.pragmas)
+  // Levels and config ignores before the rows: the rows, the gate and the reports see the same findings.
+  const applied = applyPolicy(suppressed, file, policy.policy, policy.today)
+  for (const index of applied.matchedIgnores) policy.matched.add(index)
+  const findings = applied.findings
   return {
     file,
     target: job.target,
@@ -317,7 +343,8 @@ async function scanImageOnly(
   settings: Settings,
   session: DockerSession | undefined,
   tracker: ResourceTracker,
-  deps: ScanDeps
+  deps: ScanDeps,
+  policy: PolicyRun
 ): Promise<ScanResult> {
   const profile = job.deployment.profile
   const notifications: Notification[] = []
@@ -350,6 +377,7 @@ async function scanImageOnly(
     job,
     { model, profile, measurement, notMeasuredReason, notifications },
     IMAGE_ONLY_RULES,
+    policy,
     job.image
   )
 }

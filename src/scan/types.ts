@@ -67,6 +67,10 @@ export interface Notification {
     | 'deployment-note'
     /** A file a folder search found that is not a Dockerfile (a template, no FROM): skipped, with a warning. */
     | 'skipped-file'
+    /** The base commit of the new-findings gate could not be scanned: the gate fails rather than pass blind. */
+    | 'baseline-failed'
+    /** The config file's policy: rules turned off, an expired or unused ignore, the .hadolint.yaml migration. */
+    | 'policy'
   /** One line, a heading: what happened, in the words of the surface (CLI flags or action inputs). */
   message: string
   /** The full text behind the heading (the daemon's whole error, every line); reporters show it collapsed. */
@@ -103,10 +107,37 @@ export interface ScanResult {
   notifications: Notification[]
 }
 
+/** A finding of the base commit that the head no longer has. */
+export interface FixedFinding {
+  ruleId: string
+  level: Level
+  /** Repo-relative, as the file is named at the head (renames followed). */
+  file: string
+  /** Its line at the base commit. */
+  line: number
+  endLine?: number
+  message: string
+}
+
+/** The comparison with the base commit (`--baseline`, input `fail-on-new`): counts are of unsuppressed alerts. */
+export interface BaselineSummary {
+  /** The ref as given (`main`, `HEAD~1`, a sha). */
+  ref: string
+  /** The full commit id it named. */
+  commit: string
+  new: number
+  fixed: number
+  unchanged: number
+  /** The fixed ones, at most src/scan/baseline/run.ts MAX_LISTED_FIXED of them. */
+  fixedFindings: FixedFinding[]
+}
+
 export interface ScanReport {
   results: ScanResult[]
   /** Problems not tied to one file (daemon unreachable, bad input). */
   notifications: Notification[]
   startedAt: string
   finishedAt: string
+  /** Set when the scan was compared with a base commit; findings then carry `baselineState`. */
+  baseline?: BaselineSummary
 }
