@@ -1,6 +1,8 @@
 // The config file under the settings: a flag or action input given explicitly wins, then the config file,
 // then the defaults. Shared by the CLI (src/cli/args.ts) and the action (src/action/inputs.ts).
+import { ruleMetas } from '../rules/registry'
 import type { Settings } from '../settings'
+import { readHadolintIgnores } from './hadolint'
 import type { Config, DockerfileOptions } from './types'
 
 /** Which settings the user gave explicitly (a flag on the command line, a non-empty action input). */
@@ -13,6 +15,16 @@ export interface ExplicitSettings {
 
 /** Applies `config` to `settings` (built from flags or inputs) where nothing explicit says otherwise. */
 export function applyConfig(settings: Settings, config: Config | undefined, given: ExplicitSettings): void {
+  // The policy (levels, ignores, the .hadolint.yaml migration) applies with or without a config file.
+  const migrated =
+    config?.policy?.hadolint === false
+      ? { ignores: [], notes: [] }
+      : readHadolintIgnores(settings.repoRoot, ruleMetas())
+  settings.policy = {
+    levels: config?.policy?.levels ?? [],
+    ignores: [...(config?.policy?.ignores ?? []), ...migrated.ignores],
+    notes: migrated.notes
+  }
   if (!config) return
   settings.configFile = config.file
   if (!given.failOn && config.failOn) settings.failOn = config.failOn

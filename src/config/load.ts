@@ -13,6 +13,7 @@ import { loadRuntimeProfile } from '../profile/load'
 import { redactText } from '../profile/redact'
 import { excludeProblem } from '../walk/exclude'
 import { imageName } from './image-ref'
+import { parsePolicy } from './policy'
 import type { Config, DockerfileOptions, SeccompDefault } from './types'
 import { validateConfig } from './validate'
 
@@ -121,6 +122,7 @@ export function parseConfig(text: string, file: string, path: string, repoRoot: 
   if (seccomp !== undefined) config.seccompDefault = seccomp as SeccompDefault
   const exclude = entry(top, 'exclude')
   if (exclude?.kind === 'seq') config.exclude = exclude.items.map((item, i) => excludePattern(item, i))
+  config.policy = parsePolicy(top, file)
   return config
 }
 

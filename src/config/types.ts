@@ -2,6 +2,7 @@
 import type { SourceLocation } from '../deployment/yaml'
 import type { FailOn } from '../findings'
 import type { RuntimeProfile } from '../profile/types'
+import type { ConfigPolicy } from './policy'
 
 export type SeccompDefault = 'unconfined' | 'runtime-default'
 
@@ -34,4 +35,6 @@ export interface Config {
   seccompDefault?: SeccompDefault
   /** `exclude:`: globs relative to the repository root, checked (src/walk/exclude.ts). */
   exclude?: string[]
+  /** `rules:`, `overrides:`, `ignore:`, `hadolint:` (./policy.ts). */
+  policy?: ConfigPolicy
 }

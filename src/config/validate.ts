@@ -77,6 +77,12 @@ function describe(error: ErrorObject): string {
         .join(' or ')}`
     case 'minLength':
       return 'must not be empty'
+    case 'minItems':
+      return 'must not be an empty list'
+    case 'maxItems':
+      return `must have at most ${String(error.params.limit)} items`
+    case 'required':
+      return `needs a ${JSON.stringify(String(error.params.missingProperty))} key`
     case 'maxLength':
       return `must be at most ${String(error.params.limit)} characters`
     case 'maxProperties':
