@@ -143,7 +143,7 @@ suite('fail-on-new: a pull request that adds one problem to a repository with te
     expect(annotations[0]).toMatch(/^::error title=LP401 [^,]*,file=services\/api\/Dockerfile,line=4::/)
 
     expect(main.summary).toContain(
-      `**Since \`main\` (\`${baseSha.slice(0, 12)}\`):** 1 new, 0 fixed, 10 unchanged.`
+      `**Baseline \`main\` (\`${baseSha.slice(0, 12)}\`):** 1 new, 0 fixed, 10 unchanged.`
     )
     expect(main.summary).toMatch(/🆕 \*\*new\*\* \[`?LP401/)
     const comment = api.comments(7).find(c => c.user.login === 'github-actions[bot]')

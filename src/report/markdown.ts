@@ -344,9 +344,9 @@ function alertItem(alert: Alert, ctx: Context): string {
 /** Fixed findings listed in the summary and the comment; the rest are counted. */
 const MAX_LISTED_FIXED = 20
 
-/** `**Since `main` (`1a2b3c4d5e6f`):** 1 new, 2 fixed, 10 unchanged.` and the fixed ones, collapsed. */
+/** `**Baseline `main` (`1a2b3c4d5e6f`):** 1 new, 2 fixed, 10 unchanged.` and the fixed ones, collapsed. */
 function baselineBlock(baseline: BaselineSummary, ctx: Context): string {
-  const head = `**Since ${inlineCode(baseline.ref, { maxLength: 100 })} (${inlineCode(baseline.commit.slice(0, 12))}):** ${baselineCounts(baseline)}.`
+  const head = `**Baseline ${inlineCode(baseline.ref, { maxLength: 100 })} (${inlineCode(baseline.commit.slice(0, 12))}):** ${baselineCounts(baseline)}.`
   if (baseline.fixedFindings.length === 0) return head
   const listed = baseline.fixedFindings.slice(0, MAX_LISTED_FIXED).map(f => {
     // No link: the line is the base's, and the file may be gone at the head.

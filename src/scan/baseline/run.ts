@@ -3,7 +3,7 @@
 // marked new or unchanged; base findings gone at the head are the fixed ones. The gate then fails only on new
 // findings (./outcome). A base that cannot be read is an error notification: the check must not pass blind.
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { loadDeployments } from '../../deployment/load'
 import type { Deployment } from '../../deployment/types'
 import { clip } from '../../dockerfile/limits'
@@ -13,7 +13,7 @@ import type { Finding } from '../../findings'
 import type { Settings } from '../../settings'
 import { alertsOf, type Alert } from '../alerts'
 import type { BaselineSummary, FixedFinding, Notification, ScanReport } from '../types'
-import { discoverDockerfiles } from '../discover'
+import { discoverDockerfiles, looksLikeDockerfile } from '../discover'
 import { compareWithBase } from './compare'
 import { changedSince, gitLocation, hasObject, type ChangedPath } from './git'
 import { materializeTree, type BaseTree } from './tree'
@@ -38,7 +38,7 @@ export async function withBaseline(
     tree = prefixExists(settings.repoRoot, baseline.commit, prefix)
       ? await materializeTree(settings.repoRoot, baseline.commit, prefix)
       : undefined
-    const baseSettings = tree ? rebased(settings, tree.root) : undefined
+    const baseSettings = tree ? rebased(settings, tree.root, renamesOf(changes)) : undefined
     // No path of the scan existed at the base: everything is new there, nothing was fixed.
     const baseReport = baseSettings && baseSettings.paths.length > 0 ? await scan(baseSettings) : undefined
     return marked(report, settings, baseReport, tree?.root, changes)
@@ -64,13 +64,28 @@ function prefixExists(repoRoot: string, commit: string, prefix: string): boolean
  * base cannot give is left out rather than failing the gate: a path or a Dockerfile the change adds, a
  * deployment file the change adds or repairs (its findings then count as new).
  */
-export function rebased(settings: Settings, baseRoot: string): Settings {
+export function rebased(
+  settings: Settings,
+  baseRoot: string,
+  renames: ReadonlyMap<string, string> = new Map()
+): Settings {
   const map = (path: string): string => {
     const rel = relative(settings.repoRoot, path)
     if (rel.startsWith('..') || isAbsolute(rel)) return path
-    return join(baseRoot, rel)
+    // A file renamed since the base is read under its base name (its findings are renamed back after).
+    return join(baseRoot, renames.get(rel.split(sep).join('/')) ?? rel)
   }
   const existing = settings.paths.map(p => map(resolve(settings.cwd, p))).filter(p => existsSync(p))
+  // A folder searched at the head holds files renamed into it from elsewhere: those are read at the base too.
+  for (const given of settings.paths) {
+    const folder = relative(settings.repoRoot, resolve(settings.cwd, given)).split(sep).join('/')
+    if (folder.startsWith('..') || isAbsolute(folder) || !isDirectory(resolve(settings.cwd, given))) continue
+    for (const [after, before] of renames) {
+      const under = folder === '' || after.startsWith(`${folder}/`)
+      const outside = folder !== '' && !before.startsWith(`${folder}/`)
+      if (under && outside && looksLikeDockerfile(basename(before))) existing.push(join(baseRoot, before))
+    }
+  }
   const dockerfileOptions: Settings['dockerfileOptions'] = Object.create(null)
   for (const [file, options] of Object.entries(settings.dockerfileOptions)) {
     dockerfileOptions[map(file)] = {
@@ -160,6 +175,19 @@ function baseDeployments(
     }
   }
   return out
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+/** Head path -> base path of each file git sees as renamed since the base. */
+function renamesOf(changes: readonly ChangedPath[]): Map<string, string> {
+  return new Map(changes.filter(c => c.status === 'R').map(c => [c.after, c.before]))
 }
 
 function isFile(path: string): boolean {
