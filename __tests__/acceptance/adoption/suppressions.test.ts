@@ -239,6 +239,51 @@ describe('B ignore', () => {
     expect(lp220.map(f => [f.file, f.suppressed])).toEqual([['deploy/compose.yaml', true]])
   })
 
+  it('paths are matched on the repo-relative path however the PATH is written or wherever the scan runs', async () => {
+    const root = await repo(
+      {
+        [CONFIG]: 'ignore:\n  - rule: LP401\n    paths: ["legacy/**"]\n    reason: r\n',
+        'legacy/Dockerfile': SETUID
+      },
+      false
+    )
+    for (const [args, cwd] of [
+      [['./legacy/../legacy/Dockerfile'], undefined],
+      [['Dockerfile'], 'legacy'],
+      [['.'], 'legacy']
+    ] as [string[], string | undefined][]) {
+      const run = await scan(root, args, { cwd })
+      expectRun(
+        run,
+        run.code === 0 ? [] : [`exit ${run.code}, expected 0 (${args.join(' ')} in ${cwd ?? '.'})`]
+      )
+      expect(
+        findings(run)
+          .filter(f => f.rule_id === 'LP401')
+          .map(f => f.suppressed)
+      ).toEqual([true])
+    }
+  })
+
+  it('with --config naming a file in a subfolder, ignore paths stay repo-relative', async () => {
+    const root = await repo(
+      {
+        'ci/lp.yml': 'ignore:\n  - rule: LP401\n    paths: ["legacy/**"]\n    reason: r\n',
+        'legacy/Dockerfile': SETUID,
+        'ci/legacy/Dockerfile': SETUID
+      },
+      false
+    )
+    const run = await scan(root, ['.', '--config', 'ci/lp.yml'])
+    expectRun(run, run.code === 1 ? [] : [`exit ${run.code}, expected 1`])
+    const state = Object.fromEntries(
+      findings(run)
+        .filter(f => f.rule_id === 'LP401')
+        .map(f => [f.file, f.suppressed])
+    )
+    expect(state).toEqual({ 'legacy/Dockerfile': true, 'ci/legacy/Dockerfile': false })
+  })
+
   it('SARIF: suppressions with kind external and the reason as justification', async () => {
     const run = await scanWith(
       {
