@@ -118,6 +118,17 @@ describe('C REF forms', () => {
     expect(run.report?.baseline?.commit).toMatch(/^[0-9a-f]{40}$/)
   })
 
+  it('a remote-tracking branch of a clone (origin/main)', async () => {
+    const upstream = await repo({ Dockerfile: ONE })
+    const base = await head(upstream)
+    const clone = tree({}, 'lp-adopt-clone-')
+    await git(clone, 'clone', '-q', upstream, '.')
+    writeFileSync(join(clone, 'Dockerfile'), ONE.replace('USER', 'RUN chmod u+s /bin/b\nUSER'))
+    const run = await scan(clone, ['.', '--baseline', 'origin/main'])
+    expectGate(run, 1, { new: 1, fixed: 0, unchanged: 2 })
+    expect(run.report?.baseline).toMatchObject({ ref: 'origin/main', commit: base })
+  })
+
   it('a full and a short sha', async () => {
     const root = await repo({ Dockerfile: TEN })
     const base = await head(root)
@@ -461,6 +472,33 @@ describe('C the gate', () => {
     expect(run.report?.baseline?.fixed).toBe(0)
   })
 
+  it('a broken config file at the base does not matter: the head config judges both sides', async () => {
+    const root = await repo({ Dockerfile: ONE, '.least-privilege.yml': 'imagez: 1\n' })
+    writeFileSync(join(root, '.least-privilege.yml'), 'rules:\n  LP200: off\n')
+    const run = await scan(root, ['.', '--baseline', 'HEAD'])
+    expectGate(run, 0, { new: 0, fixed: 0, unchanged: 1 })
+  })
+
+  it('a deployment file named with --deployment is read at the base too', async () => {
+    const stack = 'services:\n  app:\n    build: ../app\n    privileged: true\n'
+    const root = await repo({
+      'app/Dockerfile': 'FROM debian\nUSER 1000\nCMD ["sh"]\n',
+      'deploy/stack.yml': stack
+    })
+    const same = await scan(root, ['app', '--deployment', 'deploy/stack.yml', '--baseline', 'HEAD'])
+    expect(same.code).toBe(0)
+    expect(same.report?.baseline?.new).toBe(0)
+    writeFileSync(join(root, 'deploy/stack.yml'), stack + '    pid: host\n')
+    const added = await scan(root, ['app', '--deployment', 'deploy/stack.yml', '--baseline', 'HEAD'])
+    expect(added.code).toBe(1)
+    expect(added.report?.baseline?.new).toBe(1)
+    expect(
+      active(added)
+        .filter(f => f.baseline_state === 'new')
+        .map(f => f.file)
+    ).toEqual(['deploy/stack.yml'])
+  })
+
   it('a new finding suppressed by an ignore is not counted and does not fail', async () => {
     const root = await repo({
       Dockerfile: ONE,
@@ -525,6 +563,22 @@ describe('C errors', () => {
       const run = await scan(root, ['.', '--baseline', ref])
       expectRun(run, errorProblems(run, /--baseline/))
     }
+  })
+
+  it('a shallow clone without the base commit: exit 2 naming --baseline', async () => {
+    const upstream = await repo({ Dockerfile: ONE })
+    writeFileSync(join(upstream, 'Dockerfile'), ONE + 'EXPOSE 80\n')
+    await commitAll(upstream, 'second')
+    const clone = tree({}, 'lp-adopt-shallow-')
+    await git(clone, 'clone', '-q', '--depth', '1', `file://${upstream}`, '.')
+    const run = await scan(clone, ['.', '--baseline', 'HEAD~1'])
+    expectRun(run, errorProblems(run, /--baseline/, /HEAD~1/))
+  })
+
+  it('a repository without commits: exit 2 naming --baseline', async () => {
+    const root = await repo({ Dockerfile: ONE }, false)
+    const run = await scan(root, ['.', '--baseline', 'HEAD'])
+    expectRun(run, errorProblems(run, /--baseline/))
   })
 
   it('not a git repository: exit 2, one line', async () => {
