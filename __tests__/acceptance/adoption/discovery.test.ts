@@ -550,6 +550,14 @@ describe('A3 --exclude and config exclude:', () => {
     await expectFound(root, ['Dockerfile', 'ci/legacy/Dockerfile'], ['.', '--config', 'ci/lp.yml'])
   })
 
+  it('--no-gitignore keeps --exclude', async () => {
+    const root = await repo(
+      { '.gitignore': 'gen/\n', 'gen/Dockerfile': DF, 'old/Dockerfile': DF, Dockerfile: DF },
+      false
+    )
+    await expectFound(root, ['Dockerfile', 'gen/Dockerfile'], ['.', '--no-gitignore', '--exclude', 'old'])
+  })
+
   it('a bad --exclude pattern is exit 2, one line naming --exclude', async () => {
     const root = await repo({ Dockerfile: DF }, false)
     const run = await scan(root, ['.', '--exclude', 'a/{b'])

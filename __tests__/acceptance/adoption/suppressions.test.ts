@@ -81,6 +81,21 @@ describe('B rules: levels for every file', () => {
     expect(row?.verdict).not.toBe('fail')
   })
 
+  it('off: no effect on the principle row', async () => {
+    const run = await scanWith({ [CONFIG]: 'rules:\n  LP401: off\n', Dockerfile: SETUID })
+    expectRun(run, run.code === 0 ? [] : [`exit ${run.code}, expected 0`])
+    const row = run.report?.results[0].rows.find(r => r.principle === 'no-escalation')
+    expect(row?.verdict).not.toBe('fail')
+    expect(JSON.stringify(row)).not.toMatch(/LP401/)
+  })
+
+  it('a level keeps the default in properties.default_level and says where it was set', async () => {
+    const run = await scanWith({ [CONFIG]: 'fail-on: error\nrules:\n  LP401: warning\n', Dockerfile: SETUID })
+    expect(active(run, 'LP401').map(f => [f.properties.default_level, f.properties.level_source])).toEqual([
+      ['error', '.least-privilege.yml: line 3']
+    ])
+  })
+
   it('a warning raised to error fails the gate', async () => {
     const run = await scanWith({ [CONFIG]: 'rules:\n  LP402: off\n  LP403: error\n', Dockerfile: SUDO_777 })
     expectRun(run, run.code === 1 ? [] : [`exit ${run.code}, expected 1`])
@@ -373,6 +388,37 @@ describe('B ignore', () => {
     expect(warnings[0].message).toMatch(/report/i)
   })
 
+  it('an expired ignore is in the SARIF result message', async () => {
+    const run = await scanWith(
+      { [CONFIG]: 'ignore:\n  - rule: LP401\n    reason: r\n    expires: 2025-05-05\n', Dockerfile: SETUID },
+      ['.'],
+      'sarif'
+    )
+    expect(run.code).toBe(1)
+    const results = sarifOf(run)
+      .runs.flatMap(r => r.results ?? [])
+      .filter(r => r.ruleId === 'LP401')
+    expect(results.map(r => [r.suppressions?.length ?? 0, /expired/i.test(r.message.text ?? '')])).toEqual([
+      [0, true]
+    ])
+  })
+
+  it('text and Markdown list a suppressed finding under Suppressed with the ignore line', async () => {
+    const files = {
+      [CONFIG]: 'rules:\n  LP200: off\nignore:\n  - rule: LP401\n    reason: "accepted risk"\n',
+      Dockerfile: SETUID
+    }
+    for (const format of ['text', 'markdown'] as const) {
+      const run = await scanWith(files, ['.'], format)
+      expect(run.code).toBe(0)
+      expect(run.stdout).toMatch(/suppressed/i)
+      const lines = run.stdout.split('\n')
+      const at = lines.findIndex(l => /accepted risk/.test(l))
+      expect(lines[at]).toMatch(/line 4/)
+      expect(lines.slice(Math.max(0, at - 5), at + 1).join('\n')).toMatch(/LP401/)
+    }
+  })
+
   it('an expired ignore is also visible in the text output', async () => {
     const run = await scanWith(
       { [CONFIG]: 'ignore:\n  - rule: LP401\n    reason: r\n    expires: 2024-02-29\n', Dockerfile: SETUID },
@@ -497,6 +543,11 @@ describe('B invalid config: exit 2, one line naming the file, line and key', () 
       'unknown key in an override',
       'overrides:\n  - path: ["a/**"]\n    rules:\n      LP401: note\n',
       [/line 2\b/, /\bpath\b/]
+    ],
+    [
+      'unknown top-level key',
+      'rules:\n  LP401: note\nignores:\n  - rule: LP401\n    reason: r\n',
+      [/line 3\b/, /ignores/]
     ],
     ['hadolint not a boolean', 'hadolint: maybe\n', [/line 1\b/, /hadolint/]]
   ]
