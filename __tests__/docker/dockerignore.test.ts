@@ -145,5 +145,27 @@ describeDocker('Dockerfile-specific ignore file on the real daemon', () => {
       expect(plain).not.toContain('/ctx/only-shared.txt')
       expect(plain).toContain('/ctx/only-specific.txt')
     })
+
+    it(`uses the ignore file beside a Dockerfile outside the context (${buildkit ? 'BuildKit' : 'classic'})`, async () => {
+      const context = makeContext()
+      const outside = mkdtempSync(join(tmpdir(), 'lp-dockerignore-outside-'))
+      dirs.push(context, outside)
+      const dockerfile = join(outside, 'Dockerfile.ext')
+      writeFileSync(dockerfile, 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY . /ctx/\n')
+      writeFileSync(`${dockerfile}.dockerignore`, 'only-specific.txt\n')
+      const built = await buildImage(docker, {
+        dockerfile,
+        context,
+        buildArgs: {},
+        tag: `least-privilege-test:${runId}-${n++}`,
+        labels: labels(runId),
+        logger: silentLogger,
+        buildkit,
+        tracker
+      })
+      const files = ls(built.tag)
+      expect(files).not.toContain('/ctx/only-specific.txt')
+      expect(files).toContain('/ctx/only-shared.txt')
+    })
   }
 })
