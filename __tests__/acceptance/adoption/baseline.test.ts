@@ -450,6 +450,34 @@ describe('C fingerprints', () => {
     expect(files(run)).toEqual(['app/Dockerfile'])
   })
 
+  it('a copy beside its original is new (a copy is not a rename)', async () => {
+    const root = await repo({ 'a/Dockerfile': ONE })
+    write(root, { 'b/Dockerfile': ONE })
+    await git(root, 'add', '-A')
+    const run = await scan(root, ['.', '--baseline', 'HEAD'])
+    expectGate(run, 1, { new: 2, fixed: 0, unchanged: 2 })
+  })
+
+  // CONTRACT AMBIGUITY (leaning bug): `git mv a/Dockerfile c/Dockerfile` and a new a/Dockerfile give
+  // new 2 / unchanged 10 before `git add` and new 11 / fixed 9 / unchanged 1 after it: the same files on disk
+  // get a different verdict depending on the index (git no longer calls it a rename once a/ is re-added).
+  // The head is "the files on disk"; which answer is right is for the contract to say, but not both.
+  it.failing(
+    'the verdict does not depend on the index: git mv, a new file at the old path, before and after git add',
+    async () => {
+      const root = await repo({ 'a/Dockerfile': TEN })
+      await git(root, 'mv', 'a', 'c')
+      write(root, { 'a/Dockerfile': 'FROM debian\nRUN chmod 777 /q\nUSER 1000\n' })
+      const before = await scan(root, ['.', '--baseline', 'HEAD'])
+      await git(root, 'add', '-A')
+      const after = await scan(root, ['.', '--baseline', 'HEAD'])
+      expect({ code: after.code, counts: counts(after) }).toEqual({
+        code: before.code,
+        counts: counts(before)
+      })
+    }
+  )
+
   it('a file that did not exist at REF: all its findings are new, no error', async () => {
     const root = await repo({ Dockerfile: 'FROM debian\nUSER 1000\nCMD ["sh"]\n' })
     write(root, { 'worker/Dockerfile': ONE })
