@@ -161,8 +161,9 @@ describe('dockerfile selection', () => {
     ])
   })
 
-  it('supports ** at the start, alternation and ! exclusions, and skips dot folders', () => {
+  it('supports ** at the start (hidden folders included, as a folder search), alternation and ! exclusions', () => {
     expect(selectDockerfiles(ws, '**/Dockerfile*\n!svc/b/*.dev').map(p => p.slice(ws.length + 1))).toEqual([
+      '.hidden/Dockerfile',
       'Dockerfile',
       'svc/a/Dockerfile',
       'svc/b/Dockerfile'

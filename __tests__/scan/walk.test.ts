@@ -1,4 +1,4 @@
-// The one walker (src/walk/): git's ignore semantics, exclusion patterns, hidden/skipped folders, symlinks,
+// The one walker (src/walk/): git's ignore semantics, exclusion patterns, hidden and skipped folders, symlinks,
 // the bound, and the contract that a folder PATH and the action's `DIR/**` glob see the same Dockerfiles.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -10,6 +10,7 @@ import { loadDeployments } from '../../src/deployment/load'
 import { UsageError } from '../../src/errors'
 import { discoverDockerfiles, looksLikeDockerfile } from '../../src/scan/discover'
 import { compileExcludes, excludeProblem } from '../../src/walk/exclude'
+import { ignoreCaseOf } from '../../src/walk/gitignore'
 import { walkFiles } from '../../src/walk/walk'
 
 let repo: string
@@ -36,7 +37,9 @@ beforeAll(() => {
       '!keep.generated.Dockerfile',
       '/anchored.Dockerfile',
       'docs/**/draft',
-      'gen/'
+      'gen/',
+      '.cache/',
+      'cache.d/'
     ].join('\n')
   )
   put('svc/.gitignore', '/only-here.Dockerfile\n!svc.generated.Dockerfile\n')
@@ -60,7 +63,9 @@ beforeAll(() => {
     'testdata/Dockerfile', // excluded by name, at any depth
     'app/testdata/Dockerfile',
     'app/testdata.Dockerfile', // a name pattern matches the whole name only
-    '.devcontainer/Dockerfile', // hidden
+    '.devcontainer/Dockerfile', // hidden: searched
+    '.github/.cache/Dockerfile', // hidden, and ignored by the root .gitignore's `.cache/`
+    'app/CACHE.d/Dockerfile', // git compares names case-sensitively: `cache.d/` does not match
     'node_modules/pkg/Dockerfile', // skipped
     'app/Dockerfile.dockerignore' // never a Dockerfile
   ])
@@ -77,7 +82,9 @@ const RULES = { gitignore: true, exclude: ['testdata', 'svc/legacy'] }
 const rel = (paths: string[]): string[] => paths.map(p => relative(repo, p).split('\\').join('/')).sort()
 
 const EXPECTED = [
+  '.devcontainer/Dockerfile',
   'Dockerfile',
+  'app/CACHE.d/Dockerfile',
   'app/Dockerfile',
   'app/anchored.Dockerfile',
   'app/build.d/Dockerfile',
@@ -96,8 +103,9 @@ describe('the walker', () => {
     expect(files).toContain('deploy/pod.yaml')
     expect(files).not.toContain('gen/deploy/compose.yaml')
     expect(files).not.toContain('testdata/k8s/pod.yaml')
-    // Never hidden entries, never through a symlink.
-    expect(files.some(f => f.startsWith('.') || f.includes('/.'))).toBe(false)
+    // Hidden folders are searched (their .gitignore rules still apply); never through a symlink.
+    expect(files).toContain('.devcontainer/Dockerfile')
+    expect(files).not.toContain('.github/.cache/Dockerfile')
     expect(files.some(f => f.startsWith('linked/') || f === 'link.Dockerfile')).toBe(false)
   })
 
@@ -116,7 +124,7 @@ describe('the walker', () => {
 
   it('applies the .gitignore files above a walk root that is a subfolder, relative to their own folders', () => {
     const files = rel(walkFiles(join(repo, 'svc'), { repoRoot: repo, ...RULES }))
-    expect(files).toEqual(['svc/sub/only-here.Dockerfile', 'svc/svc.generated.Dockerfile'])
+    expect(files).toEqual(['svc/.gitignore', 'svc/sub/only-here.Dockerfile', 'svc/svc.generated.Dockerfile'])
     const app = rel(walkFiles(join(repo, 'app'), { repoRoot: repo, ...RULES }))
     expect(app).not.toContain('app/x.generated.Dockerfile')
     expect(app).toContain('app/anchored.Dockerfile')
@@ -139,6 +147,33 @@ describe('the walker', () => {
       'testdata/Dockerfile',
       'testdata/k8s/pod.yaml'
     ])
+  })
+
+  it('compares names case-sensitively unless the repository sets core.ignorecase', () => {
+    const other = mkdtempSync(join(tmpdir(), 'lp-walk-case-'))
+    try {
+      mkdirSync(join(other, '.git'))
+      mkdirSync(join(other, 'legacy'))
+      writeFileSync(join(other, '.gitignore'), 'dockerfile.dev\nLEGACY/\n')
+      for (const f of ['Dockerfile', 'Dockerfile.dev', 'legacy/Dockerfile'])
+        writeFileSync(join(other, f), FROM)
+      const found = (): string[] =>
+        walkFiles(other, { repoRoot: other, gitignore: true, exclude: [] })
+          .map(f => relative(other, f))
+          .sort()
+      expect(found()).toEqual(['.gitignore', 'Dockerfile', 'Dockerfile.dev', 'legacy/Dockerfile'])
+      writeFileSync(join(other, '.git', 'config'), '[core]\n\tbare = false\n\tignorecase = true\n')
+      expect(found()).toEqual(['.gitignore', 'Dockerfile'])
+    } finally {
+      rmSync(other, { recursive: true, force: true })
+    }
+  })
+
+  it('reads core.ignorecase as git does (booleans, only in [core])', () => {
+    expect(ignoreCaseOf(undefined)).toBe(false)
+    expect(ignoreCaseOf('[core]\n\tignorecase = yes\n')).toBe(true)
+    expect(ignoreCaseOf('[core]\n\tIgnoreCase=false\n')).toBe(false)
+    expect(ignoreCaseOf('[user]\n\tignorecase = true\n')).toBe(false)
   })
 
   it('stops at the bound with one line naming the folder and the limit', () => {
@@ -182,10 +217,17 @@ describe('folder PATH and the action glob see the same files', () => {
 
   it('the action input selects through the same walk: ignored, excluded, hidden and skipped files are not matched', () => {
     const chosen = rel(selectDockerfiles(repo, '**/Dockerfile', RULES))
-    expect(chosen).toEqual(['Dockerfile', 'app/Dockerfile', 'app/build.d/Dockerfile', 'docs/Dockerfile'])
+    expect(chosen).toEqual([
+      '.devcontainer/Dockerfile',
+      'Dockerfile',
+      'app/CACHE.d/Dockerfile',
+      'app/Dockerfile',
+      'app/build.d/Dockerfile',
+      'docs/Dockerfile'
+    ])
   })
 
-  it('a glob that writes a hidden folder searches it, as a named folder is; an excluded one stays out', () => {
+  it('a glob finds hidden folders through ** or by name, as a folder search does; an excluded one stays out', () => {
     expect(rel(selectDockerfiles(repo, '.devcontainer/*', RULES))).toEqual(['.devcontainer/Dockerfile'])
     expect(rel(selectDockerfiles(repo, '**/.devcontainer/Docker*', RULES))).toEqual([
       '.devcontainer/Dockerfile'

@@ -12,7 +12,7 @@ const NO_RULES = { gitignore: true, exclude: [] } as const
 
 /** Every file below `root` the walker keeps, as forward-slash paths relative to it. */
 export function listFiles(root: string, rules: Omit<WalkRules, 'repoRoot'> = NO_RULES): string[] {
-  return walkFiles(root, { ...rules, repoRoot: root }, { hidden: true }).map(f => toPosix(relative(root, f)))
+  return walkFiles(root, { ...rules, repoRoot: root }).map(f => toPosix(relative(root, f)))
 }
 
 /** Files below `root` matching `pattern` (relative, forward slashes, sorted). */
@@ -23,9 +23,8 @@ export function matchFiles(root: string, pattern: string, files: string[] = list
 
 /**
  * Files below `workspace` matching `pattern`, walked from the pattern's literal folder (`services/` for
- * `services/**\/Dockerfile`): that folder is named, so it is searched even when hidden, ignored or excluded,
- * as a folder PATH is; below it the walker's rules apply. Hidden entries below it are walked only when the
- * pattern writes a hidden name (wildcards never match a leading dot). `cache` shares walks between patterns.
+ * `services/**\/Dockerfile`) with the walker's rules, as a folder PATH is searched. `cache` shares walks
+ * between patterns.
  */
 export function globFiles(
   workspace: string,
@@ -41,12 +40,10 @@ export function globFiles(
     literal.push(segments[literal.length])
   const start = join(workspace, ...literal)
   if (!isPlainFolder(workspace, start)) return []
-  const hidden = segments.slice(literal.length).some(s => s.startsWith('.') && s !== '.')
-  const key = `${hidden}\0${start}`
-  let files = cache.get(key)
+  let files = cache.get(start)
   if (!files) {
-    files = walkFiles(start, { ...rules, repoRoot: workspace }, { hidden, shownAs: literal.join('/') || '.' })
-    cache.set(key, files)
+    files = walkFiles(start, { ...rules, repoRoot: workspace }, { shownAs: literal.join('/') || '.' })
+    cache.set(start, files)
   }
   return files.map(f => toPosix(relative(workspace, f))).filter(file => re.test(file))
 }

@@ -1,6 +1,7 @@
 // Git's ignore rules for a walk: `.git/info/exclude` and every `.gitignore` from the repository's top level
 // down, each pattern relative to its own file's folder, a deeper file overriding a higher one (git's order).
-// Patterns are read with node-ignore (the gitignore spec); files are read bounded, never through a symlink.
+// Patterns are read with node-ignore (the gitignore spec), case-sensitively unless the repository's
+// core.ignorecase is true (as git on Linux); files are read bounded, never through a symlink.
 import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import ignore, { type Ignore } from 'ignore'
@@ -17,31 +18,58 @@ export interface GitIgnoreLayer {
   parent?: GitIgnoreLayer
 }
 
+/** The layers at a walk's root and how the repository compares names (core.ignorecase). */
+export interface GitIgnoreRoot {
+  layer: GitIgnoreLayer | undefined
+  ignoreCase: boolean
+}
+
 /**
  * The layers that apply inside `walkRoot`: `.git/info/exclude`, then the `.gitignore` of every folder from the
  * repository's top level down to `walkRoot` itself. Outside git (a checkout downloaded without `.git`), the
  * `.gitignore` files from `walkRoot` down still apply.
  */
-export function rootLayers(walkRoot: string, read: (path: string) => string | undefined = readIgnoreFile) {
+export function rootLayers(
+  walkRoot: string,
+  read: (path: string) => string | undefined = readIgnoreFile
+): GitIgnoreRoot {
   const top = gitTopLevel(walkRoot) ?? walkRoot
-  let layer = withFile(undefined, top, join(top, '.git', 'info', 'exclude'), read)
+  const ignoreCase = ignoreCaseOf(read(join(top, '.git', 'config')))
+  let layer = withFile(undefined, top, join(top, '.git', 'info', 'exclude'), ignoreCase, read)
   const rel = relative(top, walkRoot)
   const folders = [top]
   if (rel && !rel.startsWith('..')) {
     let dir = top
     for (const part of rel.split(sep)) folders.push((dir = join(dir, part)))
   }
-  for (const folder of folders) layer = withFile(layer, folder, join(folder, '.gitignore'), read)
-  return layer
+  for (const folder of folders) layer = withFile(layer, folder, join(folder, '.gitignore'), ignoreCase, read)
+  return { layer, ignoreCase }
+}
+
+/** git's core.ignorecase from a repository's config text: false unless set true (git on Linux, case-sensitive). */
+export function ignoreCaseOf(config: string | undefined): boolean {
+  if (!config) return false
+  let inCore = false
+  for (const raw of config.split(/\r?\n/)) {
+    const line = raw.trim()
+    if (line.startsWith('[')) {
+      inCore = /^\[\s*core\s*\]/i.test(line)
+      continue
+    }
+    const setting = inCore ? /^ignorecase\s*=\s*([^\s;#]+)/i.exec(line) : null
+    if (setting) return /^(true|yes|on|1)$/i.test(setting[1])
+  }
+  return false
 }
 
 /** The layers inside `folder`: its own `.gitignore` on top of `parent`'s. */
 export function enterFolder(
   parent: GitIgnoreLayer | undefined,
   folder: string,
+  ignoreCase: boolean,
   read: (path: string) => string | undefined = readIgnoreFile
 ): GitIgnoreLayer | undefined {
-  return withFile(parent, folder, join(folder, '.gitignore'), read)
+  return withFile(parent, folder, join(folder, '.gitignore'), ignoreCase, read)
 }
 
 /** True when git ignores `path` (absolute, below every layer's base); `isDir` gives folder patterns (`x/`) their due. */
@@ -61,12 +89,13 @@ function withFile(
   parent: GitIgnoreLayer | undefined,
   base: string,
   file: string,
+  ignoreCase: boolean,
   read: (path: string) => string | undefined
 ): GitIgnoreLayer | undefined {
   const text = read(file)
   if (text === undefined || text.trim() === '') return parent
   try {
-    return { base, rules: ignore().add(text), parent }
+    return { base, rules: ignore({ ignorecase: ignoreCase }).add(text), parent }
   } catch {
     return parent // a pattern node-ignore cannot compile: git would not stop on it either
   }

@@ -8,8 +8,9 @@ export function isGlob(pattern: string): boolean {
 
 /**
  * Turns a glob into an anchored RegExp over forward-slash paths. `**` matches any number of folders
- * (also none), `*` and `?` never cross `/`, `[...]` is a class, `{a,b}` an alternation. Like bash and
- * minimatch (not git), wildcards do not match a leading dot: a hidden name is matched only when written.
+ * (also none), hidden ones included, as a folder search enters them; `*` and `?` never cross `/` and, like
+ * bash and minimatch, do not match a leading dot (`*.yml` is not `.env.yml`); `[...]` is a class, `{a,b}` an
+ * alternation.
  */
 export function globToRegExp(pattern: string): RegExp {
   let out = ''
@@ -25,7 +26,7 @@ export function globToRegExp(pattern: string): RegExp {
         (pattern[i + 2] === '/' || i + 2 === pattern.length)
       ) {
         // `**/` = zero or more folders; trailing `**` = anything below.
-        out += i + 2 === pattern.length ? '(?:[^/.][^/]*(?:/[^/.][^/]*)*)?' : '(?:[^/.][^/]*/)*'
+        out += i + 2 === pattern.length ? '(?:[^/]+(?:/[^/]+)*)?' : '(?:[^/]+/)*'
         i += pattern[i + 2] === '/' ? 3 : 2
         continue
       }

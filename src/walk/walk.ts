@@ -1,8 +1,8 @@
 // The one walker behind every search of the tree: folder PATHs (Dockerfiles), the action's `dockerfile`
 // globs, and the compose/manifest search of scanned folders. Same rules everywhere, so `scan DIR` and
 // `dockerfile: DIR/**` see the same files: symlinks are not followed, unreadable folders are skipped,
-// VCS and dependency folders and hidden entries are not searched, git's ignore rules and the exclusion
-// patterns apply, and the number of entries visited is bounded.
+// VCS and dependency folders are not searched (hidden ones like .github and .devcontainer are), git's
+// ignore rules and the exclusion patterns apply, and the number of entries visited is bounded.
 import { readdirSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { UsageError } from '../errors'
@@ -27,11 +27,6 @@ export interface WalkRules {
 }
 
 export interface WalkOptions {
-  /**
-   * Also enter hidden folders and list hidden files below the root (a glob that writes a hidden name, like
-   * `.github/**`, needs them; its wildcards alone never match a leading dot).
-   */
-  hidden?: boolean
   /** Override MAX_WALK_ENTRIES (tests). */
   maxEntries?: number
   /** How the root is named in the error when the bound is hit (default: the path). */
@@ -54,7 +49,11 @@ export function leftOut(folder: string, rules: WalkRules): 'excluded' | 'git-ign
       if (excluded(parts.slice(0, i).join('/'), parts[i - 1], true)) return 'excluded'
   }
   // The repository's top level itself is never ignored (and its parent's .gitignore is another repository's).
-  if (rules.gitignore && top !== (gitTopLevel(top) ?? top) && gitIgnores(rootLayers(dirname(top)), top, true))
+  if (
+    rules.gitignore &&
+    top !== (gitTopLevel(top) ?? top) &&
+    gitIgnores(rootLayers(dirname(top)).layer, top, true)
+  )
     return 'git-ignored'
   return undefined
 }
@@ -62,8 +61,7 @@ export function leftOut(folder: string, rules: WalkRules): 'excluded' | 'git-ign
 /**
  * Every file below `root` that the rules keep, as absolute paths, sorted; nothing when `root` itself is left
  * out (see leftOut). Each entry is tested as it is met, and a folder left out is never entered (git cannot
- * re-include a file below an ignored folder either). Hidden entries are skipped below `root` only: a hidden
- * folder that is named (`scan .devcontainer`) is searched.
+ * re-include a file below an ignored folder either).
  */
 export function walkFiles(root: string, rules: WalkRules, options: WalkOptions = {}): string[] {
   const top = resolve(root)
@@ -76,9 +74,8 @@ export function walkFiles(root: string, rules: WalkRules, options: WalkOptions =
   }
   if (leftOut(top, rules)) return []
   const files: string[] = []
-  const pending: { dir: string; layer: GitIgnoreLayer | undefined }[] = [
-    { dir: top, layer: rules.gitignore ? rootLayers(top) : undefined }
-  ]
+  const git = rules.gitignore ? rootLayers(top) : undefined
+  const pending: { dir: string; layer: GitIgnoreLayer | undefined }[] = [{ dir: top, layer: git?.layer }]
   let visited = 0
   while (pending.length > 0) {
     const { dir, layer } = pending.pop() as (typeof pending)[number]
@@ -97,11 +94,11 @@ export function walkFiles(root: string, rules: WalkRules, options: WalkOptions =
       // Symlinks, sockets and devices are neither files nor folders here: never followed.
       if (!isDir && !entry.isFile()) continue
       if (isDir && SKIPPED_FOLDERS.has(entry.name)) continue
-      if (!options.hidden && entry.name.startsWith('.')) continue
       const full = join(dir, entry.name)
       if (excluded(repoPath(full), entry.name, isDir)) continue
       if (layer && gitIgnores(layer, full, isDir)) continue
-      if (isDir) pending.push({ dir: full, layer: rules.gitignore ? enterFolder(layer, full) : undefined })
+      if (isDir)
+        pending.push({ dir: full, layer: git ? enterFolder(layer, full, git.ignoreCase) : undefined })
       else files.push(full)
     }
   }
