@@ -169,6 +169,33 @@ describe('fingerprints across the change', () => {
     expect(fresh).toEqual([['LP401', 'services/api/Dockerfile', 3, 'new']])
   })
 
+  it('a file moved away and replaced at its old path: one verdict, staged or not', async () => {
+    git('mv', 'services/mail', 'services/postman')
+    write('services/mail/Dockerfile', 'FROM debian:12\nUSER 10001\nRUN chmod u+s /usr/bin/find\n')
+    const unstaged = (await scan('--baseline', 'main')).baseline
+    git('add', '-A')
+    const staged = (await scan('--baseline', 'main')).baseline
+    expect(staged).toEqual(unstaged)
+    // The moved file's two findings are unchanged under its new name; at the old path the FROM line's LP200
+    // is the same alert as before (same rule, file and text), and the setuid chmod is the one new finding.
+    expect(staged).toMatchObject({ new: 1, fixed: 0, unchanged: 11 })
+  })
+
+  it('--repo-root a subfolder of the repository: the base is read from git there', async () => {
+    write('services/api/Dockerfile', `${SERVICE}RUN chmod u+s /usr/bin/find\n`)
+    const command = parseCli(
+      ['scan', '.', '--no-build', '--repo-root', '.', '--baseline', 'main'],
+      join(repo, 'services'),
+      {
+        env: {}
+      }
+    )
+    if (command.kind !== 'scan') throw new Error('not a scan')
+    const report = await runScan(command.settings, { logger: silentLogger, runId: 'lp-test-baseline' })
+    expect(report.baseline).toMatchObject({ new: 1, fixed: 0, unchanged: 10 })
+    expect(alertsOf(report).find(a => a.finding.baselineState === 'new')?.file).toBe('api/Dockerfile')
+  })
+
   it('a file renamed with git mv keeps its findings unchanged', async () => {
     git('mv', 'services/mail', 'services/postman')
     const report = await scan('--baseline', 'main')

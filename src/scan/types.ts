@@ -111,7 +111,7 @@ export interface ScanResult {
 export interface FixedFinding {
   ruleId: string
   level: Level
-  /** Repo-relative, as the file is named at the head (renames followed). */
+  /** Repo-relative, as the file was named at the base. */
   file: string
   /** Its line at the base commit. */
   line: number

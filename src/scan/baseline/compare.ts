@@ -18,12 +18,17 @@ export interface CompareInput {
   head: readonly Alert[]
   /** Lines of a file on disk, by repo-relative path. */
   headLines: (file: string) => string[] | undefined
-  /** The base's alerts, their files already renamed to the names they have at the head. */
+  /** The base's alerts, their files named as at the base. */
   base: readonly Alert[]
-  /** Lines of a file at the base, by its name at the head. */
+  /** Lines of a file at the base, by its name there. */
   baseLines: (file: string) => string[] | undefined
   /** True when the file (by its head name) differs from the base, or did not exist there. */
   changed: (file: string) => boolean
+  /**
+   * Head names a base file was renamed or copied to (git's detection): its findings count as present under
+   * those names too, and one found under any of its names is not fixed.
+   */
+  copies?: ReadonlyMap<string, readonly string[]>
 }
 
 function entry(alert: Alert): Finding & { file: string } {
@@ -38,14 +43,31 @@ function entry(alert: Alert): Finding & { file: string } {
 export function compareWithBase(input: CompareInput): BaselineComparison {
   const headIds = stableIdentities(input.head.map(entry), input.headLines)
   const baseIds = stableIdentities(input.base.map(entry), input.baseLines)
-  const atBase = new Set(baseIds)
+  // Each copy is fingerprinted as a file of its own, reading the base file's lines under the copy's name.
+  const aliases: Array<{ of: number; id: string }> = []
+  const byFile = new Map<string, Array<{ alert: Alert; i: number }>>()
+  input.base.forEach((alert, i) => byFile.set(alert.file, [...(byFile.get(alert.file) ?? []), { alert, i }]))
+  for (const [file, names] of input.copies ?? []) {
+    const members = byFile.get(file) ?? []
+    for (const name of names) {
+      const ids = stableIdentities(
+        members.map(m => ({ ...entry(m.alert), file: name })),
+        copy => (copy === name ? input.baseLines(file) : undefined)
+      )
+      members.forEach((m, k) => aliases.push({ of: m.i, id: ids[k] }))
+    }
+  }
+  const atBase = new Set([...baseIds, ...aliases.map(a => a.id)])
   const atHead = new Set(headIds)
+  const foundUnderCopy = new Set(aliases.filter(a => atHead.has(a.id)).map(a => a.of))
   const states = input.head.map((alert, i): BaselineState => {
     if (atBase.has(headIds[i])) return 'unchanged'
     if (alert.finding.evidence !== 'measured') return 'new'
     const defining = [alert.file, ...alert.dockerfiles]
     return defining.some(file => input.changed(file)) ? 'new' : 'unchanged'
   })
-  const fixed = input.base.filter((alert, i) => !alert.finding.suppression && !atHead.has(baseIds[i]))
+  const fixed = input.base.filter(
+    (alert, i) => !alert.finding.suppression && !atHead.has(baseIds[i]) && !foundUnderCopy.has(i)
+  )
   return { states, fixed }
 }

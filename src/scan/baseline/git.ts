@@ -42,14 +42,17 @@ function gitSync(repoRoot: string, args: readonly string[]): { ok: boolean; stdo
 export interface GitLocation {
   /** Path of `repoRoot` relative to the work tree's top, with a trailing `/` (or empty). */
   prefix: string
+  /** The work tree's top folder: git archive runs there (from a subfolder it would archive only that). */
+  top: string
 }
 
 /** The repository `repoRoot` is in; a one-line error naming `what` (the flag or input) when it is none. */
 export function gitLocation(repoRoot: string, what: string): GitLocation {
-  const run = gitSync(repoRoot, ['rev-parse', '--show-prefix'])
+  const run = gitSync(repoRoot, ['rev-parse', '--show-prefix', '--show-toplevel'])
   if (!run.ok)
     throw new UsageError(`${what}: ${repoRoot} is not inside a git repository (${gitReason(run.stderr)})`)
-  return { prefix: run.stdout.trim() }
+  const [prefix = '', top = repoRoot] = run.stdout.split('\n')
+  return { prefix: prefix.trim(), top: top.trim() || repoRoot }
 }
 
 /** True when the object (`sha`, `sha:path`) exists locally. */
@@ -126,7 +129,11 @@ export function changedSince(repoRoot: string, commit: string): ChangedPath[] {
     'diff',
     '--name-status',
     '-z',
+    // -C as well as -M: a file moved away and replaced by a new one at its old path is a rename before
+    // `git add` and a copy from a modified file after it; both are followed, so the index never decides.
+    // (A copy of an unmodified file is not reported: it is new code.)
     '-M',
+    '-C',
     '--relative',
     '--no-ext-diff',
     '--no-textconv',
@@ -147,10 +154,11 @@ export interface ArchiveStream {
 }
 
 /** Streams the tree of `commit` at `prefix` (repoRoot inside the work tree) as a tar. */
-export function archiveTree(repoRoot: string, commit: string, prefix: string): ArchiveStream {
+export function archiveTree(location: GitLocation, commit: string): ArchiveStream {
+  const { prefix, top } = location
   const treeish = prefix === '' ? commit : `${commit}:${prefix.replace(/\/$/, '')}`
-  const child = spawn('git', gitArgs(repoRoot, ['archive', '--format=tar', '--end-of-options', treeish]), {
-    cwd: repoRoot,
+  const child = spawn('git', gitArgs(top, ['archive', '--format=tar', '--end-of-options', treeish]), {
+    cwd: top,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }
   })

@@ -34,9 +34,9 @@ export async function withBaseline(
   let tree: BaseTree | undefined
   try {
     const changes = changedSince(settings.repoRoot, baseline.commit)
-    const { prefix } = gitLocation(settings.repoRoot, 'baseline')
-    tree = prefixExists(settings.repoRoot, baseline.commit, prefix)
-      ? await materializeTree(settings.repoRoot, baseline.commit, prefix)
+    const location = gitLocation(settings.repoRoot, 'baseline')
+    tree = prefixExists(settings.repoRoot, baseline.commit, location.prefix)
+      ? await materializeTree(location, baseline.commit)
       : undefined
     const baseSettings = tree ? rebased(settings, tree.root, renamesOf(changes)) : undefined
     // No path of the scan existed at the base: everything is new there, nothing was fixed.
@@ -185,6 +185,18 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/**
+ * Base path -> the head paths its findings may have moved to: renames and copies (from a file the change
+ * modified), as git detects them. A rename is a copy whose source is gone: one rule for both, so a file moved
+ * away and replaced at its old path gets one verdict whether or not the change is staged.
+ */
+function copiesOf(changes: readonly ChangedPath[]): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  for (const c of changes)
+    if (c.status === 'R' || c.status === 'C') out.set(c.before, [...(out.get(c.before) ?? []), c.after])
+  return out
+}
+
 /** Head path -> base path of each file git sees as renamed since the base. */
 function renamesOf(changes: readonly ChangedPath[]): Map<string, string> {
   return new Map(changes.filter(c => c.status === 'R').map(c => [c.after, c.before]))
@@ -208,21 +220,6 @@ function linesReader(root: string): (file: string) => string[] | undefined {
   }
 }
 
-/** The base report with each file named as it is at the head (git's rename detection). */
-function renamedToHead(report: ScanReport, changes: readonly ChangedPath[]): ScanReport {
-  const renames = new Map(changes.filter(c => c.status === 'R').map(c => [c.before, c.after]))
-  if (renames.size === 0) return report
-  const name = (file: string): string => renames.get(file) ?? file
-  return {
-    ...report,
-    results: report.results.map(result => ({
-      ...result,
-      file: name(result.file),
-      findings: result.findings.map(f => (renames.has(f.file) ? { ...f, file: name(f.file) } : f))
-    }))
-  }
-}
-
 function marked(
   report: ScanReport,
   settings: Settings,
@@ -231,7 +228,7 @@ function marked(
   changes: readonly ChangedPath[]
 ): ScanReport {
   const baseline = settings.baseline as NonNullable<Settings['baseline']>
-  const base = baseReport ? renamedToHead(baseReport, changes) : undefined
+  const base = baseReport
   const headToBase = new Map(changes.filter(c => c.status === 'R').map(c => [c.after, c.before]))
   const contentChanged = new Set(changes.filter(c => c.status !== 'D').map(c => c.after))
   const baseLinesAt = baseRoot ? linesReader(baseRoot) : () => undefined
@@ -240,7 +237,8 @@ function marked(
     head: headAlerts,
     headLines: linesReader(settings.repoRoot),
     base: base ? alertsOf(base) : [],
-    baseLines: file => baseLinesAt(headToBase.get(file) ?? file),
+    baseLines: baseLinesAt,
+    copies: copiesOf(changes),
     changed: file =>
       contentChanged.has(file) || !baseRoot || !existsSync(join(baseRoot, headToBase.get(file) ?? file))
   })

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve, sep } from 'node:path'
 import { extract } from 'tar-stream'
 import { MAX_FILE_BYTES } from '../../dockerfile/limits'
-import { archiveTree } from './git'
+import { archiveTree, type GitLocation } from './git'
 
 export const MAX_BASE_ENTRIES = 500_000
 export const MAX_BASE_BYTES = 1024 * 1024 * 1024
@@ -21,12 +21,12 @@ export interface BaseTree {
   remove: () => void
 }
 
-/** Writes the tree of `commit` (at `prefix` in the work tree) into a new temporary folder. */
-export async function materializeTree(repoRoot: string, commit: string, prefix: string): Promise<BaseTree> {
+/** Writes the tree of `commit` (at the location's prefix in the work tree) into a new temporary folder. */
+export async function materializeTree(location: GitLocation, commit: string): Promise<BaseTree> {
   const root = mkdtempSync(join(tmpdir(), 'least-privilege-base-'))
   const remove = (): void => rmSync(root, { recursive: true, force: true })
   try {
-    await writeArchive(repoRoot, commit, prefix, root)
+    await writeArchive(location, commit, root)
   } catch (error) {
     remove()
     throw error
@@ -34,8 +34,8 @@ export async function materializeTree(repoRoot: string, commit: string, prefix: 
   return { root, remove }
 }
 
-async function writeArchive(repoRoot: string, commit: string, prefix: string, root: string): Promise<void> {
-  const archive = archiveTree(repoRoot, commit, prefix)
+async function writeArchive(location: GitLocation, commit: string, root: string): Promise<void> {
+  const archive = archiveTree(location, commit)
   const unpack = extract()
   let entries = 0
   let total = 0
