@@ -3,6 +3,7 @@ import type { Measurement } from '../docker/types'
 import type { Finding, Level } from '../findings'
 import type { Principle } from '../principles'
 import type { RuntimeProfile } from '../profile/types'
+import type { Suggestion } from '../suggest/types'
 
 export type Verdict = 'pass' | 'fail' | 'warn' | 'not-measured'
 
@@ -105,6 +106,8 @@ export interface ScanResult {
   notMeasuredReason?: string
   rows: PrincipleRow[]
   notifications: Notification[]
+  /** The verified least-privilege profile (`--suggest`): advice only, it never changes findings or verdicts. */
+  suggestion?: Suggestion
 }
 
 /** A finding of the base commit that the head no longer has. */
