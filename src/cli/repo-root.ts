@@ -4,24 +4,9 @@
 
 import { statSync } from 'node:fs'
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { gitTopLevel } from '../walk/git-top'
 
-/** Deeper than any real path; bounds the walk up. */
-const MAX_DEPTH = 4096
-
-/** The closest folder at or above `start` holding `.git` (a folder, or a file in worktrees and submodules). */
-export function gitTopLevel(
-  start: string,
-  exists: (path: string) => boolean = pathExists
-): string | undefined {
-  let dir = resolve(start)
-  for (let depth = 0; depth < MAX_DEPTH; depth++) {
-    if (exists(resolve(dir, '.git'))) return dir
-    const parent = dirname(dir)
-    if (parent === dir) return undefined
-    dir = parent
-  }
-  return undefined
-}
+export { gitTopLevel }
 
 /**
  * Per scanned path: its git top-level; outside git, `cwd` when the path lies inside it (paths stay as they

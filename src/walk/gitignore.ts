@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import ignore, { type Ignore } from 'ignore'
-import { gitTopLevel } from '../cli/repo-root'
+import { gitTopLevel } from './git-top'
 
 /** Bytes read from one ignore file; git itself has a limit of this order (100 MB is absurd, 1 MiB is plenty). */
 export const MAX_GITIGNORE_BYTES = 1024 * 1024

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { UsageError } from '../errors'
 import { compileExcludes } from './exclude'
-import { gitTopLevel } from '../cli/repo-root'
+import { gitTopLevel } from './git-top'
 import { enterFolder, gitIgnores, rootLayers, type GitIgnoreLayer } from './gitignore'
 
 /** Entries (files and folders) one walk visits at most; a monorepo has tens of thousands, not millions. */
