@@ -4,7 +4,7 @@
 //   ignore:            marks findings suppressed with a reason; past its expiry it suppresses nothing and the
 //                      findings carry `properties.expired_ignore` instead
 // Pure: the date is passed in, globs are matched against repo-relative paths, nothing is read.
-import { globToRegExp } from '../action/glob'
+import { globToRegExp } from '../walk/glob'
 import type { Finding, Level, Suppression } from '../findings'
 
 export type RuleLevel = Level | 'off'
