@@ -90,10 +90,16 @@ function exec(
   env: NodeJS.ProcessEnv = process.env
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise(done => {
-    execFile(file, args, { cwd, timeout, maxBuffer: 64 * 1024 * 1024, env }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
-      done({ code, stdout, stderr })
-    })
+    // SIGKILL: a CLI stuck in a synchronous loop cannot run its SIGTERM handler.
+    execFile(
+      file,
+      args,
+      { cwd, timeout, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, env },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
+        done({ code, stdout, stderr })
+      }
+    )
   })
 }
 
