@@ -48,6 +48,7 @@ static long opt_pid = -1; /* -1: self */
 static int opt_walk = 1;
 static long opt_port = 80;
 static long opt_max_files = 50;
+static int opt_listening = 0;
 
 static char proc_dir[64];   /* /proc/self or /proc/N */
 static char root_dir[64];   /* "" (our own /) or /proc/N/root */
@@ -1176,6 +1177,73 @@ static void emit_privileged_files(void) {
   END_OBJ();
 }
 
+/* ---------- listening sockets (--listening) ---------- */
+
+#define MAX_LISTENING 256
+
+/* Ports the target's network namespace listens on, from /proc/<pid>/net/{tcp,tcp6,udp,udp6}: tcp in the
+ * LISTEN state (0A), udp bound and unconnected (07). Read through the target's pid, so a sidecar in its
+ * PID namespace sees the workload's network namespace, not its own. At most MAX_LISTENING, deduplicated. */
+static void emit_listening(void) {
+  static const struct {
+    const char *file;
+    const char *proto;
+    const char *state;
+  } tables[] = {{"/net/tcp", "tcp", "0A"}, {"/net/tcp6", "tcp", "0A"}, {"/net/udp", "udp", "07"}, {"/net/udp6", "udp", "07"}};
+  static struct {
+    const char *proto;
+    unsigned long port;
+  } seen[MAX_LISTENING];
+  int count = 0;
+  for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+    char path[128];
+    path_join(path, sizeof path, proc_dir, tables[t].file);
+    char *text = read_file(path, NULL);
+    if (!text) {
+      /* No IPv6 in the namespace is normal: only the IPv4 tables are worth an error. */
+      if (errno != ENOENT || strchr(tables[t].file, '6') == NULL) add_error("listening", errno, path);
+      continue;
+    }
+    char *line = strchr(text, '\n'); /* skip the header */
+    while (line && *++line && count < MAX_LISTENING) {
+      char *next = strchr(line, '\n');
+      if (next) *next = 0;
+      /* "  sl: local_address rem_address st ..." with local_address HEXIP:HEXPORT */
+      char *colon = strchr(line, ':');
+      char *local = colon ? colon + 1 : NULL;
+      while (local && *local == ' ') local++;
+      char *port_sep = local ? strchr(local, ':') : NULL;
+      char *rem = port_sep ? strchr(port_sep, ' ') : NULL;
+      while (rem && *rem == ' ') rem++;
+      char *st = rem ? strchr(rem, ' ') : NULL;
+      while (st && *st == ' ') st++;
+      if (port_sep && st && strncmp(st, tables[t].state, 2) == 0) {
+        unsigned long port = strtoul(port_sep + 1, NULL, 16);
+        int dup = 0;
+        for (int k = 0; k < count; k++)
+          if (seen[k].port == port && strcmp(seen[k].proto, tables[t].proto) == 0) dup = 1;
+        if (!dup && port > 0 && port < 65536) {
+          seen[count].proto = tables[t].proto;
+          seen[count].port = port;
+          count++;
+        }
+      }
+      line = next;
+    }
+    free(text);
+  }
+  key("listening");
+  ARR();
+  for (int k = 0; k < count; k++) {
+    char buf[32], num[24];
+    copy_str(buf, sizeof buf, seen[k].proto);
+    append_str(buf, sizeof buf, "/");
+    append_str(buf, sizeof buf, ull_str(num, seen[k].port));
+    v_str(buf);
+  }
+  END_ARR();
+}
+
 /* ---------- main ---------- */
 
 static void emit_errors(void) {
@@ -1197,9 +1265,10 @@ static void emit_errors(void) {
 }
 
 static const char usage[] =
-    "usage: probe [--pid N] [--no-walk] [--port P] [--max-files N] [--version]\n"
+    "usage: probe [--pid N] [--no-walk] [--listening] [--port P] [--max-files N] [--version]\n"
     "  --pid N        read /proc/N instead of the probe itself (default: self)\n"
     "  --no-walk      skip the setuid/setgid/file-capability walk of the root filesystem\n"
+    "  --listening    also list the ports the target's network namespace listens on\n"
     "  --port P       port for the bind() test, 1-65535 (default 80)\n"
     "  --max-files N  list at most N privileged files, 0-100000 (default 50); all are counted\n"
     "  --version      print the sha256 of the probe.c this binary was built from\n"
@@ -1239,6 +1308,8 @@ int main(int argc, char **argv) {
       return 0;
     } else if (strcmp(argv[i], "--no-walk") == 0) {
       opt_walk = 0;
+    } else if (strcmp(argv[i], "--listening") == 0) {
+      opt_listening = 1;
     } else if ((v = option_value(argc, argv, &i, "--pid"))) {
       if (strcmp(v, "self") == 0) opt_pid = -1;
       else if (parse_ulong(v, 0x7fffffff, &n) == 0 && n > 0) opt_pid = (long)n;
@@ -1295,6 +1366,7 @@ int main(int argc, char **argv) {
   emit_rootfs();
   emit_bind();
   emit_privileged_files();
+  if (opt_listening) emit_listening();
   emit_errors();
   END_OBJ();
   putchar('\n');

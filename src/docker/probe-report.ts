@@ -93,5 +93,7 @@ export interface ProbeReport {
       file_caps: boolean
     }>
   }
+  /** Only with `--listening`: the target's listening sockets, `tcp/8080`, `udp/53` (tcp6/udp6 folded in). */
+  listening?: string[]
   errors: ProbeError[]
 }
