@@ -74,11 +74,65 @@ describeDocker('the real workload on the real daemon', () => {
       image: await images.get('exits'),
       profile: parseRunOptions('')
     })
-    expect(report).toEqual({
+    expect(report).toMatchObject({
       status: 'exited',
-      detail: 'exited with code 7 within 1.5 s: finished early',
+      exitCode: 7,
+      outputTail: 'finished early',
       processes: []
     })
+    expect(report.detail).toMatch(/^exited with code 7 after \d+(\.\d+)? s: finished early$/)
+    expect(report.window).toMatchObject({ ended: 'exited', capMs: 1500 })
+    expect(report.probe).toBeUndefined()
+  })
+
+  it('ends the window once a workload that stays as it started has settled, and still reads it', async () => {
+    const report = await runWorkload(docker, {
+      ...base,
+      windowMs: 20_000,
+      image: await images.get('settles'),
+      profile: parseRunOptions('')
+    })
+    expect(report.status).toBe('measured')
+    expect(report.window?.ended).toBe('settled')
+    expect(report.window?.samples).toBeGreaterThan(1)
+    expect(report.processes.map(p => [p.euid, p.args])).toEqual([[1001, '/busybox sleep 30']])
+    expect(report.probe?.identity.uid.effective).toBe(1001)
+  })
+
+  it("runs to the cap while the workload keeps exec'ing new processes", async () => {
+    const report = await runWorkload(docker, {
+      ...base,
+      image: await images.get('busy'),
+      profile: parseRunOptions('')
+    })
+    expect(report.status).toBe('measured')
+    expect(report.window?.ended).toBe('cap')
+    expect(report.processes.some(p => p.args.startsWith('/busybox find /proc'))).toBe(true)
+  })
+
+  it('sees a gosu-style drop that comes after a short sleep, the shell keeping the window open', async () => {
+    const report = await runWorkload(docker, {
+      ...base,
+      windowMs: 10_000,
+      image: await images.get('late-dropper'),
+      profile: parseRunOptions('')
+    })
+    expect(report.status).toBe('measured')
+    expect(report.window?.ended).toBe('settled')
+    expect(report.processes.map(p => [p.uid, p.euid, p.args])).toEqual([[1001, 1001, 'sleep 30']])
+    expect(report.probe?.identity.uid.effective).toBe(1001)
+  })
+
+  it('a drop that comes after the cap is not seen: the window reports root and says it was capped', async () => {
+    const report = await runWorkload(docker, {
+      ...base,
+      windowMs: 300,
+      image: await images.get('late-dropper'),
+      profile: parseRunOptions('')
+    })
+    expect(report.status).toBe('measured')
+    expect(report.window?.ended).toBe('cap')
+    expect(report.processes.some(p => p.euid === 0)).toBe(true)
   })
 
   it('a workload that cannot start is failed with the daemon message, and the probe result survives', async () => {

@@ -84,10 +84,13 @@ export async function waitFor(
   }
 }
 
-/** The container's output, bounded; `what` names it in errors: `reading the probe container's output: ...`. */
+/**
+ * The container's output, bounded; `what` names it in errors: `reading the probe container's output: ...`.
+ * `tail`: only the last N lines of each stream (the daemon cuts them, so a chatty container costs little).
+ */
 export async function readLogs(
   container: Docker.Container,
-  ctx?: CallContext & { what?: string }
+  ctx?: CallContext & { what?: string; tail?: number }
 ): Promise<{ stdout: string; stderr: string }> {
   const what = ctx?.what ?? 'container'
   try {
@@ -99,10 +102,13 @@ export async function readLogs(
         idempotent: true
       },
       s =>
-        container.logs({ stdout: true, stderr: true, follow: false, abortSignal: s } as Record<
-          string,
-          unknown
-        > as { follow: false }) as unknown as Promise<Buffer>
+        container.logs({
+          stdout: true,
+          stderr: true,
+          follow: false,
+          ...(ctx?.tail !== undefined ? { tail: ctx.tail } : {}),
+          abortSignal: s
+        } as Record<string, unknown> as { follow: false }) as unknown as Promise<Buffer>
     )
     return demuxLogs(buffer)
   } catch (error) {

@@ -49,19 +49,31 @@ export async function measureImage(
         )
       : error
   const ctx = callContext({ ...opts, stop })
-  let image
+  const began = Date.now()
+  const since = (): string => `${Date.now() - began} ms`
+  // The containers do not need the image's facts, so the inspect runs beside them; a missing image
+  // still fails the step with the inspect's message (the creates fail too, and are removed).
+  const inspected = inspectImage(docker, opts.image, ctx)
+  inspected.catch(() => undefined)
   try {
-    image = await inspectImage(docker, opts.image, ctx)
     await ensureNamedVolumes(docker, opts.profile, opts.runId, opts.tracker, ctx)
   } catch (error) {
     throw overran(error)
   }
   const common = { ...opts, daemon, stop }
+  const timed = <T>(what: string, work: Promise<T>): Promise<T> =>
+    work.finally(() => opts.logger.debug(`${what} of ${opts.subject ?? opts.image} done at ${since()}`))
   // Both run at once: separate containers, and the workload's window is mostly waiting.
   const [probe, workload] = await Promise.allSettled([
-    runProbe(docker, { ...common, timeoutMs: opts.probeTimeoutMs }),
-    runWorkload(docker, { ...common, windowMs: opts.workloadWindowMs })
+    timed('probe', runProbe(docker, { ...common, timeoutMs: opts.probeTimeoutMs })),
+    timed('workload', runWorkload(docker, { ...common, windowMs: opts.workloadWindowMs }))
   ])
+  let image
+  try {
+    image = await inspected
+  } catch (error) {
+    throw overran(error)
+  }
   if (probe.status === 'rejected') throw overran(probe.reason)
   if (workload.status === 'rejected' && overran(workload.reason) instanceof Interrupted) throw workload.reason
   const workloadReport: WorkloadReport =

@@ -49,6 +49,23 @@ export interface WorkloadReport {
   processes: WorkloadProcess[]
   /** Probe run in a sidecar sharing the workload's PID namespace, reading pid 1. */
   probe?: ProbeReport
+  /** How long it was watched and why that ended; absent when it never started. */
+  window?: WorkloadWindow
+  /** Set when status is `exited`: its exit code and the last lines of its output (bounded, raw). */
+  exitCode?: number
+  outputTail?: string
+}
+
+/** The observation window of a workload: it ends when its identity settles, at the cap, or when it exits. */
+export interface WorkloadWindow {
+  /** From the start of the container to the end of the observation (the sidecar probe comes after). */
+  observedMs: number
+  ended: 'settled' | 'cap' | 'exited'
+  /** The cap (the configured window) and the quiet period that counts as settled. */
+  capMs: number
+  quietMs: number
+  /** `top` samples taken. */
+  samples: number
 }
 
 /** One measurement run: everything the docker layer learned about one image under one profile. */

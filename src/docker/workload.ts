@@ -1,20 +1,29 @@
-// Runs the image's own entrypoint/cmd under the profile for a short window, then reads who it really runs
-// as: the Engine API `top` (numeric) and a probe sidecar in its PID namespace reading pid 1. This is what
-// sees a gosu/su-exec style privilege drop that the image config cannot show.
+// Runs the image's own entrypoint/cmd under the profile and watches who it runs as: the Engine API `top`
+// (numeric) every 100 ms until its identity settles (src/docker/settle.ts) or the window's cap, then a probe
+// sidecar in its PID namespace reads pid 1. This is what sees a gosu/su-exec style privilege drop that the
+// image config cannot show. A workload that exits first is reported with its exit code and last output.
 import type Docker from 'dockerode'
 import { OperationalError } from '../errors'
 import type { Logger } from '../logger'
 import { defaultProfile } from '../profile/parse'
 import type { RuntimeProfile } from '../profile/types'
-import { Interrupted, daemonCall, stepError } from './call'
-import { createTracked, daemonMessage, readLogs, startWithin, waitFor } from './container-run'
+import { Interrupted, daemonCall, stepError, throwIfStopped, type CallContext } from './call'
+import { createTracked, daemonMessage, readLogs, startWithin } from './container-run'
 import { chooseInjection, type Injection } from './injection'
 import { callContext, collectProbeReport, createProbeContainer, DEFAULT_PROBE_TIMEOUT_MS } from './probe-run'
 import type { ProbeReport } from './probe-report'
 import type { ResourceTracker } from './resources'
 import { containerCreateOptions, WORKLOAD_MEMORY_BYTES, WORKLOAD_PIDS_LIMIT, workloadProfile } from './safety'
+import {
+  observe,
+  SETTLE_POLL_MS,
+  SETTLE_QUIET_MS,
+  settlesAtMs,
+  type SettleState,
+  type WindowEnd
+} from './settle'
 import { parseTop, TOP_PS_ARGS } from './top'
-import type { DockerTimeouts } from './timeouts'
+import { seconds, type DockerTimeouts } from './timeouts'
 import type { DaemonFacts, WorkloadProcess, WorkloadReport } from './types'
 
 export const DEFAULT_WORKLOAD_WINDOW_MS = 2_000
@@ -24,8 +33,10 @@ export interface WorkloadOptions {
   profile: RuntimeProfile
   daemon: DaemonFacts
   runId: string
-  /** How long the workload runs before it is read. */
+  /** The window's cap: the longest the workload is watched before it is read. */
   windowMs?: number
+  /** No change in its process list for this long ends the window early (default SETTLE_QUIET_MS). */
+  quietMs?: number
   /** Deadline for the sidecar probe. */
   probeTimeoutMs?: number
   logger: Logger
@@ -38,16 +49,6 @@ export interface WorkloadOptions {
   subject?: string
 }
 
-function lastLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .map(l => l.trim())
-      .filter(Boolean)
-      .pop() ?? ''
-  )
-}
-
 /** Why the sidecar cannot tell us about the workload, or undefined when it can. */
 function sidecarUnsuitable(profile: RuntimeProfile): string | undefined {
   if (profile.pid === 'host') return 'the workload shares the host PID namespace, so pid 1 is the host init'
@@ -55,11 +56,149 @@ function sidecarUnsuitable(profile: RuntimeProfile): string | undefined {
   return undefined
 }
 
-async function probeSidecar(docker: Docker, workloadId: string, opts: WorkloadOptions): Promise<ProbeReport> {
+/** How much of an exited workload's output is kept: asked of the daemon per stream, then shown. */
+const TAIL_LINES_ASKED = 20
+const TAIL_LINES_SHOWN = 3
+const TAIL_MAX_CHARS = 400
+
+/** The last lines of stderr (of stdout when stderr is empty), bounded: what a failed entrypoint said. */
+export function outputTail(stdout: string, stderr: string): string {
+  const lines = (text: string): string[] =>
+    text
+      .split(/\r\n|\r|\n/)
+      .map(l => l.trimEnd())
+      .filter(l => l.trim() !== '')
+  const said = lines(stderr).length > 0 ? lines(stderr) : lines(stdout)
+  const tail = said.slice(-TAIL_LINES_SHOWN).join('\n')
+  return tail.length > TAIL_MAX_CHARS ? `…${tail.slice(-TAIL_MAX_CHARS)}` : tail
+}
+
+/** `0.08 s`, `1.5 s`: an early exit is usually well under a second. */
+function duration(ms: number): string {
+  return ms < 1000 ? `${(ms / 1000).toFixed(2)} s` : seconds(ms)
+}
+
+interface Watched {
+  ended: WindowEnd
+  /** The last `top` sample read. */
+  processes: WorkloadProcess[]
+  samples: number
+  observedMs: number
+  exit?: { code: number; ranMs: number }
+  problem?: string
+}
+
+function pause(ms: number, stop?: AbortSignal): Promise<void> {
+  return new Promise(resolve => {
+    const done = (): void => {
+      clearTimeout(timer)
+      stop?.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, Math.max(0, ms))
+    stop?.addEventListener('abort', done, { once: true })
+  })
+}
+
+function topOnce(container: Docker.Container, ctx: CallContext): Promise<WorkloadProcess[]> {
+  return daemonCall(
+    {
+      step: 'top of the workload container',
+      timeoutMs: ctx.timeouts.requestMs,
+      stop: ctx.stop,
+      idempotent: true
+    },
+    s =>
+      container.top({ ps_args: TOP_PS_ARGS, abortSignal: s } as Record<string, unknown>) as Promise<{
+        Titles?: string[]
+        Processes?: string[][]
+      }>
+  ).then(parseTop)
+}
+
+/** Its exit code and how long it ran, when it is no longer running; undefined while it runs. */
+async function exitState(
+  container: Docker.Container,
+  ctx: CallContext,
+  startedAt: number
+): Promise<{ code: number; ranMs: number } | undefined> {
+  const info = (await daemonCall(
+    {
+      step: 'inspect of the workload container',
+      timeoutMs: ctx.timeouts.requestMs,
+      stop: ctx.stop,
+      idempotent: true
+    },
+    s => container.inspect({ abortSignal: s } as Record<string, unknown>)
+  )) as { State?: { Running?: boolean; ExitCode?: number; StartedAt?: string; FinishedAt?: string } }
+  const state = info.State
+  if (!state || state.Running !== false) return undefined
+  const ran = Date.parse(state.FinishedAt ?? '') - Date.parse(state.StartedAt ?? '')
+  return {
+    code: state.ExitCode ?? -1,
+    ranMs: Number.isFinite(ran) && ran >= 0 ? ran : Date.now() - startedAt
+  }
+}
+
+/**
+ * Polls `top` until the identity settles, the cap, or an exit. Bounded: at most cap/poll + 2 samples,
+ * each request with its own limit; a sample that fails (the container gone) asks whether it exited.
+ */
+async function watch(
+  container: Docker.Container,
+  capMs: number,
+  quietMs: number,
+  ctx: CallContext,
+  startedAt: number
+): Promise<Watched> {
+  const capEnd = startedAt + capMs
+  const maxPolls = Math.ceil(capMs / SETTLE_POLL_MS) + 2
+  let state: SettleState | undefined
+  let processes: WorkloadProcess[] = []
+  let problem: string | undefined
+  const end = (ended: WindowEnd): Watched => ({
+    ended,
+    processes,
+    samples: state?.samples ?? 0,
+    observedMs: Date.now() - startedAt,
+    ...(problem ? { problem } : {})
+  })
+  for (let poll = 0; poll < maxPolls; poll++) {
+    let sample: WorkloadProcess[] | undefined
+    try {
+      sample = await topOnce(container, ctx)
+    } catch (error) {
+      if (error instanceof Interrupted) throw error
+      problem = `top failed: ${daemonMessage(error)}`
+    }
+    if (sample === undefined || sample.length === 0) {
+      let exit
+      try {
+        exit = await exitState(container, ctx, startedAt)
+      } catch (error) {
+        if (error instanceof Interrupted) throw error
+      }
+      if (exit) return { ...end('exited'), exit }
+    } else {
+      processes = sample
+      problem = undefined
+      state = observe(state, sample, Date.now())
+    }
+    const now = Date.now()
+    const settlesAt = state ? settlesAtMs(state, quietMs) : Number.POSITIVE_INFINITY
+    if (settlesAt <= now && sample?.length) return end(settlesAt <= capEnd ? 'settled' : 'cap')
+    if (now >= capEnd) return end('cap')
+    await pause(Math.min(capEnd, now + SETTLE_POLL_MS, Math.max(now, settlesAt)) - now, ctx.stop)
+    throwIfStopped(ctx.stop)
+  }
+  return end('cap')
+}
+
+function createSidecar(docker: Docker, workloadId: string, opts: WorkloadOptions): Promise<Docker.Container> {
   // Not the deployment profile: the sidecar only reads. Root with CAP_SYS_PTRACE may read another uid's
   // ptrace-guarded /proc files (attr/current, root/etc/passwd); /proc/1/status itself is 0444.
   const neutral = { ...defaultProfile(), ...(opts.profile.userns ? { userns: opts.profile.userns } : {}) }
-  const sidecar = await createProbeContainer(docker, {
+  return createProbeContainer(docker, {
     ...opts,
     profile: neutral,
     args: ['--pid', '1', '--no-walk'],
@@ -68,24 +207,17 @@ async function probeSidecar(docker: Docker, workloadId: string, opts: WorkloadOp
     what: 'the workload sidecar probe',
     extraHostConfig: { PidMode: `container:${workloadId}`, CapAdd: ['CAP_SYS_PTRACE'] }
   })
-  try {
-    return await collectProbeReport(
-      sidecar,
-      opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
-      'workload sidecar probe',
-      callContext(opts)
-    )
-  } finally {
-    const { timeouts } = callContext(opts)
-    await opts.tracker.releaseContainer(docker, sidecar.id, timeouts.removeMs, timeouts.stepRemoveWaitMs)
-  }
 }
 
 export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promise<WorkloadReport> {
-  const windowMs = opts.windowMs ?? DEFAULT_WORKLOAD_WINDOW_MS
+  const capMs = opts.windowMs ?? DEFAULT_WORKLOAD_WINDOW_MS
+  const quietMs = opts.quietMs ?? SETTLE_QUIET_MS
   const ctx = callContext(opts)
+  const what = opts.subject ?? opts.image
   let container: Docker.Container | undefined
+  let sidecar: Promise<Docker.Container> | undefined
   try {
+    let startedAt
     try {
       container = await createTracked(
         docker,
@@ -96,12 +228,13 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
           pidsLimit: WORKLOAD_PIDS_LIMIT
         }),
         opts.tracker,
-        { ...ctx, what: `the workload of ${opts.subject ?? opts.image}` }
+        { ...ctx, what: `the workload of ${what}` }
       )
       const startLimitMs = opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS
       if ((await startWithin(container, startLimitMs, ctx.stop)) === 'timeout') {
         throw new Error(`the daemon did not start it within ${startLimitMs / 1000} s`)
       }
+      startedAt = Date.now()
     } catch (error) {
       if (error instanceof Interrupted) throw error
       throw new OperationalError(
@@ -109,59 +242,86 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
         'workload-failed'
       )
     }
-    let early
-    try {
-      early = await waitFor(container, windowMs, ctx.stop)
-    } catch (error) {
-      throw stepError(error, "waiting for the image's entrypoint", 'workload-failed')
+    const unsuitable = sidecarUnsuitable(opts.profile)
+    // Created while the window is open and started once it ends, so its create costs the scan nothing.
+    if (!unsuitable) {
+      sidecar = createSidecar(docker, container.id, opts)
+      sidecar.catch(() => undefined)
     }
-    if (early !== 'timeout') {
-      const { stdout, stderr } = await readLogs(container, { ...ctx, what: 'workload container' })
-      const said = lastLine(stderr) || lastLine(stdout)
+    let watched: Watched
+    try {
+      watched = await watch(container, capMs, quietMs, ctx, startedAt)
+    } catch (error) {
+      throw stepError(error, "watching the image's entrypoint", 'workload-failed')
+    }
+    opts.logger.debug(
+      `workload of ${what}: ${watched.ended} after ${watched.observedMs} ms, ${watched.samples} top samples`
+    )
+    const window = {
+      observedMs: watched.observedMs,
+      ended: watched.ended,
+      capMs,
+      quietMs,
+      samples: watched.samples
+    }
+    if (watched.exit) {
+      const { stdout, stderr } = await readLogs(container, {
+        ...ctx,
+        what: 'workload container',
+        tail: TAIL_LINES_ASKED
+      })
+      const tail = outputTail(stdout, stderr)
       return {
         status: 'exited',
-        detail: `exited with code ${early.statusCode} within ${windowMs / 1000} s${said ? `: ${said}` : ''}`,
-        processes: []
+        detail: `exited with code ${watched.exit.code} after ${duration(watched.exit.ranMs)}${tail ? `: ${tail.replace(/\n/g, ' | ')}` : ''}`,
+        processes: [],
+        window,
+        exitCode: watched.exit.code,
+        outputTail: tail
       }
     }
-    const running = container
-    const unsuitable = sidecarUnsuitable(opts.profile)
-    const [top, sidecar] = await Promise.allSettled([
-      daemonCall(
-        {
-          step: 'top of the workload container',
-          timeoutMs: ctx.timeouts.requestMs,
-          stop: ctx.stop,
-          idempotent: true
-        },
-        s =>
-          running.top({ ps_args: TOP_PS_ARGS, abortSignal: s } as Record<string, unknown>) as Promise<{
-            Titles?: string[]
-            Processes?: string[][]
-          }>
-      ),
-      unsuitable ? Promise.reject(new Error(unsuitable)) : probeSidecar(docker, running.id, opts)
-    ])
-    const processes: WorkloadProcess[] = top.status === 'fulfilled' ? parseTop(top.value) : []
+    const probe: Promise<ProbeReport> = sidecar
+      ? sidecar.then(c =>
+          collectProbeReport(
+            c,
+            opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+            'workload sidecar probe',
+            ctx
+          )
+        )
+      : Promise.reject(new Error(unsuitable))
+    const [report] = await Promise.allSettled([probe])
     const problems: string[] = []
-    if (top.status === 'rejected') problems.push(`top failed: ${daemonMessage(top.reason)}`)
-    if (sidecar.status === 'rejected') problems.push(`sidecar probe: ${daemonMessage(sidecar.reason)}`)
-    if (top.status === 'rejected' && sidecar.status === 'rejected') {
-      return { status: 'failed', detail: problems.join('; '), processes: [] }
+    if (watched.problem) problems.push(watched.problem)
+    if (report.status === 'rejected') problems.push(`sidecar probe: ${daemonMessage(report.reason)}`)
+    if (watched.processes.length === 0 && report.status === 'rejected') {
+      return { status: 'failed', detail: problems.join('; '), processes: [], window }
     }
     return {
       status: 'measured',
       ...(problems.length ? { detail: problems.join('; ') } : {}),
-      processes,
-      ...(sidecar.status === 'fulfilled' ? { probe: sidecar.value } : {})
+      processes: watched.processes,
+      ...(report.status === 'fulfilled' ? { probe: report.value } : {}),
+      window
     }
   } finally {
-    if (container)
-      await opts.tracker.releaseContainer(
-        docker,
-        container.id,
-        ctx.timeouts.removeMs,
-        ctx.timeouts.stepRemoveWaitMs
-      )
+    await releaseAll(docker, opts, ctx, container, sidecar)
   }
+}
+
+/** Removes the sidecar (once its create has answered) and the workload at the same time, each bounded. */
+async function releaseAll(
+  docker: Docker,
+  opts: WorkloadOptions,
+  ctx: CallContext,
+  container: Docker.Container | undefined,
+  sidecar: Promise<Docker.Container> | undefined
+): Promise<void> {
+  const release = (id: string): Promise<void> =>
+    opts.tracker.releaseContainer(docker, id, ctx.timeouts.removeMs, ctx.timeouts.stepRemoveWaitMs)
+  await Promise.all([
+    // A create that failed left nothing tracked; one still in flight is bounded by its request limit.
+    sidecar?.then(c => release(c.id)).catch(() => undefined),
+    container ? release(container.id) : undefined
+  ])
 }
