@@ -79,6 +79,11 @@ export interface Settings {
   sarifFile: string
   /** Code-scanning category (`automationDetails.id`); unset: the surface's stable default (sarif.ts). */
   sarifCategory?: string
+  /**
+   * Scan only the target with this id (`--only-target`, input `target-id`), as src/scan/target-list.ts
+   * targetId gives it; checked against the plan when the settings were read.
+   */
+  onlyTarget?: string
   failOn: FailOn
   format: OutputFormat
   /** Who is asking: messages name the action's inputs (`build: false`) or the CLI's flags (`--no-build`). Unset: cli. */

@@ -13,6 +13,7 @@ import { categoryProblem } from '../report/sarif'
 import { DEFAULT_SETTINGS, type ProbeMode, type Settings } from '../settings'
 import type { WalkRules } from '../walk/walk'
 import { excludeProblem } from '../walk/exclude'
+import { categoryOf, planOf, selectTarget, targetIdProblem } from '../scan/target-list'
 import { globFiles, isGlob, matchFiles } from './glob'
 
 /** The scan settings plus what only the action needs. */
@@ -35,6 +36,8 @@ export interface ActionSettings extends Settings {
   matrix: string
   /** Why `fail-on-new` could not apply to this event (no base commit): main.ts warns, the full gate applies. */
   baselineSkipped?: string
+  /** `list-targets: true`: list the targets (output `targets`, the strategy.matrix shape) instead of scanning. */
+  listTargets: boolean
 }
 
 // GitHub token formats (classic, fine-grained, OAuth, app installation, refresh, user-to-server) and the
@@ -122,6 +125,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     dockerfiles: paths.map(p => toRepoPath(workspace, p)).sort(),
     commentKey: oneLineInput('comment-key', input('comment-key')),
     matrix: input('matrix'),
+    listTargets: bool('list-targets', input('list-targets'), false),
     exclude
   }
   // Inputs given (non-empty) win over the config file, which wins over the defaults.
@@ -149,7 +153,22 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
   )
   if (choice.baseline) settings.baseline = choice.baseline
   if (choice.skipped) settings.baselineSkipped = choice.skipped
+  selectOneTarget(settings, input('target-id'))
   return settings
+}
+
+/** The `target-id` input: one target of the plan (a matrix leg), checked now; its category is the default. */
+function selectOneTarget(settings: ActionSettings, id: string): void {
+  if (id === '') return
+  const problem = targetIdProblem(id)
+  if (problem) throw new UsageError(`Input target-id: ${problem}, got ${shown(id)}`)
+  if (settings.listTargets)
+    throw new UsageError(
+      'Input target-id: list-targets: true lists every target; leave target-id empty there'
+    )
+  settings.onlyTarget = id
+  selectTarget(planOf(settings), id, 'action')
+  settings.sarifCategory ??= categoryOf(id)
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {

@@ -17,6 +17,7 @@ import { ruleMetas } from '../rules/registry'
 import { gateOf, type GateResult } from '../scan/gate'
 import { outcome as judge, type Outcome } from '../scan/outcome'
 import { runScan } from '../scan/scan'
+import { entriesOf, matrixOf, planOf } from '../scan/target-list'
 import type { ScanReport } from '../scan/types'
 import { emitAnnotations, selectAnnotations } from './annotations'
 import { COMMENT_LIMIT, fitComment, upsertStickyComment, type CommentIdentity } from './comment'
@@ -44,6 +45,7 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env): Promise<voi
   const token = inputFromEnv(env, 'github-token')
   if (token) core.setSecret(token)
   const settings = readSettings(env)
+  if (settings.listTargets) return listTargets(settings)
   const ctx = readRunContext(env)
   safeDebug(`Dockerfiles: ${settings.dockerfiles.join(', ')}`)
   if (settings.baselineSkipped) logger.warning(settings.baselineSkipped)
@@ -134,6 +136,13 @@ function finishInterrupted(stop: StopHandle): boolean {
   // Everything is written; a socket the daemon never answered must not keep the step alive.
   setTimeout(() => process.exit(code), 2_000).unref()
   return true
+}
+
+/** `list-targets: true`: the output `targets` for a matrix job; nothing is built, run or uploaded. */
+function listTargets(settings: ActionSettings): void {
+  const entries = entriesOf(planOf(settings))
+  core.setOutput('targets', JSON.stringify(matrixOf(entries, 'action')))
+  safeInfo(`${entries.length} target(s): ${entries.map(e => e.id).join(', ')}`)
 }
 
 function shortHash(text: string): string {

@@ -12,12 +12,17 @@ import { categoryProblem } from '../report/sarif'
 import { DEFAULT_SETTINGS, type OutputFormat, type ProbeMode, type Settings } from '../settings'
 import { excludeProblem } from '../walk/exclude'
 import { resolveCommit } from '../scan/baseline/git'
+import { categoryOf, planOf, selectTarget, targetIdProblem } from '../scan/target-list'
 import { defaultRepoRoot } from './repo-root'
 import { commandOf } from './tokens'
 import { USAGE } from './usage'
 
 export type CliCommand =
-  { kind: 'help' } | { kind: 'version' } | { kind: 'scan'; settings: Settings; color: boolean | undefined }
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'scan'; settings: Settings; color: boolean | undefined }
+  /** `targets`: the same settings, listed rather than scanned; json: `--json` (the strategy.matrix shape). */
+  | { kind: 'targets'; settings: Settings; json: boolean }
 
 export { USAGE }
 
@@ -33,7 +38,8 @@ export interface CliIo {
 
 export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliCommand {
   const command = commandOf(argv)
-  if (command.kind !== 'scan') return command
+  if (command.kind !== 'scan' && command.kind !== 'targets') return command
+  let json = false
 
   const settings: Settings = {
     ...DEFAULT_SETTINGS,
@@ -59,6 +65,24 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
     }
     const { name, value } = token
     switch (name) {
+      case '--json':
+        if (command.kind !== 'targets')
+          throw new UsageError(
+            '--json is an option of `least-privilege targets`; scan writes JSON with --format json'
+          )
+        json = true
+        break
+      case '--only-target': {
+        if (command.kind !== 'scan')
+          throw new UsageError(
+            '--only-target is an option of `least-privilege scan`; targets lists every target'
+          )
+        const id = nonEmpty(name, value)
+        const problem = targetIdProblem(id)
+        if (problem) throw new UsageError(`--only-target: ${problem}, got "${id.slice(0, 80)}"`)
+        settings.onlyTarget = id
+        break
+      }
       case '--no-build':
         settings.build = false
         break
@@ -189,6 +213,12 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
       ref: baselineRef,
       commit: resolveCommit(settings.repoRoot, baselineRef, '--baseline')
     }
+  if (settings.onlyTarget !== undefined) {
+    // Checked now, against the plan the scan will make: an unknown id fails before any build.
+    selectTarget(planOf(settings), settings.onlyTarget, settings.surface)
+    settings.sarifCategory ??= categoryOf(settings.onlyTarget)
+  }
+  if (command.kind === 'targets') return { kind: 'targets', settings, json }
   return { kind: 'scan', settings, color }
 }
 

@@ -15,12 +15,25 @@ function loadScanner(): void {
   __non_webpack_require__('../index.js')
 }
 
+/**
+ * `targets` only reads files: its module (bundled here, evaluated on first use so --help stays as fast) never
+ * loads the scanner bundle or Docker code.
+ */
+function listTargets(argv: string[]): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runTargetsProcess } = require('./targets-command') as typeof import('./targets-command')
+  return runTargetsProcess(argv)
+}
+
 function quick(argv: string[]): boolean {
   try {
     const command = commandOf(argv)
     if (command.kind === 'help') process.stdout.write(`${USAGE}\n`)
     else if (command.kind === 'version') process.stdout.write(`least-privilege ${TOOL_VERSION}\n`)
-    else return false
+    else if (command.kind === 'targets') {
+      process.exitCode = listTargets(argv)
+      return true
+    } else return false
     process.exitCode = 0
   } catch (error) {
     process.stderr.write(`least-privilege: ${describeError(error)}\n`)

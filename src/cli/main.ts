@@ -20,6 +20,7 @@ import { runScan } from '../scan/scan'
 import type { ScanReport } from '../scan/types'
 import type { Settings } from '../settings'
 import { parseCli } from './args'
+import { runTargetsProcess } from './targets-command'
 import { USAGE } from './usage'
 import { consoleLogger } from './console-logger'
 import { colorWanted, terminalWidth } from './terminal'
@@ -31,6 +32,8 @@ interface Terminal {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Also answered here when the full bundle is loaded directly (dist/cli/index.js answers it itself).
+  if (argv[0] === 'targets') return runTargetsProcess(argv)
   let command
   try {
     command = parseCli(argv, process.cwd(), {
@@ -49,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`least-privilege ${TOOL_VERSION}\n`)
     return 0
   }
+  if (command.kind === 'targets') return runTargetsProcess(argv)
   const { settings } = command
   const terminal = {
     color: colorWanted(command.color, process.stdout, process.env),

@@ -34,6 +34,8 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   '--probe-timeout': { value: true },
   '--build-timeout': { value: true },
   '--repo-root': { value: true },
+  '--only-target': { value: true },
+  '--json': { value: false },
   '--color': { value: false },
   '--no-color': { value: false },
   '-h': { value: false },
@@ -41,11 +43,16 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   '--version': { value: false }
 }
 
-const COMMANDS = ['scan']
+const COMMANDS = ['scan', 'targets']
 
 export type Token = { kind: 'option'; name: string; value?: string } | { kind: 'path'; value: string }
 
-export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'scan'; tokens: Token[] }
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'scan'; tokens: Token[] }
+  /** `least-privilege targets [--json] [options] PATH...`: the scan's options, its targets listed. */
+  | { kind: 'targets'; tokens: Token[] }
 
 /** Optimal-string-alignment distance (a swap of two letters is one edit); inputs are short, bounded by the caller. */
 function distance(a: string, b: string): number {
@@ -118,9 +125,9 @@ export function commandOf(argv: readonly string[]): Command {
   const first = argv[0]
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') return { kind: 'help' }
   if (first === '--version' || first === 'version') return { kind: 'version' }
-  if (first !== 'scan') {
+  if (first !== 'scan' && first !== 'targets') {
     const near = first.startsWith('-') ? undefined : suggestion(first, COMMANDS)
-    const hint = near ? `did you mean "${near}"?` : 'expected "scan"'
+    const hint = near ? `did you mean "${near}"?` : 'expected "scan" or "targets"'
     throw new UsageError(`unknown command "${first.slice(0, 60)}": ${hint} (see --help)`)
   }
   const tokens: Token[] = []
@@ -151,5 +158,5 @@ export function commandOf(argv: readonly string[]): Command {
       tokens.push({ kind: 'option', name, value: separateValue(name, spec, args[++i]) })
     }
   }
-  return { kind: 'scan', tokens }
+  return { kind: first, tokens }
 }

@@ -1,11 +1,15 @@
 // The help text, in a module of its own: the lazy entry (./index.ts) prints it without loading the scanner.
 
 export const USAGE = `Usage: least-privilege scan [options] PATH...
+       least-privilege targets [--json] [options] PATH...
        least-privilege --version
 
 Judges Dockerfiles and their deployment flags against five least-privilege
 principles, builds each image and measures a probe container on the local
-Docker daemon. PATH is a Dockerfile or a folder to search.
+Docker daemon. PATH is a Dockerfile or a folder to search. \`targets\` lists
+the targets (Dockerfile x deployment) those options give, one per line with
+its id, or with --json as {"include": [...]} for a GitHub strategy.matrix
+(at most 256); no daemon is used.
 
 Options:
   --no-build                 static checks only (no daemon needed)
@@ -37,6 +41,8 @@ Options:
   --keep-image               keep built images after the scan
   --probe-timeout SECONDS    upper bound for one probe container  [30]
   --build-timeout SECONDS    upper bound for one image build  [900]
+  --only-target ID           scan only the target with this id (from
+                             \`targets\`); SARIF category least-privilege/ID/
   --repo-root DIR            paths in reports and SARIF are relative to DIR
                              [the scanned path's git top-level]
   --color, --no-color        force or disable colour

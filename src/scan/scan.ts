@@ -38,6 +38,7 @@ import { readContextFiles } from './context-files'
 import { labelDeployment } from '../deployment/label'
 import { withBaseline } from './baseline/run'
 import { discoverDockerfiles, type ScanTarget } from './discover'
+import { selectTarget } from './target-list'
 import { readDockerfileText, templateReason } from './read-dockerfile'
 import { reconcileWithMeasurement } from './reconcile'
 import { principleRows } from './rows'
@@ -103,7 +104,10 @@ export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanR
     folder => holdsDeployments(settings, folder),
     settings
   )
-  const plan = planTargets(discovered, settings)
+  const planned = planTargets(discovered, settings)
+  // --only-target / input target-id: one target of the plan (a matrix leg), its id checked once more here.
+  const plan =
+    settings.onlyTarget !== undefined ? selectTarget(planned, settings.onlyTarget, settings.surface) : planned
   if (settings.image && plan.dockerfiles.length > 1) {
     throw new UsageError(imageNeedsOneDockerfile(settings.surface, plan.dockerfiles.length))
   }
