@@ -103,6 +103,17 @@ export interface Settings {
   deploymentFiles?: string[]
   /** Limits for Docker calls (build, requests, cleanup); unset ones use src/docker/timeouts.ts. */
   timeouts?: Partial<DockerTimeouts>
+  /** Targets built and measured at once (`--jobs`, input `jobs`), 1..MAX_JOBS; unset: the CPUs available. */
+  jobs?: number
+}
+
+/** Upper bound for `--jobs` / input `jobs`. */
+export const MAX_JOBS = 64
+
+/** A jobs value (`--jobs`, input `jobs`): undefined when it is a whole number 1..MAX_JOBS, else what is expected. */
+export function jobsProblem(text: string): string | undefined {
+  if (/^\d{1,3}$/.test(text) && Number(text) >= 1 && Number(text) <= MAX_JOBS) return undefined
+  return `a whole number of targets at once between 1 and ${MAX_JOBS}`
 }
 
 export const DEFAULT_SETTINGS: Omit<Settings, 'paths' | 'cwd' | 'repoRoot'> = {

@@ -10,7 +10,7 @@ import { chooseBaseline } from './baseline'
 import { readRunContext } from './run-context'
 import { loadRuntimeProfile } from '../profile/load'
 import { categoryProblem } from '../report/sarif'
-import { DEFAULT_SETTINGS, type ProbeMode, type Settings } from '../settings'
+import { DEFAULT_SETTINGS, jobsProblem, type ProbeMode, type Settings } from '../settings'
 import type { WalkRules } from '../walk/walk'
 import { excludeProblem } from '../walk/exclude'
 import { categoryOf, planOf, selectTarget, targetIdProblem } from '../scan/target-list'
@@ -126,7 +126,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     commentKey: oneLineInput('comment-key', input('comment-key')),
     matrix: input('matrix'),
     listTargets: bool('list-targets', input('list-targets'), false),
-    exclude
+    exclude,
+    ...jobsInput(input('jobs'))
   }
   // Inputs given (non-empty) win over the config file, which wins over the defaults.
   applyConfig(settings, config, {
@@ -175,6 +176,14 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   if ((allowed as readonly string[]).includes(value)) return value as T
   const list = `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`
   throw new UsageError(`Input ${name}: expected ${list}, got ${shown(value)}`)
+}
+
+/** The `jobs` input: unset when empty (the number of CPUs). */
+function jobsInput(value: string): { jobs?: number } {
+  if (value === '') return {}
+  const problem = jobsProblem(value)
+  if (problem) throw new UsageError(`Input jobs: expected ${problem}, got ${shown(value)}`)
+  return { jobs: Number(value) }
 }
 
 /** The `category` input: unset when empty (main.ts derives the default from the workflow, job and matrix). */

@@ -9,7 +9,7 @@ import { loadConfig } from '../config/load'
 import { loadDeployments } from '../deployment/load'
 import { loadRuntimeProfile } from '../profile/load'
 import { categoryProblem } from '../report/sarif'
-import { DEFAULT_SETTINGS, type OutputFormat, type ProbeMode, type Settings } from '../settings'
+import { DEFAULT_SETTINGS, jobsProblem, type OutputFormat, type ProbeMode, type Settings } from '../settings'
 import { excludeProblem } from '../walk/exclude'
 import { resolveCommit } from '../scan/baseline/git'
 import { categoryOf, planOf, selectTarget, targetIdProblem } from '../scan/target-list'
@@ -168,6 +168,13 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
           throw new UsageError(`--build-timeout expects seconds between 1 and 86400, got "${value}"`)
         }
         settings.timeouts = { ...settings.timeouts, buildMs: Math.round(seconds * 1000) }
+        break
+      }
+      case '--jobs': {
+        const text = value as string
+        const problem = jobsProblem(text)
+        if (problem) throw new UsageError(`--jobs expects ${problem}, got "${text.slice(0, 80)}"`)
+        settings.jobs = Number(value)
         break
       }
       default:

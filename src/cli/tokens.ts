@@ -33,6 +33,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   '--keep-image': { value: false },
   '--probe-timeout': { value: true },
   '--build-timeout': { value: true },
+  '--jobs': { value: true },
   '--repo-root': { value: true },
   '--only-target': { value: true },
   '--json': { value: false },

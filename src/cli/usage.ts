@@ -41,6 +41,8 @@ Options:
   --keep-image               keep built images after the scan
   --probe-timeout SECONDS    upper bound for one probe container  [30]
   --build-timeout SECONDS    upper bound for one image build  [900]
+  --jobs N                   targets built and measured at once, 1..64
+                             [the number of CPUs]
   --only-target ID           scan only the target with this id (from
                              \`targets\`); SARIF category least-privilege/ID/
   --repo-root DIR            paths in reports and SARIF are relative to DIR

@@ -2,6 +2,7 @@
 // Never throws for operational problems (they become notifications, and whatever completed is reported);
 // throws UsageError for bad input. Asked to stop (deps.signal), it abandons the step in flight, marks the
 // unfinished Dockerfiles as interrupted, cleans up (bounded) and returns what it has.
+import { availableParallelism } from 'node:os'
 import { dirname, resolve, sep } from 'node:path'
 import type Docker from 'dockerode'
 import { buildImage } from '../docker/build'
@@ -38,6 +39,8 @@ import { readContextFiles } from './context-files'
 import { labelDeployment } from '../deployment/label'
 import { withBaseline } from './baseline/run'
 import { discoverDockerfiles, type ScanTarget } from './discover'
+import { OrderedOutput } from './ordered-log'
+import { mapBounded } from './pool'
 import { selectTarget } from './target-list'
 import { readDockerfileText, templateReason } from './read-dockerfile'
 import { reconcileWithMeasurement } from './reconcile'
@@ -78,6 +81,8 @@ export interface ScanDeps {
   cleanupAfterStopMs?: number
   /** Where the daemon is (DOCKER_HOST ...) and its credentials (DOCKER_CONFIG, HOME); default process.env. */
   dockerEnv?: Record<string, string | undefined>
+  /** Told when target `index` (plan order) starts and finishes: tests observe the --jobs bound with it. */
+  onTarget?: (index: number, state: 'started' | 'finished') => void
 }
 
 interface DockerSession {
@@ -127,9 +132,7 @@ export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanR
   const builds: BuildCache = new Map()
   const policy: PolicyRun = { policy: settings.policy, today: settings.today ?? utcDay(), matched: new Set() }
   try {
-    for (const job of plan.jobs) {
-      results.push(await scanOneSafely(job, builds, settings, session, tracker, deps, policy))
-    }
+    results.push(...(await scanAll(plan.jobs, builds, settings, session, tracker, deps, policy)))
   } finally {
     if (session) await releaseResources(session.docker, tracker, settings, deps, notifications)
   }
@@ -170,6 +173,48 @@ async function openDockerSession(
     notifications.push({ kind: 'daemon-unreachable', ...daemonUnreachable(settings, endpoint, error) })
     return undefined
   }
+}
+
+/** Unset --jobs: one target per CPU the process may use. */
+function defaultJobs(): number {
+  return Math.max(1, availableParallelism())
+}
+
+/**
+ * Every target, at most `settings.jobs` at a time, results in plan order; the build cache is shared (a second
+ * target of one Dockerfile waits for the first's build). With more than one at a time each target logs into
+ * its own buffer, written whole in plan order (ordered-log.ts); with one, straight to the logger as always.
+ */
+async function scanAll(
+  jobs: Job[],
+  ...[builds, settings, session, tracker, deps, policy]: Tail<Parameters<typeof scanOne>>
+): Promise<ScanResult[]> {
+  const width = Math.min(settings.jobs ?? defaultJobs(), jobs.length)
+  const output = width > 1 ? new OrderedOutput(deps.logger, jobs.length) : undefined
+  // After a stop, targets not yet started get their static checks only (scanOne sees the signal), quietly.
+  const scan = (quiet: boolean) => async (job: Job, index: number) => {
+    const logger = output?.start(index, jobLabel(job), quiet) ?? deps.logger
+    deps.onTarget?.(index, 'started')
+    try {
+      return await scanOneSafely(job, builds, settings, session, tracker, { ...deps, logger }, policy)
+    } finally {
+      deps.onTarget?.(index, 'finished')
+      output?.finish(index)
+    }
+  }
+  try {
+    return await mapBounded(jobs, width, scan(false), { signal: deps.signal, afterStop: scan(true) })
+  } finally {
+    await output?.drained()
+  }
+}
+
+type Tail<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never
+
+/** How a target is named in progress lines: its file, and the deployment when one is declared. */
+function jobLabel(job: Job): string {
+  const file = job.kind === 'dockerfile' ? job.dockerfile.file : job.image
+  return job.deployment ? `${file} (${job.target.name})` : file
 }
 
 /** A bug while scanning one file must not lose the other files' results: it becomes that file's notification. */
