@@ -94,6 +94,8 @@ export interface Settings {
   probeTimeoutMs: number
   /** How long the image's own entrypoint runs before its processes are read, in milliseconds. */
   workloadWindowMs: number
+  /** Search and verify a least-privilege profile per measured target (`--suggest`, input `suggest`): advice, never a verdict. */
+  suggest?: boolean
   /**
    * The new-findings gate (`--baseline REF`, inputs `fail-on-new` / `baseline`): the ref as given and the commit
    * it named when the settings were read. Set: the gate fails only on findings new since that commit.

@@ -126,6 +126,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettin
     commentKey: oneLineInput('comment-key', input('comment-key')),
     matrix: input('matrix'),
     listTargets: bool('list-targets', input('list-targets'), false),
+    suggest: bool('suggest', input('suggest'), true),
     exclude,
     ...jobsInput(input('jobs'))
   }

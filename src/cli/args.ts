@@ -89,6 +89,9 @@ export function parseCli(argv: string[], cwd: string, io: CliIo = {}): CliComman
       case '--keep-image':
         settings.keepImage = true
         break
+      case '--suggest':
+        settings.suggest = true
+        break
       case '--color':
         color = true
         break

@@ -31,6 +31,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   '--context': { value: true },
   '--build-arg': { value: true },
   '--keep-image': { value: false },
+  '--suggest': { value: false },
   '--probe-timeout': { value: true },
   '--build-timeout': { value: true },
   '--jobs': { value: true },

@@ -39,6 +39,8 @@ Options:
   --context DIR              build context  [the Dockerfile's folder]
   --build-arg KEY=VALUE      build argument (repeatable)
   --keep-image               keep built images after the scan
+  --suggest                  find and verify a least-privilege profile per
+                             measured target (runs the workload a few times)
   --probe-timeout SECONDS    upper bound for one probe container  [30]
   --build-timeout SECONDS    upper bound for one image build  [900]
   --jobs N                   targets built and measured at once, 1..64

@@ -27,6 +27,9 @@
 //     measurement: Measurement | null,  image, daemon, probe (the probe's own snake_case report), workload
 //     not_measured_reason: string | null,
 //     notifications: [{ level, kind, message, file, line, detail }]   detail: the full text behind a one-line message, or null
+//     suggestion?: { status, reason, docker, compose, kubernetes, needs: [{ kind, value, evidence }],
+//                    verified: { outcome, window_ms, ports, healthcheck }, limits, trials }   only with --suggest
+//                                       (input suggest) on a measured target: advice, never part of the verdict
 //   }],
 //   notifications: [...]                problems not tied to one file
 //   baseline: { ref, commit, new, fixed, unchanged,   the comparison with a base commit (--baseline,
@@ -40,6 +43,7 @@ import { REPO_URL, TOOL_NAME, TOOL_VERSION } from '../meta'
 import { PRINCIPLE_NAMES, type Principle } from '../principles'
 import type { RuleMeta } from '../rules/types'
 import type { Measurement } from '../docker/types'
+import type { Suggestion, SuggestionNeed } from '../suggest/types'
 import { outcome as judge, type Outcome } from '../scan/outcome'
 import type { Basis, Notification, PrincipleRow, ScanReport, ScanResult, Verdict } from '../scan/types'
 import {
@@ -123,6 +127,44 @@ export interface JsonResult {
   measurement: Measurement | null
   not_measured_reason: string | null
   notifications: JsonNotification[]
+  /** Only with `--suggest` (input `suggest`) on a measured target (src/suggest/). */
+  suggestion?: JsonSuggestion
+}
+
+export interface JsonSuggestion {
+  status: Suggestion['status']
+  reason: string | null
+  docker: string
+  compose: string
+  kubernetes: string
+  needs: Array<{ kind: SuggestionNeed['kind']; value: string; evidence: string }>
+  verified: {
+    outcome: Suggestion['verified']['outcome']
+    window_ms: number
+    ports: string[]
+    healthcheck: Suggestion['verified']['healthcheck']
+  }
+  limits: string
+  trials: number
+}
+
+function suggestionOf(s: Suggestion): JsonSuggestion {
+  return {
+    status: s.status,
+    reason: s.reason ?? null,
+    docker: s.docker,
+    compose: s.compose,
+    kubernetes: s.kubernetes,
+    needs: s.needs.map(n => ({ kind: n.kind, value: n.value, evidence: n.evidence })),
+    verified: {
+      outcome: s.verified.outcome,
+      window_ms: s.verified.windowMs,
+      ports: [...s.verified.ports],
+      healthcheck: s.verified.healthcheck
+    },
+    limits: s.limits,
+    trials: s.trials
+  }
 }
 
 export interface JsonReport {
@@ -290,7 +332,8 @@ function result(r: ScanResult, rules: Map<string, RuleMeta>, cache: Map<string, 
     totals: { ...levels, suppressed: r.findings.length - active.length },
     measurement: r.measurement ?? null,
     not_measured_reason: r.notMeasuredReason ?? null,
-    notifications: r.notifications.map(notification)
+    notifications: r.notifications.map(notification),
+    ...(r.suggestion ? { suggestion: suggestionOf(r.suggestion) } : {})
   }
 }
 

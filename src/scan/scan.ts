@@ -9,6 +9,8 @@ import { buildImage } from '../docker/build'
 import { connectDocker, dockerEndpoint } from '../docker/client'
 import { imageFactsFrom, inspectImage, inspectImageRaw } from '../docker/inspect'
 import { measureImage } from '../docker/measure'
+import { suggestionFor } from '../suggest/step'
+import type { Suggestion } from '../suggest/types'
 import { ensureImage, isNoSuchImage, pullImage } from '../docker/pull'
 import { buildRegistryConfig, readDockerConfig } from '../docker/registry-auth'
 import { Interrupted, stopReason } from '../docker/call'
@@ -290,6 +292,7 @@ async function scanOne(
   const profile = profileOf(job, settings)
 
   let measurement: Measurement | undefined
+  let suggestion: Suggestion | undefined
   let notMeasuredReason: string | undefined = staticOnlyReason(settings, session)
   // After a stop the static part still runs (it needs no daemon); only the measurement is given up.
   let stopped = stopReason(deps.signal)
@@ -298,6 +301,7 @@ async function scanOne(
       const measured = await buildAndMeasure(job, builds, settings, session, tracker, deps, notifications)
       measurement = measured.measurement
       notMeasuredReason = measured.notMeasuredReason
+      suggestion = measured.suggestion
     } catch (error) {
       if (!(error instanceof Interrupted)) throw error
       stopped = error.signalName
@@ -308,13 +312,14 @@ async function scanOne(
     notifications.push(interruptedNote(target.file, stopped))
   }
 
-  return judge(
+  const result = judge(
     target.file,
     job,
     { model, profile, measurement, notMeasuredReason, notifications },
     ALL_RULES,
     policy
   )
+  return suggestion ? { ...result, suggestion } : result
 }
 
 /** What a target's scan gathered, before it is judged. */
@@ -621,7 +626,7 @@ async function buildAndMeasure(
   tracker: ResourceTracker,
   deps: ScanDeps,
   notifications: Notification[]
-): Promise<{ measurement?: Measurement; notMeasuredReason?: string }> {
+): Promise<{ measurement?: Measurement; notMeasuredReason?: string; suggestion?: Suggestion }> {
   const { logger } = deps
   const target = job.dockerfile
   const profile = profileOf(job, settings)
@@ -687,7 +692,24 @@ async function buildAndMeasure(
         file: target.file
       })
     }
-    return { measurement }
+    // Advice after the measurement, from the same image and profile; it never changes the findings.
+    const suggestion = settings.suggest
+      ? await suggestionFor({
+          docker: session.docker,
+          daemon: session.daemon,
+          image: image as string,
+          profile,
+          runId: deps.runId,
+          windowMs: settings.workloadWindowMs,
+          probeTimeoutMs: settings.probeTimeoutMs,
+          logger,
+          tracker,
+          timeouts: timeoutsOf(settings),
+          stop: deps.signal,
+          subject
+        })
+      : undefined
+    return { measurement, ...(suggestion ? { suggestion } : {}) }
   } catch (error) {
     if (error instanceof Interrupted) throw error
     const kind =
