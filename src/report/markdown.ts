@@ -22,6 +22,7 @@ import type {
 } from '../scan/types'
 import { BlockWriter, fitItems, utf16Units, utf8Bytes, type LazyItems, type Measure } from './budget'
 import { codeBlock, encodePath, escapeHtml, escapeInline, inlineCode, stripControl } from './escape'
+import { suggestionCommentLine, suggestionMarkdown } from './suggestion'
 import {
   activeFindings,
   byLine,
@@ -496,6 +497,9 @@ function details(
   out.tryAdd(findingsBlock(result, ctx, out.remaining - 2, measure))
   out.tryAdd(suppressedBlock(result, ctx, out.remaining - 2, measure))
   out.tryAdd(notificationsBlock(result.notifications, ctx, out.remaining - 2, measure))
+  // The verified profile, collapsed: before the probe reports, which are the first to go when room is short.
+  if (!out.tryAdd(suggestionMarkdown(result)))
+    out.tryAdd(`Suggested profile left out to stay within the size limit, ${ctx.see}.`)
   if (withProbe) {
     for (const block of probeBlocks(result)) {
       if (!out.tryAdd(block)) out.tryAdd(`Probe report left out to stay within the size limit, ${ctx.see}.`)
@@ -640,7 +644,10 @@ export function renderCommentBody(report: ScanReport, rules: RuleMeta[], options
   for (const { result, i } of order) {
     const note = chosen.size + 1 < count ? measure(moreTargets(count - chosen.size - 1)) + 2 : 0
     const notes = notificationsBlock(result.notifications, ctx, Math.floor(room / 8), measure)
-    const block = [essentials(result, ctx, count > 1 ? i + 1 : undefined), notes].filter(Boolean).join('\n\n')
+    const suggested = suggestionCommentLine(result, ctx.see)
+    const block = [essentials(result, ctx, count > 1 ? i + 1 : undefined), notes, suggested]
+      .filter(Boolean)
+      .join('\n\n')
     const cost = measure(block) + 2
     if (cost + note > room) break
     chosen.set(i, block)

@@ -16,6 +16,7 @@ import { STABLE_FINGERPRINT_KEY, lineHashes, lineRange, splitLines, stableIdenti
 import { LEVEL_RANK } from '../findings'
 import { alertsOf, type Alert } from '../scan/alerts'
 import { allNotifications, ruleDocsUrl } from './summary'
+import { fixFor, targetFixes } from './suggestion'
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json'
 /** GitHub rejects runs with more results than this. */
@@ -295,6 +296,10 @@ export function buildSarif(report: ScanReport, rules: RuleMeta[], options: Sarif
     }
   )
   pending.forEach((p, i) => identities.set(p, computed[i]))
+  // The verified profile written into the target's compose service or container (src/report/suggestion.ts).
+  const fixes = targetFixes(report, textOf, file =>
+    locationOf(artifactLocation(file, options.repoRoot).uri as string)
+  )
 
   const results: sarif.Result[] = kept.map(pendingResult => {
     const { finding, uri, file, targets } = pendingResult
@@ -325,6 +330,8 @@ export function buildSarif(report: ScanReport, rules: RuleMeta[], options: Sarif
     // Against the base commit (--baseline): SARIF's own field, which code scanning and viewers understand.
     if (finding.baselineState) out.baselineState = finding.baselineState
     if (finding.suppression) out.suppressions = [suppressionOf(finding.suppression)]
+    const fix = fixFor(fixes, file, targets)
+    if (fix) out.fixes = [fix]
     return out
   })
 

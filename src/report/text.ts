@@ -20,6 +20,7 @@ import type {
   Verdict
 } from '../scan/types'
 import { terminalSafe } from './escape'
+import { suggestionTextRows } from './suggestion'
 import {
   activeFindings,
   byLine,
@@ -410,6 +411,15 @@ function fileSection(
     lines.push('', '  Notifications')
     for (const n of result.notifications)
       for (const line of notificationLines(n, paint, columns)) lines.push(line)
+  }
+  const suggested = suggestionTextRows(result)
+  if (suggested) {
+    lines.push('')
+    for (const line of wrapTo(`  ${terminalSafe(suggested.title, { maxLength: 300 })}`, columns))
+      lines.push(line)
+    for (const [lead, text] of suggested.rows)
+      for (const line of hanging(`    ${lead}`, terminalSafe(text, { maxLength: 500 }), columns))
+        lines.push(line)
   }
 }
 
