@@ -179,7 +179,8 @@ describe('suggestion in the sticky comment and the text report', () => {
   it('the text report has a short block, terminal-safe and within the width', () => {
     const text = renderText({ ...report, results: [composeResult] }, fixtureRules, {
       color: false,
-      width: 80
+      width: 80,
+      failOn: 'error'
     })
     expect(text).toContain('Suggested profile (verified: still running after 2 s')
     expect(text).toContain('docker run --cap-drop ALL')
