@@ -57,7 +57,13 @@ describeDocker('the bundled action cancelled mid-run', () => {
       eventFile: join(ROOT, '__fixtures__', 'events', 'push.json'),
       apiUrl: 'http://127.0.0.1:9', // never called: no comment, no upload
       token: 'ghs_unused000000000000000000000000000000',
-      inputs: { dockerfile: 'fast/Dockerfile\nslow/Dockerfile', comment: 'false', 'upload-sarif': 'false' }
+      // jobs 1: slow/'s build output is printed live (with more jobs it waits until slow/ finishes).
+      inputs: {
+        dockerfile: 'fast/Dockerfile\nslow/Dockerfile',
+        comment: 'false',
+        'upload-sarif': 'false',
+        jobs: '1'
+      }
     }
     const started = Date.now()
     const step = startMainStep(job)

@@ -116,7 +116,8 @@ describeDocker('the bundled CLI through a faulty daemon', () => {
       proxy.setRules([])
       const sarif = join(work, `${signal}.sarif`)
       const run = await runCli(
-        ['scan', '--format', 'json', '--sarif', sarif, 'fast/Dockerfile', 'slow/Dockerfile'],
+        // --jobs 1: slow/'s build output is printed live (with more jobs it waits until slow/ finishes).
+        ['scan', '--jobs', '1', '--format', 'json', '--sarif', sarif, 'fast/Dockerfile', 'slow/Dockerfile'],
         work,
         { DOCKER_HOST: proxy.dockerHost },
         // fast/ is done (built and probed) once slow/'s build has begun.
