@@ -176,6 +176,31 @@ describe('schema/report.schema.json', () => {
     expect(reportSchemaErrors(JSON.parse(JSON.stringify(renderJson(report, fixtureRules))))).toEqual([])
   })
 
+  it('validates a measurement whose workload exited or settled, and rejects an unknown window end', () => {
+    const withWorkload = (workload: object): unknown => {
+      const json = JSON.parse(JSON.stringify(renderJson(measuredReport, fixtureRules)))
+      json.results[0].measurement.workload = workload
+      return json
+    }
+    const window = { observedMs: 120, ended: 'exited', capMs: 2000, quietMs: 400, samples: 1 }
+    const exited = {
+      status: 'exited',
+      detail: 'exited with code 1 after 0.12 s: chown: /data: Operation not permitted',
+      processes: [],
+      window,
+      exitCode: 1,
+      outputTail: 'chown: /data: Operation not permitted'
+    }
+    expect(reportSchemaErrors(withWorkload(exited))).toEqual([])
+    const settled = { status: 'measured', processes: [{ pid: 9, uid: 1, euid: 1, gid: 1, args: '/app' }] }
+    expect(reportSchemaErrors(withWorkload({ ...settled, window: { ...window, ended: 'settled' } }))).toEqual(
+      []
+    )
+    expect(
+      reportSchemaErrors(withWorkload({ ...settled, window: { ...window, ended: 'later' } }))
+    ).not.toEqual([])
+  })
+
   it('validates a real static scan of a Dockerfile with findings and a suppression', () => {
     const report = scanText(
       'FROM debian:12\nRUN apt-get install -y sudo\n# least-privilege-ignore LP401: needed\nRUN chmod u+s /bin/ping\nEXPOSE 80\n'
