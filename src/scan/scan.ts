@@ -191,7 +191,8 @@ async function scanAll(
   jobs: Job[],
   ...[builds, settings, session, tracker, deps, policy]: Tail<Parameters<typeof scanOne>>
 ): Promise<ScanResult[]> {
-  const width = Math.min(settings.jobs ?? defaultJobs(), jobs.length)
+  // Without a daemon a target's scan is synchronous work: nothing to overlap, and output stays as it was.
+  const width = session ? Math.min(settings.jobs ?? defaultJobs(), jobs.length) : 1
   const output = width > 1 ? new OrderedOutput(deps.logger, jobs.length) : undefined
   // After a stop, targets not yet started get their static checks only (scanOne sees the signal), quietly.
   const scan = (quiet: boolean) => async (job: Job, index: number) => {
