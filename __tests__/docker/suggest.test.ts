@@ -4,14 +4,19 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from '@jest/globals'
+import { parseCli } from '../../src/cli/args'
 import { ResourceTracker } from '../../src/docker/resources'
+import { renderJson } from '../../src/report/json'
+import { ruleMetas } from '../../src/rules/registry'
+import { runScan } from '../../src/scan/scan'
+import { reportSchemaErrors } from '../report/report-schema'
 import { silentLogger } from '../../src/logger'
 import { RESOURCE_LABEL } from '../../src/meta'
 import { parseRunOptions } from '../../src/profile/parse'
 import { splitRunOptions } from '../../src/profile/split'
 import { suggestProfile } from '../../src/suggest/suggest'
 import type { Suggestion } from '../../src/suggest/types'
-import { dockerOrSkip, testRunId, type DockerSession } from './helpers'
+import { dockerOrSkip, fixtureContext, removeDirectly, testRunId, type DockerSession } from './helpers'
 import { TestImages } from './images'
 
 const run = promisify(execFile)
@@ -144,5 +149,37 @@ describeDocker('the suggested profile on the real daemon', () => {
       health = (await run('docker', ['inspect', '-f', '{{.State.Health.Status}}', id])).stdout.trim()
     }
     expect(health).toBe('healthy')
+  })
+
+  it('scan --suggest puts the suggestion in the JSON report, schema-valid, and leaves the verdicts alone', async () => {
+    const ctx = fixtureContext('suggest-nothing')
+    const scanRun = testRunId()
+    try {
+      const settingsOf = (extra: string[]) => {
+        const command = parseCli(['scan', ctx.dir, '--run-options', '--cap-add NET_ADMIN', ...extra], ctx.dir)
+        if (command.kind !== 'scan') throw new Error('expected a scan')
+        return { ...command.settings, workloadWindowMs: WINDOW_MS }
+      }
+      const plain = await runScan(settingsOf([]), { logger: silentLogger, runId: scanRun })
+      const suggested = await runScan(settingsOf(['--suggest']), { logger: silentLogger, runId: scanRun })
+      expect(plain.results[0].suggestion).toBeUndefined()
+      const json = renderJson(suggested, ruleMetas()) as unknown as {
+        results: Array<{ suggestion?: Record<string, unknown> }>
+      }
+      expect(reportSchemaErrors(json)).toEqual([])
+      expect(json.results[0].suggestion).toMatchObject({
+        status: 'verified',
+        docker: '--cap-drop ALL --security-opt no-new-privileges --read-only --user 65534:65534',
+        needs: [],
+        verified: { outcome: 'running', window_ms: WINDOW_MS, ports: ['tcp/8080'], healthcheck: 'none' }
+      })
+      expect(suggested.results[0].rows).toEqual(plain.results[0].rows)
+      expect(suggested.results[0].findings.map(f => f.ruleId)).toEqual(
+        plain.results[0].findings.map(f => f.ruleId)
+      )
+    } finally {
+      await removeDirectly(docker, scanRun).catch(() => undefined)
+      ctx.cleanup()
+    }
   })
 })
