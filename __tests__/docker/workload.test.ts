@@ -100,8 +100,10 @@ describeDocker('the real workload on the real daemon', () => {
   })
 
   it("runs to the cap while the workload keeps exec'ing new processes", async () => {
+    // A quiet period ten times the child's 0.1 s, so a loaded machine's scheduling stall is not a settle.
     const report = await runWorkload(docker, {
       ...base,
+      quietMs: 1000,
       image: await images.get('busy'),
       profile: parseRunOptions('')
     })

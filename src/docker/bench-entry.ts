@@ -5,13 +5,19 @@
 //   hang   IMAGE RUN_ID          -> prints READY <container id>, then waits in a probe that never ends
 import { performance } from 'node:perf_hooks'
 import { describeError } from '../errors'
-import { silentLogger } from '../logger'
+import { silentLogger, type Logger } from '../logger'
 import { defaultProfile } from '../profile/parse'
 import { buildImage } from './build'
 import { connectDocker } from './client'
 import { measureImage } from './measure'
 import { runProbe } from './probe-run'
 import { installSignalCleanup, interruptedBy, newRunId, ResourceTracker, resourceLabels } from './resources'
+
+// LEAST_PRIVILEGE_DEBUG=1: the docker layer's debug lines (step timings) on stderr, stdout stays JSON.
+const logger: Logger =
+  process.env.LEAST_PRIVILEGE_DEBUG === '1'
+    ? { ...silentLogger, debug: message => process.stderr.write(`debug: ${message}\n`) }
+    : silentLogger
 
 async function main(argv: string[]): Promise<void> {
   const [command, a, b, c] = argv
@@ -37,6 +43,8 @@ async function main(argv: string[]): Promise<void> {
     const ms: number[] = []
     for (let i = 0; i < Number(c); i++) {
       const start = performance.now()
+      const at = (what: string): void =>
+        logger.debug(`${what} at ${Math.round(performance.now() - start)} ms`)
       const runId = newRunId('bench')
       const tracker = new ResourceTracker()
       try {
@@ -46,20 +54,23 @@ async function main(argv: string[]): Promise<void> {
           buildArgs: {},
           tag: `least-privilege-bench:${runId}`,
           labels: resourceLabels(runId),
-          logger: silentLogger,
+          logger,
           tracker
         })
+        at('built')
         await measureImage(docker, daemon, {
           image: tag,
           profile,
           runId,
           probeTimeoutMs: 30_000,
           workloadWindowMs: 2_000,
-          logger: silentLogger,
+          logger,
           tracker
         })
+        at('measured')
       } finally {
         await tracker.cleanup(docker)
+        at('cleaned up')
       }
       ms.push(performance.now() - start)
     }

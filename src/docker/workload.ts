@@ -78,12 +78,20 @@ function duration(ms: number): string {
   return ms < 1000 ? `${(ms / 1000).toFixed(2)} s` : seconds(ms)
 }
 
+/** One sidecar reading: when its container was started (0 until then) and what it read. */
+interface SidecarRead {
+  startedAt: number
+  report: Promise<ProbeReport>
+}
+
 interface Watched {
   ended: WindowEnd
   /** The last `top` sample read. */
   processes: WorkloadProcess[]
   samples: number
   observedMs: number
+  /** When the process list last changed (Date.now() time), undefined without a sample. */
+  lastChangeMs?: number
   exit?: { code: number; ranMs: number }
   problem?: string
 }
@@ -149,7 +157,8 @@ async function watch(
   capMs: number,
   quietMs: number,
   ctx: CallContext,
-  startedAt: number
+  startedAt: number,
+  onFirstSample?: () => void
 ): Promise<Watched> {
   const capEnd = startedAt + capMs
   const maxPolls = Math.ceil(capMs / SETTLE_POLL_MS) + 2
@@ -161,6 +170,7 @@ async function watch(
     processes,
     samples: state?.samples ?? 0,
     observedMs: Date.now() - startedAt,
+    ...(state ? { lastChangeMs: state.lastChangeMs } : {}),
     ...(problem ? { problem } : {})
   })
   for (let poll = 0; poll < maxPolls; poll++) {
@@ -183,6 +193,7 @@ async function watch(
       processes = sample
       problem = undefined
       state = observe(state, sample, Date.now())
+      if (state.samples === 1) onFirstSample?.()
     }
     const now = Date.now()
     const settlesAt = state ? settlesAtMs(state, quietMs) : Number.POSITIVE_INFINITY
@@ -215,7 +226,12 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
   const ctx = callContext(opts)
   const what = opts.subject ?? opts.image
   let container: Docker.Container | undefined
-  let sidecar: Promise<Docker.Container> | undefined
+  const sidecars: Array<Promise<Docker.Container>> = []
+  const began = Date.now()
+  const step = (done: string): void =>
+    opts.logger.debug(`workload of ${what}: ${done} at ${Date.now() - began} ms`)
+  const unsuitable = sidecarUnsuitable(opts.profile)
+  let precreated: Promise<Docker.Container> | undefined
   try {
     let startedAt
     try {
@@ -230,11 +246,18 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
         opts.tracker,
         { ...ctx, what: `the workload of ${what}` }
       )
+      // The first sidecar is created while the workload starts (it joins the PID namespace at its own start).
+      if (!unsuitable) {
+        precreated = createSidecar(docker, container.id, opts)
+        sidecars.push(precreated)
+        precreated.catch(() => undefined)
+      }
       const startLimitMs = opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS
       if ((await startWithin(container, startLimitMs, ctx.stop)) === 'timeout') {
         throw new Error(`the daemon did not start it within ${startLimitMs / 1000} s`)
       }
       startedAt = Date.now()
+      step('started')
     } catch (error) {
       if (error instanceof Interrupted) throw error
       throw new OperationalError(
@@ -242,21 +265,36 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
         'workload-failed'
       )
     }
-    const unsuitable = sidecarUnsuitable(opts.profile)
-    // Created while the window is open and started once it ends, so its create costs the scan nothing.
-    if (!unsuitable) {
-      sidecar = createSidecar(docker, container.id, opts)
-      sidecar.catch(() => undefined)
+    const running = container
+    const readSidecar = (created = createSidecar(docker, running.id, opts)): SidecarRead => {
+      if (!sidecars.includes(created)) sidecars.push(created)
+      const read = { startedAt: 0, report: Promise.reject<ProbeReport>(new Error('not started')) }
+      read.report.catch(() => undefined)
+      read.report = created.then(c => {
+        read.startedAt = Date.now()
+        return collectProbeReport(
+          c,
+          opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+          'workload sidecar probe',
+          ctx
+        )
+      })
+      read.report.catch(() => undefined)
+      return read
     }
+    // The sidecar starts with the first sample, beside the quiet period: when the list has not changed
+    // since it started, what it read is the settled identity; otherwise a second one reads it again.
+    // (Not before the first sample: what ran between the start and that sample is not known.)
+    let early: SidecarRead | undefined
     let watched: Watched
     try {
-      watched = await watch(container, capMs, quietMs, ctx, startedAt)
+      watched = await watch(container, capMs, quietMs, ctx, startedAt, () => {
+        if (precreated) early = readSidecar(precreated)
+      })
     } catch (error) {
       throw stepError(error, "watching the image's entrypoint", 'workload-failed')
     }
-    opts.logger.debug(
-      `workload of ${what}: ${watched.ended} after ${watched.observedMs} ms, ${watched.samples} top samples`
-    )
+    step(`${watched.ended} after ${watched.observedMs} ms of watching, ${watched.samples} top samples,`)
     const window = {
       observedMs: watched.observedMs,
       ended: watched.ended,
@@ -280,17 +318,24 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
         outputTail: tail
       }
     }
-    const probe: Promise<ProbeReport> = sidecar
-      ? sidecar.then(c =>
-          collectProbeReport(
-            c,
-            opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
-            'workload sidecar probe',
-            ctx
-          )
-        )
-      : Promise.reject(new Error(unsuitable))
+    let probe: Promise<ProbeReport>
+    if (unsuitable) probe = Promise.reject(new Error(unsuitable))
+    else {
+      const first = early
+      // Started after the last change (or after the window, if its create was slow): it read what settled.
+      const changedSince = (read: SidecarRead): boolean =>
+        read.startedAt !== 0 && (watched.lastChangeMs ?? 0) >= read.startedAt
+      const settledReading = async (): Promise<ProbeReport> => {
+        if (!first) return readSidecar(precreated).report
+        if (!changedSince(first)) await first.report.catch(() => undefined)
+        if (!changedSince(first)) return first.report
+        step('identity changed after the early sidecar started: reading again')
+        return readSidecar().report
+      }
+      probe = settledReading()
+    }
     const [report] = await Promise.allSettled([probe])
+    step('sidecar probe read')
     const problems: string[] = []
     if (watched.problem) problems.push(watched.problem)
     if (report.status === 'rejected') problems.push(`sidecar probe: ${daemonMessage(report.reason)}`)
@@ -305,23 +350,24 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
       window
     }
   } finally {
-    await releaseAll(docker, opts, ctx, container, sidecar)
+    await releaseAll(docker, opts, ctx, container, sidecars)
+    step('removed')
   }
 }
 
-/** Removes the sidecar (once its create has answered) and the workload at the same time, each bounded. */
+/** Removes the sidecars (once their creates have answered) and the workload at the same time, each bounded. */
 async function releaseAll(
   docker: Docker,
   opts: WorkloadOptions,
   ctx: CallContext,
   container: Docker.Container | undefined,
-  sidecar: Promise<Docker.Container> | undefined
+  sidecars: Array<Promise<Docker.Container>>
 ): Promise<void> {
   const release = (id: string): Promise<void> =>
     opts.tracker.releaseContainer(docker, id, ctx.timeouts.removeMs, ctx.timeouts.stepRemoveWaitMs)
   await Promise.all([
     // A create that failed left nothing tracked; one still in flight is bounded by its request limit.
-    sidecar?.then(c => release(c.id)).catch(() => undefined),
+    ...sidecars.map(created => created.then(c => release(c.id)).catch(() => undefined)),
     container ? release(container.id) : undefined
   ])
 }
