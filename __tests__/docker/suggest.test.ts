@@ -118,6 +118,14 @@ describeDocker('the suggested profile on the real daemon', () => {
     expect(stdout).toMatch(/:8080\s/)
   })
 
+  it('drops declared host namespaces and capabilities the workload does not need', async () => {
+    const { s } = await suggest('suggest-nothing', '--pid host --ipc host --cap-add NET_ADMIN --user 0')
+    expect(s.status).toBe('verified')
+    expect(s.docker).toBe('--cap-drop ALL --security-opt no-new-privileges --read-only --user 65534:65534')
+    expect(s.needs).toEqual([])
+    expect(s.trials).toBe(2)
+  })
+
   it('a workload that exits at once is verified by exiting the same way', async () => {
     const { image, s } = await suggest('suggest-exits')
     expect(s.status).toBe('verified')

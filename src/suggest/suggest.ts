@@ -115,6 +115,14 @@ export async function suggestProfile(docker: Docker, opts: SuggestOptions): Prom
     },
     limits: limitsFor(ref, healthcheck !== undefined)
   }
+  if (!ref.running && ref.exitCode === undefined)
+    return unverified(
+      base,
+      tightest,
+      carried,
+      1,
+      `it does not start under the declared profile${ref.said ? ` (\`${ref.said}\`)` : ''}, so there is nothing to verify against`
+    )
   if (ref.running && healthcheck && !ref.healthcheck?.passed) {
     return unverified(
       base,
