@@ -1,12 +1,12 @@
 // The `dockerfile` input's globs. fs.globSync is Node 22+, and no shell may see the patterns, so the folder a
 // pattern starts from is walked with the scan's one walker (src/walk/walk.ts: the same files a folder PATH
-// search sees) and each workspace-relative path is tested against a RegExp.
+// search sees) and each workspace-relative path is tested against the compiled glob (src/walk/wildmatch.ts).
 import { realpathSync, statSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
-import { globToRegExp, isGlob } from '../walk/glob'
+import { compileGlob, isGlob } from '../walk/glob'
 import { walkFiles, type WalkRules } from '../walk/walk'
 
-export { globToRegExp, isGlob }
+export { compileGlob, isGlob }
 
 const NO_RULES = { gitignore: true, exclude: [] } as const
 
@@ -17,7 +17,7 @@ export function listFiles(root: string, rules: Omit<WalkRules, 'repoRoot'> = NO_
 
 /** Files below `root` matching `pattern` (relative, forward slashes, sorted). */
 export function matchFiles(root: string, pattern: string, files: string[] = listFiles(root)): string[] {
-  const re = globToRegExp(pattern.replace(/^\.\//, ''))
+  const re = compileGlob(pattern.replace(/^\.\//, ''))
   return files.filter(file => re.test(file))
 }
 
@@ -33,7 +33,7 @@ export function globFiles(
   cache: Map<string, string[]> = new Map()
 ): string[] {
   const clean = pattern.replace(/^\.\//, '')
-  const re = globToRegExp(clean)
+  const re = compileGlob(clean)
   const segments = clean.split('/')
   const literal: string[] = []
   while (literal.length < segments.length - 1 && !isGlob(segments[literal.length]))

@@ -1,7 +1,7 @@
 // The config file's `rules:`, `overrides:`, `ignore:` and `hadolint:` keys, read after the schema check
 // (./validate.ts): rule ids must be known, globs must compile, reasons must say something, dates must be
 // real days. Every mistake is one line naming the file, the line and the key.
-import { globToRegExp } from '../walk/glob'
+import { compileGlob } from '../walk/glob'
 import { UsageError } from '../errors'
 import { entry, scalarText, type MapNode } from '../deployment/compose/tree'
 import type { LocatedNode } from '../deployment/yaml'
@@ -114,7 +114,7 @@ function globsOf(node: LocatedNode | undefined, file: string, where: string): st
         `${at}: ${JSON.stringify(clip(glob))} must be relative to the repository root`
       )
     try {
-      globToRegExp(glob)
+      compileGlob(glob)
     } catch (error) {
       throw fail(file, item.at.line, `${at}: ${error instanceof Error ? error.message : String(error)}`)
     }

@@ -4,7 +4,8 @@
 //   ignore:            marks findings suppressed with a reason; past its expiry it suppresses nothing and the
 //                      findings carry `properties.expired_ignore` instead
 // Pure: the date is passed in, globs are matched against repo-relative paths, nothing is read.
-import { globToRegExp } from '../walk/glob'
+import { compileGlob } from '../walk/glob'
+import type { Wildmatch } from '../walk/wildmatch'
 import type { Finding, Level, Suppression } from '../findings'
 
 export type RuleLevel = Level | 'off'
@@ -75,17 +76,25 @@ export function isExpired(entry: IgnoreEntry, today: string): boolean {
   return entry.expires !== undefined && entry.expires < today
 }
 
-const compiled = new Map<string, RegExp>()
+const compiled = new Map<string, Wildmatch>()
+/** Verdicts by glob and path: a file's 100,000 findings ask the same question 100,000 times. */
+const verdicts = new Map<string, boolean>()
 
 function globMatches(glob: string, path: string): boolean {
-  let re = compiled.get(glob)
-  if (!re) {
-    re = globToRegExp(glob.replace(/^\.\//, ''))
-    // Bounded: a config holds a few globs; the cap only keeps a long-lived process from growing.
+  const key = `${glob}\0${path}`
+  const known = verdicts.get(key)
+  if (known !== undefined) return known
+  let matcher = compiled.get(glob)
+  if (!matcher) {
+    matcher = compileGlob(glob.replace(/^\.\//, ''))
+    // Bounded: a config holds a few globs; the caps only keep a long-lived process from growing.
     if (compiled.size > 10_000) compiled.clear()
-    compiled.set(glob, re)
+    compiled.set(glob, matcher)
   }
-  return re.test(path)
+  const verdict = matcher.test(path)
+  if (verdicts.size > 100_000) verdicts.clear()
+  verdicts.set(key, verdict)
+  return verdict
 }
 
 /** A glob list matches a finding when a glob matches its result's Dockerfile or the finding's own file. */

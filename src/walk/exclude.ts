@@ -2,14 +2,15 @@
 // syntax, relative to the repository root. A pattern without `/` matches a name at any depth (`testdata`),
 // one with `/` the whole repo-relative path (`services/*/fixtures`); a trailing `/` matches folders only.
 // Matching a folder excludes everything below it, because the walker never enters it.
-import { globToRegExp } from './glob'
+import { compileGlob } from './glob'
+import type { Wildmatch } from './wildmatch'
 
 /** Patterns per scan: far more than anyone writes, few enough that testing every entry stays cheap. */
 export const MAX_EXCLUDE_PATTERNS = 1000
 const MAX_PATTERN_LENGTH = 4096
 
 interface Rule {
-  re: RegExp
+  re: Wildmatch
   /** No `/`: tested against the entry's name, at any depth. */
   byName: boolean
   folderOnly: boolean
@@ -58,9 +59,9 @@ function compileRule(raw: string): Rule {
     throw new Error(
       `pattern ${JSON.stringify(raw)} must be relative to the repository root, without ".." (write "dir", not "/dir")`
     )
-  let re: RegExp
+  let re: Wildmatch
   try {
-    re = globToRegExp(pattern)
+    re = compileGlob(pattern)
   } catch (error) {
     throw new Error((error as Error).message)
   }

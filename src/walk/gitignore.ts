@@ -1,11 +1,11 @@
 // Git's ignore rules for a walk: `.git/info/exclude` and every `.gitignore` from the repository's top level
 // down, each pattern relative to its own file's folder, a deeper file overriding a higher one (git's order).
-// Patterns are read with node-ignore (the gitignore spec), case-sensitively unless the repository's
+// Patterns are read by ./gitignore-rules.ts (gitignore(5)), case-sensitively unless the repository's
 // core.ignorecase is true (as git on Linux); files are read bounded, never through a symlink.
 import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
-import ignore, { type Ignore } from 'ignore'
 import { gitTopLevel } from './git-top'
+import { parseGitignore, type GitignoreRules } from './gitignore-rules'
 
 /** Bytes read from one ignore file; git itself has a limit of this order (100 MB is absurd, 1 MiB is plenty). */
 export const MAX_GITIGNORE_BYTES = 1024 * 1024
@@ -14,7 +14,7 @@ export const MAX_GITIGNORE_BYTES = 1024 * 1024
 export interface GitIgnoreLayer {
   /** The folder its patterns are relative to. */
   base: string
-  rules: Ignore
+  rules: GitignoreRules
   parent?: GitIgnoreLayer
 }
 
@@ -94,11 +94,7 @@ function withFile(
 ): GitIgnoreLayer | undefined {
   const text = read(file)
   if (text === undefined || text.trim() === '') return parent
-  try {
-    return { base, rules: ignore({ ignorecase: ignoreCase }).add(text), parent }
-  } catch {
-    return parent // a pattern node-ignore cannot compile: git would not stop on it either
-  }
+  return { base, rules: parseGitignore(text, ignoreCase), parent }
 }
 
 /** The file's text (at most MAX_GITIGNORE_BYTES), or undefined when it is absent, not a regular file, or unreadable. */
