@@ -267,6 +267,23 @@ describe('suggestion as a SARIF fix', () => {
     )
   })
 
+  it('takes away a declared cap_add, privileged and host namespace the verified profile does not keep', () => {
+    const declared =
+      'services:\n  app:\n    build: .\n    cap_add:\n      - NET_ADMIN\n    privileged: true\n    pid: host\n    network_mode: bridge\n'
+    const result: ScanResult = {
+      ...composeResult,
+      target: { name: 'compose.yaml service app', source: 'compose', file: 'compose.yaml', line: 2 },
+      suggestion: { ...suggestion, compose: 'cap_drop:\n  - ALL\nread_only: true\n' }
+    }
+    const fix = buildSarif({ ...report, results: [result] }, fixtureRules, {
+      repoRoot: '/repo',
+      readFile: rel => (rel === 'compose.yaml' ? declared : FILES[rel])
+    }).runs[0].results?.find(r => r.fixes)?.fixes?.[0]
+    expect(apply(declared, fix?.artifactChanges[0].replacements ?? [])).toBe(
+      'services:\n  app:\n    cap_drop:\n      - ALL\n    read_only: true\n    build: .\n    network_mode: bridge\n'
+    )
+  })
+
   it('offers no fix for a line that is not a key, an unverified profile, or a target without a manifest', () => {
     expect(snippetReplacements(COMPOSE, 6, suggestion.compose)).toBeUndefined()
     const unverified: ScanReport = {

@@ -164,7 +164,8 @@ function snippetKeys(text: string): Set<string> {
 export function snippetReplacements(
   text: string,
   line: number,
-  snippetText: string
+  snippetText: string,
+  dropped: (key: string, value: string) => boolean = () => false
 ): sarif.Replacement[] | undefined {
   const lines = linesOf(text)
   const head = lines[line - 1]
@@ -189,7 +190,9 @@ export function snippetReplacements(
   const deletions: { from: number; to: number }[] = []
   for (let i = line; i < end; i++) {
     const k = KEY.exec(lines[i].text)
-    if (!k || k[2] || k[1].length !== childIndent || !wanted.has(k[3])) continue
+    if (!k || k[2] || k[1].length !== childIndent) continue
+    const value = lines[i].text.slice(k[0].length).trim()
+    if (!wanted.has(k[3]) && !dropped(k[3], value.replace(/^["']|["']$/g, ''))) continue
     let j = i + 1
     // The key's value: deeper lines, and a sequence YAML lets sit at the key's own indentation.
     const inside = (l: Line): boolean =>
@@ -223,6 +226,15 @@ export function snippetReplacements(
 }
 
 /**
+ * Compose keys the profile takes away when the snippet does not set them: its `cap_drop: [ALL]` plus `cap_add`
+ * list is the whole capability set, and a declared host namespace the workload did not need is dropped.
+ */
+function droppedComposeKey(key: string, value: string): boolean {
+  if (key === 'cap_add' || key === 'privileged') return true
+  return ['pid', 'ipc', 'uts', 'network_mode'].includes(key) && value === 'host'
+}
+
+/**
  * The SARIF `fixes` for the findings of `result` located in its deployment file, when that file is a compose
  * file or Kubernetes manifest, a suggestion exists and the file's text is at hand. `uri` is the file's SARIF
  * artifact location, as its results use it.
@@ -239,7 +251,12 @@ export function suggestionFix(
   if (target.source !== 'compose' && target.source !== 'kubernetes') return undefined
   const block = snippet(target.source === 'compose' ? s.compose : s.kubernetes)
   if (block.trim() === '') return undefined
-  const replacements = snippetReplacements(text, target.line, block)
+  const replacements = snippetReplacements(
+    text,
+    target.line,
+    block,
+    target.source === 'compose' ? droppedComposeKey : undefined
+  )
   if (!replacements) return undefined
   return {
     description: {
