@@ -112,9 +112,12 @@ export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanR
     settings
   )
   const planned = planTargets(discovered, settings)
-  // --only-target / input target-id: one target of the plan (a matrix leg), its id checked once more here.
+  // --only-target / input target-id: one target of the plan (a matrix leg). Its id was checked when the
+  // settings were read; at the base commit of --baseline a target the change adds is just absent (all new).
   const plan =
-    settings.onlyTarget !== undefined ? selectTarget(planned, settings.onlyTarget, settings.surface) : planned
+    settings.onlyTarget !== undefined
+      ? selectTarget(planned, settings.onlyTarget, settings.surface, true)
+      : planned
   if (settings.image && plan.dockerfiles.length > 1) {
     throw new UsageError(imageNeedsOneDockerfile(settings.surface, plan.dockerfiles.length))
   }

@@ -143,11 +143,19 @@ export function targetIdProblem(id: string): string | undefined {
   return undefined
 }
 
-/** The plan with only the job whose id is `id`; an unknown id is one line saying how to get the ids. */
-export function selectTarget(plan: Targets, id: string, surface: Settings['surface']): Targets {
+/**
+ * The plan with only the job whose id is `id`; an unknown id is one line saying how to get the ids. `lenient`:
+ * an empty plan instead (the base commit of --baseline, where a target the change adds does not exist yet).
+ */
+export function selectTarget(
+  plan: Targets,
+  id: string,
+  surface: Settings['surface'],
+  lenient = false
+): Targets {
   const jobs = plan.jobs.filter(job => targetId(job) === id)
   const { input, list } = selector(surface)
-  if (jobs.length === 0)
+  if (jobs.length === 0 && !lenient)
     throw new UsageError(
       `${input}: no target has the id "${id.slice(0, 80)}" among the ${plan.jobs.length} these paths give; ${list}`
     )
