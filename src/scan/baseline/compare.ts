@@ -46,7 +46,7 @@ export function compareWithBase(input: CompareInput): BaselineComparison {
   // Each copy is fingerprinted as a file of its own, reading the base file's lines under the copy's name.
   const aliases: Array<{ of: number; id: string }> = []
   const byFile = new Map<string, Array<{ alert: Alert; i: number }>>()
-  input.base.forEach((alert, i) => byFile.set(alert.file, [...(byFile.get(alert.file) ?? []), { alert, i }]))
+  input.base.forEach((alert, i) => push(byFile, alert.file, { alert, i }))
   for (const [file, names] of input.copies ?? []) {
     const members = byFile.get(file) ?? []
     for (const name of names) {
@@ -57,17 +57,38 @@ export function compareWithBase(input: CompareInput): BaselineComparison {
       members.forEach((m, k) => aliases.push({ of: m.i, id: ids[k] }))
     }
   }
-  const atBase = new Set([...baseIds, ...aliases.map(a => a.id)])
-  const atHead = new Set(headIds)
-  const foundUnderCopy = new Set(aliases.filter(a => atHead.has(a.id)).map(a => a.of))
+  // One to one: each base finding is matched at most once, first by its own name, then under a name it was
+  // renamed or copied to, so unchanged + fixed never exceeds what the base had.
+  const own = new Map<string, number[]>()
+  baseIds.forEach((id, i) => push(own, id, i))
+  const moved = new Map<string, number[]>()
+  for (const a of aliases) push(moved, a.id, a.of)
+  const consumed = new Set<number>()
+  const take = (pool: Map<string, number[]>, id: string): boolean => {
+    const candidates = pool.get(id)
+    // Consumed ones are dropped from the front, so each candidate is looked at once: linear overall.
+    while (candidates && candidates.length > 0 && consumed.has(candidates[0])) candidates.shift()
+    const free = candidates?.shift()
+    if (free === undefined) return false
+    consumed.add(free)
+    return true
+  }
+  const matched = headIds.map(id => take(own, id))
+  headIds.forEach((id, i) => {
+    if (!matched[i]) matched[i] = take(moved, id)
+  })
   const states = input.head.map((alert, i): BaselineState => {
-    if (atBase.has(headIds[i])) return 'unchanged'
+    if (matched[i]) return 'unchanged'
     if (alert.finding.evidence !== 'measured') return 'new'
     const defining = [alert.file, ...alert.dockerfiles]
     return defining.some(file => input.changed(file)) ? 'new' : 'unchanged'
   })
-  const fixed = input.base.filter(
-    (alert, i) => !alert.finding.suppression && !atHead.has(baseIds[i]) && !foundUnderCopy.has(i)
-  )
+  const fixed = input.base.filter((alert, i) => !alert.finding.suppression && !consumed.has(i))
   return { states, fixed }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key)
+  if (list) list.push(value)
+  else map.set(key, [value])
 }
