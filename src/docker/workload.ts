@@ -158,13 +158,14 @@ async function watch(
   quietMs: number,
   ctx: CallContext,
   startedAt: number,
-  onFirstSample?: () => void
+  onStable?: () => void
 ): Promise<Watched> {
   const capEnd = startedAt + capMs
   const maxPolls = Math.ceil(capMs / SETTLE_POLL_MS) + 2
   let state: SettleState | undefined
   let processes: WorkloadProcess[] = []
   let problem: string | undefined
+  let stableSeen = false
   const end = (ended: WindowEnd): Watched => ({
     ended,
     processes,
@@ -192,8 +193,13 @@ async function watch(
     } else {
       processes = sample
       problem = undefined
+      const before = state
       state = observe(state, sample, Date.now())
-      if (state.samples === 1) onFirstSample?.()
+      // Twice alike: the first sample may still catch the runtime's own init before the exec.
+      if (!stableSeen && before && state.lastChangeMs === before.lastChangeMs) {
+        stableSeen = true
+        onStable?.()
+      }
     }
     const now = Date.now()
     const settlesAt = state ? settlesAtMs(state, quietMs) : Number.POSITIVE_INFINITY
@@ -282,9 +288,9 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
       read.report.catch(() => undefined)
       return read
     }
-    // The sidecar starts with the first sample, beside the quiet period: when the list has not changed
+    // The sidecar starts once two samples agree, beside the quiet period: when the list has not changed
     // since it started, what it read is the settled identity; otherwise a second one reads it again.
-    // (Not before the first sample: what ran between the start and that sample is not known.)
+    // (Not before: what ran between the start and the first sample is not known.)
     let early: SidecarRead | undefined
     let watched: Watched
     try {
