@@ -129,6 +129,12 @@ describeDocker('parallel targets (--jobs)', () => {
       'd-shared/Dockerfile compose.yaml service worker'
     ])
     expect(three.report.results.every(r => r.measurement?.probe)).toBe(true)
+    // A workload that exits at once is reported as exited, with its code and the tail of its output.
+    const exited = one.report.results[2].notifications.find(n => n.kind === 'workload-exited')
+    expect(exited).toMatchObject({ level: 'note', file: 'c-exits/Dockerfile', detail: 'finished early' })
+    expect(exited?.message).toMatch(
+      /^the image's own entrypoint exited with code 7 after [\d.]+ s: finished early$/
+    )
     for (const run of [one, three]) {
       expect(run.lines.filter(l => l === 'Build d-shared/Dockerfile')).toHaveLength(1)
       expect(await leftBehind(docker, run.runId)).toEqual([])

@@ -22,7 +22,7 @@ import {
   type CleanupFailure
 } from '../docker/resources'
 import { resolveTimeouts, type DockerTimeouts } from '../docker/timeouts'
-import type { DaemonFacts, Measurement } from '../docker/types'
+import type { DaemonFacts, Measurement, WorkloadReport } from '../docker/types'
 import { buildModel } from '../dockerfile/model'
 import type { DockerfileModel } from '../dockerfile/types'
 import { OperationalError, UsageError, describeError } from '../errors'
@@ -146,6 +146,29 @@ export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanR
   const report = { results, notifications, startedAt, finishedAt: new Date().toISOString() }
   // The base commit is read statically (no daemon): its scan needs no session, and logs nothing of its own.
   return withBaseline(report, settings, base => runScan(base, { ...deps, logger: silentLogger }))
+}
+
+/**
+ * What the report says about the image's own entrypoint when it was not simply measured: it could not be
+ * observed (a warning), or it exited within the window (a note with its code, time and output tail).
+ */
+function workloadNotification(workload: WorkloadReport | undefined, file: string): Notification | undefined {
+  if (workload?.status === 'failed')
+    return {
+      level: 'warning',
+      kind: 'workload-failed',
+      message: `the image's own entrypoint could not be observed: ${workload.detail ?? 'unknown reason'}`,
+      file
+    }
+  if (workload?.status === 'exited')
+    return {
+      level: 'note',
+      kind: 'workload-exited',
+      message: `the image's own entrypoint ${workload.detail ?? 'exited within the window'}`,
+      ...(workload.outputTail ? { detail: workload.outputTail } : {}),
+      file
+    }
+  return undefined
 }
 
 /** True when a declared deployment was read from a file under `folder` (absolute). */
@@ -500,14 +523,8 @@ async function measureLocalImage(
         subject
       })
     )
-    if (measurement.workload?.status === 'failed') {
-      notifications.push({
-        level: 'warning',
-        kind: 'workload-failed',
-        message: `the image's own entrypoint could not be observed: ${measurement.workload.detail ?? 'unknown reason'}`,
-        file: job.file
-      })
-    }
+    const aboutWorkload = workloadNotification(measurement.workload, job.file)
+    if (aboutWorkload) notifications.push(aboutWorkload)
     return { measurement }
   } catch (error) {
     if (error instanceof Interrupted) throw error
@@ -688,14 +705,8 @@ async function buildAndMeasure(
         subject
       })
     )
-    if (measurement.workload?.status === 'failed') {
-      notifications.push({
-        level: 'warning',
-        kind: 'workload-failed',
-        message: `the image's own entrypoint could not be observed: ${measurement.workload.detail ?? 'unknown reason'}`,
-        file: target.file
-      })
-    }
+    const aboutWorkload = workloadNotification(measurement.workload, target.file)
+    if (aboutWorkload) notifications.push(aboutWorkload)
     // Advice after the measurement, from the same image and profile; it never changes the findings.
     const suggestion = settings.suggest
       ? await suggestionFor({

@@ -59,6 +59,8 @@ export interface Notification {
     | 'parse-error'
     | 'cleanup-failed'
     | 'workload-failed'
+    /** The image's own entrypoint exited within the window: its code, time and output tail. */
+    | 'workload-exited'
     | 'internal-error'
     /** The run was stopped (SIGINT/SIGTERM) before this file was finished. */
     | 'interrupted'
