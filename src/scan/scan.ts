@@ -3,7 +3,7 @@
 // throws UsageError for bad input. Asked to stop (deps.signal), it abandons the step in flight, marks the
 // unfinished Dockerfiles as interrupted, cleans up (bounded) and returns what it has.
 import { availableParallelism } from 'node:os'
-import { dirname, resolve, sep } from 'node:path'
+import { dirname } from 'node:path'
 import type Docker from 'dockerode'
 import { buildImage } from '../docker/build'
 import { connectDocker, dockerEndpoint } from '../docker/client'
@@ -40,17 +40,16 @@ import { isImageReference } from '../config/image-ref'
 import { readContextFiles } from './context-files'
 import { labelDeployment } from '../deployment/label'
 import { withBaseline } from './baseline/run'
-import { discoverDockerfiles, type ScanTarget } from './discover'
+import type { ScanTarget } from './discover'
 import { OrderedOutput } from './ordered-log'
 import { mapBounded } from './pool'
-import { selectTarget } from './target-list'
+import { planOf, selectTarget } from './target-list'
 import { readDockerfileText, templateReason } from './read-dockerfile'
 import { reconcileWithMeasurement } from './reconcile'
 import { principleRows } from './rows'
 import {
   buildKey,
   jobFile,
-  planTargets,
   targetInfo,
   type DockerfileJob,
   type ImageJob,
@@ -104,14 +103,7 @@ interface PolicyRun {
 
 export async function runScan(settings: Settings, deps: ScanDeps): Promise<ScanReport> {
   const startedAt = new Date().toISOString()
-  const discovered = discoverDockerfiles(
-    settings.paths,
-    settings.cwd,
-    settings.repoRoot,
-    folder => holdsDeployments(settings, folder),
-    settings
-  )
-  const planned = planTargets(discovered, settings)
+  const planned = planOf(settings)
   // --only-target / input target-id: one target of the plan (a matrix leg). Its id was checked when the
   // settings were read; at the base commit of --baseline a target the change adds is just absent (all new).
   const plan =
@@ -169,14 +161,6 @@ function workloadNotification(workload: WorkloadReport | undefined, file: string
       file
     }
   return undefined
-}
-
-/** True when a declared deployment was read from a file under `folder` (absolute). */
-function holdsDeployments(settings: Settings, folder: string): boolean {
-  const inside = folder.endsWith(sep) ? folder : folder + sep
-  return settings.deployments.some(
-    d => d.file !== '' && resolve(settings.repoRoot, d.file).startsWith(inside)
-  )
 }
 
 /** Building (or naming an image) needs a daemon even when probing is off: the build itself is checked. */
