@@ -10,7 +10,9 @@
 // What it cannot catch on its own: a step that takes longer than the quiet period without changing the
 // process list (`sleep 1`, `chown -R` over a big tree, a wait for a database, busybox ash running `sleep`
 // without forking). Those all run inside a shell, so a shell anywhere in the list holds the window open to
-// the cap (`sh -c 'sleep 1; exec gosu app …'` is seen after its drop when that comes before the cap).
+// the cap (`sh -c 'sleep 1; exec gosu app …'` is seen after its drop when that comes before the cap); so does
+// a `sleep` beside another process (an interpreter, awk or python, waiting before it drops privileges). A
+// `sleep` alone is the workload itself, and settles.
 // An entrypoint whose last command is not exec'd keeps its shell and costs the whole window, as before;
 // a program (not a shell) that waits and then calls setuid() itself is seen only if that happens within
 // the quiet period; a change after the window ends, settled or capped, is never seen.
@@ -29,7 +31,7 @@ export interface SettleState {
   signature: string
   /** When the signature last changed (the first sample counts as a change). */
   lastChangeMs: number
-  /** A shell is in the list: its script may still change who runs (see above). */
+  /** A shell (or a sleep beside another process) is in the list: it may still change who runs (see above). */
   shell: boolean
   samples: number
 }
@@ -44,6 +46,14 @@ export function isShell(args: string): boolean {
   const name = (word: string | undefined): string => (word ?? '').split('/').pop()?.replace(/^-/, '') ?? ''
   const first = name(words[0])
   return SHELLS.has(first) || (first === 'busybox' && SHELLS.has(name(words[1])))
+}
+
+/** `sleep 1`, `/bin/sleep 1`, `busybox sleep 1`: a process that only waits for something to come next. */
+export function isSleep(args: string): boolean {
+  const words = args.slice(0, MAX_ARGS_SCANNED).trim().split(/\s+/, 2)
+  const name = (word: string | undefined): string => (word ?? '').split('/').pop() ?? ''
+  const first = name(words[0])
+  return first === 'sleep' || (first === 'busybox' && name(words[1]) === 'sleep')
 }
 
 export function identitySignature(processes: readonly WorkloadProcess[]): string {
@@ -64,7 +74,8 @@ export function observe(
   return {
     signature,
     lastChangeMs: changed ? nowMs : previous.lastChangeMs,
-    shell: processes.some(p => isShell(p.args)),
+    shell:
+      processes.some(p => isShell(p.args)) || (processes.length > 1 && processes.some(p => isSleep(p.args))),
     samples: (previous?.samples ?? 0) + 1
   }
 }

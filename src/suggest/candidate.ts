@@ -46,12 +46,53 @@ export function tmpfsValues(candidate: Candidate): string[] {
   return [...candidate.writable].sort().map(p => `${p}${owner}`)
 }
 
-/** The declared flags the suggestion keeps as they are: mounts, a non-host network, --init. */
+/**
+ * The declared flags the suggestion keeps as they are: mounts, a non-host network, --init, and resource
+ * limits (memory, pids, CPU, ulimits): a suggestion tightens the deployment, it never loosens it.
+ */
 export function carriedArgs(declared: RuntimeProfile): string[] {
   const out: string[] = []
   for (const mount of declared.mounts) out.push(...splitFlag(mount.flag))
   if (declared.network && declared.network !== 'host') out.push('--network', declared.network)
   if (declared.init) out.push('--init')
+  out.push(...declaredLimits(declared.args))
+  return out
+}
+
+/** Limits on what the container may use; none of them can stop a workload from proving it works. */
+const LIMIT_FLAGS = new Set([
+  'memory',
+  'memory-swap',
+  'memory-reservation',
+  'kernel-memory',
+  'pids-limit',
+  'cpus',
+  'cpu-shares',
+  'cpu-period',
+  'cpu-quota',
+  'cpuset-cpus',
+  'cpuset-mems',
+  'blkio-weight',
+  'shm-size',
+  'ulimit',
+  'storage-opt'
+])
+const SHORT_LIMITS: Readonly<Record<string, string>> = { m: 'memory', c: 'cpu-shares' }
+
+/** `--memory 64m`, `--memory=64m`, `-m 64m` in the declared (split) flags, as `--name value` pairs. */
+export function declaredLimits(args: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]
+    const long = /^--([a-z-]+)(?:=(.*))?$/.exec(arg)
+    const short = /^-([mc])(.*)$/.exec(arg)
+    const name = long ? long[1] : short ? SHORT_LIMITS[short[1]] : undefined
+    if (name === undefined || !LIMIT_FLAGS.has(name)) continue
+    const inline = long ? long[2] : short && short[2] !== '' ? short[2] : undefined
+    const value = inline ?? args[i + 1]
+    if (inline === undefined) i++
+    if (value !== undefined && value !== '') out.push(`--${name}`, value)
+  }
   return out
 }
 

@@ -238,11 +238,9 @@ ENTRYPOINT ["/bin/sh", "-c", "while cat /secret >/dev/null; do sleep 1; done; ex
     T
   )
 
-  // BUG (implementation; the docs are silent on resource limits): the suggestion keeps --network none but
-  // drops the declared --pids-limit 64 and --memory 64m: expected they stay (the issue: "start from the
-  // declared profile and tighten it"); actual "--cap-drop ALL --security-opt no-new-privileges --read-only
-  // --user 65534:65534 --network none", so pasting the suggestion loosens the deployment.
-  it.failing(
+  // Was a bug (fixed: declared resource limits are carried over): the suggestion kept --network none but
+  // dropped the declared --pids-limit 64 and --memory 64m, so pasting it loosened the deployment.
+  it(
     'declared --network none --pids-limit 64 --memory 64m on a sleep: the suggestion keeps them (tightened, never loosened)',
     async () => {
       const s = await fullCase('keeplimits', {
