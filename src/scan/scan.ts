@@ -47,14 +47,7 @@ import { planOf, selectTarget } from './target-list'
 import { readDockerfileText, templateReason } from './read-dockerfile'
 import { reconcileWithMeasurement } from './reconcile'
 import { principleRows } from './rows'
-import {
-  buildKey,
-  jobFile,
-  targetInfo,
-  type DockerfileJob,
-  type ImageJob,
-  type Job
-} from './targets'
+import { buildKey, jobFile, targetInfo, type DockerfileJob, type ImageJob, type Job } from './targets'
 import type { Notification, ScanReport, ScanResult } from './types'
 import {
   daemonUnreachable,
