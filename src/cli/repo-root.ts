@@ -4,7 +4,7 @@
 
 import { statSync } from 'node:fs'
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
-import { gitTopLevel } from '../walk/git-top'
+import { gitTopLevel, pathExists } from '../walk/git-top'
 
 export { gitTopLevel }
 
@@ -32,15 +32,6 @@ function rootFor(abs: string, cwd: string, exists: (path: string) => boolean): s
 function isInside(root: string, path: string): boolean {
   const rel = relative(root, path)
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))
-}
-
-function pathExists(path: string): boolean {
-  try {
-    statSync(path)
-    return true
-  } catch {
-    return false
-  }
 }
 
 function isDirectory(path: string): boolean {

@@ -45,7 +45,15 @@ import type { RuleMeta } from '../rules/types'
 import type { Measurement } from '../docker/types'
 import type { Suggestion, SuggestionNeed } from '../suggest/types'
 import { outcome as judge, type Outcome } from '../scan/outcome'
-import type { Basis, Notification, PrincipleRow, ScanReport, ScanResult, Verdict } from '../scan/types'
+import type {
+  Basis,
+  FindingRef,
+  Notification,
+  PrincipleRow,
+  ScanReport,
+  ScanResult,
+  Verdict
+} from '../scan/types'
 import {
   activeFindings,
   allNotifications,
@@ -106,14 +114,7 @@ export interface JsonRow {
   verdict: Verdict
   reason: string | null
   basis: Basis
-  decided_by: {
-    rule_id: string
-    level: Finding['level']
-    file: string
-    line: number
-    end_line: number | null
-    message: string
-  } | null
+  decided_by: JsonFindingRef | null
   assumed: 'docker-defaults' | null
 }
 
@@ -196,14 +197,28 @@ export interface JsonBaseline {
   new: number
   fixed: number
   unchanged: number
-  fixed_findings: Array<{
-    rule_id: string
-    level: Finding['level']
-    file: string
-    line: number
-    end_line: number | null
-    message: string
-  }>
+  fixed_findings: JsonFindingRef[]
+}
+
+/** A finding named without its detail: the one deciding a row, or one the baseline's base had. */
+export interface JsonFindingRef {
+  rule_id: string
+  level: Finding['level']
+  file: string
+  line: number
+  end_line: number | null
+  message: string
+}
+
+function findingRef(ref: FindingRef): JsonFindingRef {
+  return {
+    rule_id: ref.ruleId,
+    level: ref.level,
+    file: ref.file,
+    line: ref.line,
+    end_line: ref.endLine ?? null,
+    message: ref.message
+  }
 }
 
 function baselineOf(report: ScanReport): JsonBaseline | null {
@@ -215,14 +230,7 @@ function baselineOf(report: ScanReport): JsonBaseline | null {
     new: b.new,
     fixed: b.fixed,
     unchanged: b.unchanged,
-    fixed_findings: b.fixedFindings.map(f => ({
-      rule_id: f.ruleId,
-      level: f.level,
-      file: f.file,
-      line: f.line,
-      end_line: f.endLine ?? null,
-      message: f.message
-    }))
+    fixed_findings: b.fixedFindings.map(findingRef)
   }
 }
 
@@ -299,16 +307,7 @@ function jsonRow(row: PrincipleRow): JsonRow {
     reason: row.reason ?? null,
     // Rows built by hand before basis existed: a not-measured row rests on nothing, others on what is written.
     basis: row.basis ?? (row.verdict === 'not-measured' ? 'none' : 'declared'),
-    decided_by: by
-      ? {
-          rule_id: by.ruleId,
-          level: by.level,
-          file: by.file,
-          line: by.line,
-          end_line: by.endLine ?? null,
-          message: by.message
-        }
-      : null,
+    decided_by: by ? findingRef(by) : null,
     assumed: row.assumed ?? null
   }
 }

@@ -112,17 +112,8 @@ export interface ScanResult {
   suggestion?: Suggestion
 }
 
-/** A finding of the base commit that the head no longer has. */
-export interface FixedFinding {
-  ruleId: string
-  level: Level
-  /** Repo-relative, as the file was named at the base. */
-  file: string
-  /** Its line at the base commit. */
-  line: number
-  endLine?: number
-  message: string
-}
+/** A finding of the base commit that the head no longer has (file as named at the base, line there). */
+export type FixedFinding = FindingRef
 
 /** The comparison with the base commit (`--baseline`, input `fail-on-new`): counts are of unsuppressed alerts. */
 export interface BaselineSummary {

@@ -21,7 +21,8 @@ export function gitTopLevel(
   return undefined
 }
 
-function pathExists(path: string): boolean {
+/** True when something is at `path` (a folder, a file, a `.git` file of a worktree). */
+export function pathExists(path: string): boolean {
   try {
     statSync(path)
     return true

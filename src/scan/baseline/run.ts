@@ -14,6 +14,7 @@ import type { Settings } from '../../settings'
 import { alertsOf, type Alert } from '../alerts'
 import type { BaselineSummary, FixedFinding, Notification, ScanReport } from '../types'
 import { discoverDockerfiles, looksLikeDockerfile } from '../discover'
+import { holdsDeployments } from '../target-list'
 import { compareWithBase } from './compare'
 import { changedSince, gitLocation, hasObject, type ChangedPath } from './git'
 import { materializeTree, type BaseTree } from './tree'
@@ -104,28 +105,14 @@ export function rebased(
   const fromStdin = (settings.deploymentFiles ?? []).includes('-')
     ? settings.deployments.filter(d => d.file === '<stdin>')
     : []
-  const all = [...deployments, ...fromStdin]
-  const holds = (folder: string): boolean => {
-    const inside = folder.endsWith(sep) ? folder : folder + sep
-    return all.some(d => d.file !== '' && resolve(baseRoot, d.file).startsWith(inside))
-  }
-  const paths = existing.filter(path => {
-    try {
-      discoverDockerfiles([path], baseRoot, baseRoot, holds, settings)
-      return true
-    } catch (error) {
-      if (error instanceof UsageError) return false // nothing to scan there at the base
-      throw error
-    }
-  })
   const base: Settings = {
     ...settings,
-    paths,
+    paths: existing,
     cwd: baseRoot,
     repoRoot: baseRoot,
     dockerfileOptions,
     images,
-    deployments: all,
+    deployments: [...deployments, ...fromStdin],
     deploymentNotes: [],
     build: false,
     probe: 'false',
@@ -135,6 +122,15 @@ export function rebased(
   delete base.image
   delete base.baseline
   if (settings.context) base.context = map(settings.context)
+  base.paths = existing.filter(path => {
+    try {
+      discoverDockerfiles([path], baseRoot, baseRoot, folder => holdsDeployments(base, folder), base)
+      return true
+    } catch (error) {
+      if (error instanceof UsageError) return false // nothing to scan there at the base
+      throw error
+    }
+  })
   return base
 }
 
