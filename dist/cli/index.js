@@ -9843,6 +9843,7 @@ function gitTopLevel(start, exists = pathExists) {
     }
     return undefined;
 }
+/** True when something is at `path` (a folder, a file, a `.git` file of a worktree). */
 function pathExists(path) {
     try {
         (0,external_node_fs_namespaceObject.statSync)(path);
@@ -17958,7 +17959,7 @@ function archiveTree(location, commit) {
  * were shown before), otherwise the path's own folder. When the paths disagree, `cwd`: files outside it
  * then get absolute `file://` URIs in SARIF, which GitHub code scanning cannot place (pass --repo-root).
  */
-function defaultRepoRoot(paths, cwd, exists = repo_root_pathExists) {
+function defaultRepoRoot(paths, cwd, exists = pathExists) {
     const roots = new Set(paths.map(p => rootFor((0,external_node_path_namespaceObject.resolve)(cwd, p), cwd, exists)));
     return roots.size === 1 ? [...roots][0] : cwd;
 }
@@ -17972,15 +17973,6 @@ function rootFor(abs, cwd, exists) {
 function isInside(root, path) {
     const rel = (0,external_node_path_namespaceObject.relative)(root, path);
     return rel === '' || (rel !== '..' && !rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
-}
-function repo_root_pathExists(path) {
-    try {
-        (0,external_node_fs_namespaceObject.statSync)(path);
-        return true;
-    }
-    catch {
-        return false;
-    }
 }
 function repo_root_isDirectory(path) {
     try {
