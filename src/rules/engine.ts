@@ -21,7 +21,7 @@ export function evaluateRules(rules: readonly Rule[], ctx: RuleContext): Finding
       findings.push(finding)
     }
   }
-  return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
+  return findings.sort((a, b) => a.line - b.line || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0))
 }
 
 /**

@@ -4,9 +4,10 @@ import { dockerfileRules } from './dockerfile'
 import { measuredRules } from './measured'
 import type { Rule, RuleMeta } from './types'
 
-export const ALL_RULES: Rule[] = [...dockerfileRules, ...deploymentRules, ...measuredRules].sort((a, b) =>
-  a.meta.id.localeCompare(b.meta.id)
-)
+/** Ids are `LP` and three digits: code-unit order is id order, and needs no collator at start-up. */
+const byId = (a: Rule, b: Rule): number => (a.meta.id < b.meta.id ? -1 : a.meta.id > b.meta.id ? 1 : 0)
+
+export const ALL_RULES: Rule[] = [...dockerfileRules, ...deploymentRules, ...measuredRules].sort(byId)
 
 export function ruleMetas(): RuleMeta[] {
   return ALL_RULES.map(rule => rule.meta)
