@@ -127,7 +127,7 @@ export interface ConnectOptions {
   stop?: AbortSignal
 }
 
-/** Pings the daemon (short timeout), negotiates the API version, and reads its facts. */
+/** Asks the daemon its version (short timeout: the first answer is the ping), negotiates, reads its facts. */
 export async function connectDocker(
   logger: Logger,
   opts: ConnectOptions = {}
@@ -145,13 +145,12 @@ export async function connectDocker(
   let info: InfoResponse
   // dockerode accepts abortSignal on these calls; @types/dockerode does not say so.
   const calls = docker as unknown as Record<
-    'ping' | 'version' | 'info',
+    'version' | 'info',
     (o: { abortSignal: AbortSignal }) => Promise<unknown>
   >
-  const call = (name: 'ping' | 'version' | 'info'): Promise<unknown> =>
+  const call = (name: 'version' | 'info'): Promise<unknown> =>
     bounded(timeoutMs, opts.stop, s => calls[name].call(docker, { abortSignal: s }))
   try {
-    await call('ping')
     version = (await call('version')) as VersionResponse
     setApiVersion(docker, negotiateApiVersion(version.ApiVersion ?? ''))
     info = (await call('info')) as InfoResponse

@@ -4,7 +4,7 @@
 //
 // What the quiet period catches: an entrypoint that chains short commands (chown, mkdir, sed on a config,
 // then `exec gosu app server`) forks its next step within milliseconds of the last one ending, so a pid,
-// uid or command line changes in the next 100 ms sample; a gap of SETTLE_QUIET_MS (4 samples alike) means
+// uid or command line changes in the next 100 ms sample; a gap of SETTLE_QUIET_MS (3 samples alike) means
 // nothing is about to replace the process. A master that forks workers (nginx, postgres) resets the period.
 //
 // What it cannot catch on its own: a step that takes longer than the quiet period without changing the
@@ -18,8 +18,8 @@
 // the quiet period; a change after the window ends, settled or capped, is never seen.
 import type { WorkloadProcess } from './types'
 
-/** No change for this long after the last one (4 polls alike) counts as settled. */
-export const SETTLE_QUIET_MS = 400
+/** No change for this long after the last one (3 polls alike) counts as settled. */
+export const SETTLE_QUIET_MS = 300
 /** How often `top` is asked while the window is open. */
 export const SETTLE_POLL_MS = 100
 
