@@ -1,5 +1,6 @@
-// The image's own entrypoint under the profile: `top` and the PID-namespace sidecar see who the workload
-// really runs as, including a privilege drop in the entrypoint that the image config does not show.
+// The image's own entrypoint under the profile: `top` and the probe (exec'd in the workload on a local
+// daemon, a PID-namespace sidecar otherwise) see who the workload really runs as, including a privilege drop
+// in the entrypoint that the image config does not show.
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { measureImage } from '../../src/docker/measure'
 import { ResourceTracker } from '../../src/docker/resources'
@@ -32,6 +33,25 @@ describeDocker('the real workload on the real daemon', () => {
     expect(report.processes.length).toBeGreaterThan(0)
     expect(report.processes.every(p => p.uid === 1001 && p.euid === 1001)).toBe(true)
     expect(report.processes.map(p => p.args).join(' ')).toContain('sleep 30')
+    expect(report.probe?.target.mode).toBe('pid')
+    expect(report.probe?.identity.uid.effective).toBe(1001)
+    expect(report.probe?.capabilities.sets.effective.names).toEqual([])
+    // Read by an exec in the workload (a local daemon): the exec'd probe is not one of its processes, and
+    // pid 1's ptrace-guarded files were read as uid 1001 after root was refused them.
+    expect(report.processes.some(p => p.args.includes('least-privilege-probe'))).toBe(false)
+    expect(report.probe?.errors.filter(e => e.errno === 'EACCES' || e.errno === 'EPERM')).toEqual([])
+  })
+
+  it('reads the same drop from a sidecar container when the probe is copied (as for a remote daemon)', async () => {
+    const image = await images.get('dropper')
+    const report = await runWorkload(docker, {
+      ...base,
+      image,
+      profile: parseRunOptions(''),
+      injection: 'copy'
+    })
+    expect(report.status).toBe('measured')
+    expect(report.processes.every(p => p.uid === 1001 && p.euid === 1001)).toBe(true)
     expect(report.probe?.target.mode).toBe('pid')
     expect(report.probe?.identity.uid.effective).toBe(1001)
     expect(report.probe?.capabilities.sets.effective.names).toEqual([])

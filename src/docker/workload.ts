@@ -1,7 +1,8 @@
 // Runs the image's own entrypoint/cmd under the profile and watches who it runs as: the Engine API `top`
-// (numeric) every 100 ms until its identity settles (src/docker/settle.ts) or the window's cap, then a probe
-// sidecar in its PID namespace reads pid 1. This is what sees a gosu/su-exec style privilege drop that the
-// image config cannot show. A workload that exits first is reported with its exit code and last output.
+// (numeric) every 100 ms until its identity settles (src/docker/settle.ts) or the window's cap, while the
+// probe reads pid 1: exec'd in the workload on a local daemon, from a sidecar in its PID namespace on a remote
+// one. This is what sees a gosu/su-exec style privilege drop that the image config cannot show. A workload
+// that exits first is reported with its exit code and last output.
 import type Docker from 'dockerode'
 import { OperationalError } from '../errors'
 import type { Logger } from '../logger'
@@ -9,7 +10,10 @@ import { defaultProfile } from '../profile/parse'
 import type { RuntimeProfile } from '../profile/types'
 import { Interrupted, daemonCall, stepError, throwIfStopped, type CallContext } from './call'
 import { createTracked, daemonMessage, readLogs, startWithin } from './container-run'
-import { chooseInjection, type Injection } from './injection'
+import { runExec } from './exec-run'
+import { chooseInjection, probeMount, type Injection } from './injection'
+import { findProbeBinary, PROBE_TARGET } from './probe-binary'
+import { parseProbeOutput } from './probe-output'
 import { callContext, collectProbeReport, createProbeContainer, DEFAULT_PROBE_TIMEOUT_MS } from './probe-run'
 import type { ProbeReport } from './probe-report'
 import type { ResourceTracker } from './resources'
@@ -121,7 +125,12 @@ function topOnce(container: Docker.Container, ctx: CallContext): Promise<Workloa
         Titles?: string[]
         Processes?: string[][]
       }>
-  ).then(parseTop)
+  ).then(top => withoutOurProbe(parseTop(top)))
+}
+
+/** The exec'd probe is in the workload's process list while it reads: it is ours, not the workload's. */
+function withoutOurProbe(processes: WorkloadProcess[]): WorkloadProcess[] {
+  return processes.filter(p => p.args !== PROBE_TARGET && !p.args.startsWith(`${PROBE_TARGET} `))
 }
 
 /** Its exit code and how long it ran, when it is no longer running; undefined while it runs. */
@@ -158,14 +167,13 @@ async function watch(
   quietMs: number,
   ctx: CallContext,
   startedAt: number,
-  onStable?: () => void
+  onFirstSample?: () => void
 ): Promise<Watched> {
   const capEnd = startedAt + capMs
   const maxPolls = Math.ceil(capMs / SETTLE_POLL_MS) + 2
   let state: SettleState | undefined
   let processes: WorkloadProcess[] = []
   let problem: string | undefined
-  let stableSeen = false
   const end = (ended: WindowEnd): Watched => ({
     ended,
     processes,
@@ -193,13 +201,9 @@ async function watch(
     } else {
       processes = sample
       problem = undefined
-      const before = state
+      const first = state === undefined
       state = observe(state, sample, Date.now())
-      // Twice alike: the first sample may still catch the runtime's own init before the exec.
-      if (!stableSeen && before && state.lastChangeMs === before.lastChangeMs) {
-        stableSeen = true
-        onStable?.()
-      }
+      if (first) onFirstSample?.()
     }
     const now = Date.now()
     const settlesAt = state ? settlesAtMs(state, quietMs) : Number.POSITIVE_INFINITY
@@ -226,6 +230,36 @@ function createSidecar(docker: Docker, workloadId: string, opts: WorkloadOptions
   })
 }
 
+/**
+ * pid 1 read by the probe exec'd in the workload, as root first. /proc/1/status is world-readable, but
+ * another uid's ptrace-guarded files (root/etc/passwd, attr/current) are not, and an exec cannot be given
+ * CAP_SYS_PTRACE alone; so when those were refused and pid 1 runs as one uid throughout, it is read again
+ * as that uid (read from the first reading, so a user namespace maps it right).
+ */
+function readByExec(container: Docker.Container, opts: WorkloadOptions, ctx: CallContext): SidecarRead {
+  const startedAt = Date.now()
+  const readAs = (user: string): Promise<ProbeReport> =>
+    runExec(
+      container,
+      {
+        cmd: [PROBE_TARGET, '--pid', '1', '--no-walk'],
+        user,
+        limitMs: opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+        what: 'workload probe exec'
+      },
+      ctx
+    ).then(out => parseProbeOutput(out.stdout, out.stderr, out.exitCode ?? -1))
+  const report = readAs('0').then(first => {
+    const { uid, gid } = first.identity
+    const refused = first.errors.some(e => e.errno === 'EACCES' || e.errno === 'EPERM')
+    const oneUid = uid.real === uid.effective && uid.saved === uid.effective && uid.fs === uid.effective
+    if (!refused || !oneUid || uid.effective === 0) return first
+    return readAs(`${uid.effective}:${gid.effective}`).catch(() => first)
+  })
+  report.catch(() => undefined)
+  return { startedAt, report }
+}
+
 export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promise<WorkloadReport> {
   const capMs = opts.windowMs ?? DEFAULT_WORKLOAD_WINDOW_MS
   const quietMs = opts.quietMs ?? SETTLE_QUIET_MS
@@ -237,6 +271,11 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
   const step = (done: string): void =>
     opts.logger.debug(`workload of ${what}: ${done} at ${Date.now() - began} ms`)
   const unsuitable = sidecarUnsuitable(opts.profile)
+  // A local daemon sees the probe binary, so it is bind-mounted into the workload too and pid 1 is read by
+  // an exec there: a quarter of the daemon's work of a sidecar container, which matters when targets run in
+  // parallel. A remote daemon (the probe copied in, impossible into a read-only rootfs) keeps the sidecar.
+  const injection = opts.injection ?? chooseInjection(opts.daemon)
+  const viaExec = !unsuitable && injection === 'bind-mount'
   let precreated: Promise<Docker.Container> | undefined
   try {
     let startedAt
@@ -247,13 +286,16 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
           image: opts.image,
           runId: opts.runId,
           memoryBytes: WORKLOAD_MEMORY_BYTES,
-          pidsLimit: WORKLOAD_PIDS_LIMIT
+          pidsLimit: WORKLOAD_PIDS_LIMIT,
+          ...(viaExec
+            ? { mounts: [probeMount(opts.probePath ?? findProbeBinary(opts.daemon.architecture))] }
+            : {})
         }),
         opts.tracker,
         { ...ctx, what: `the workload of ${what}` }
       )
       // The first sidecar is created while the workload starts (it joins the PID namespace at its own start).
-      if (!unsuitable) {
+      if (!unsuitable && !viaExec) {
         precreated = createSidecar(docker, container.id, opts)
         sidecars.push(precreated)
         precreated.catch(() => undefined)
@@ -272,7 +314,9 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
       )
     }
     const running = container
-    const readSidecar = (created = createSidecar(docker, running.id, opts)): SidecarRead => {
+    const readSidecar = (created?: Promise<Docker.Container>): SidecarRead => {
+      if (viaExec) return readByExec(running, opts, ctx)
+      created ??= createSidecar(docker, running.id, opts)
       if (!sidecars.includes(created)) sidecars.push(created)
       const read = { startedAt: 0, report: Promise.reject<ProbeReport>(new Error('not started')) }
       read.report.catch(() => undefined)
@@ -288,14 +332,15 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
       read.report.catch(() => undefined)
       return read
     }
-    // The sidecar starts once two samples agree, beside the quiet period: when the list has not changed
-    // since it started, what it read is the settled identity; otherwise a second one reads it again.
-    // (Not before: what ran between the start and the first sample is not known.)
+    // The reading (exec or sidecar) starts with the first sample, beside the quiet period: when the list has
+    // not changed since it started, what it read is the settled identity; otherwise (the first sample caught
+    // the runtime's init before the exec, or a later drop) a second one reads it again. Not before the first
+    // sample: what ran until then is not known.
     let early: SidecarRead | undefined
     let watched: Watched
     try {
       watched = await watch(container, capMs, quietMs, ctx, startedAt, () => {
-        if (precreated) early = readSidecar(precreated)
+        if (precreated || viaExec) early = readSidecar(precreated)
       })
     } catch (error) {
       throw stepError(error, "watching the image's entrypoint", 'workload-failed')

@@ -6,9 +6,9 @@ import type Docker from 'dockerode'
 import type { Logger } from '../logger'
 import { defaultProfile } from '../profile/parse'
 import type { RuntimeProfile } from '../profile/types'
-import { bounded, daemonCall, daemonMessage, Interrupted } from '../docker/call'
+import { daemonCall, daemonMessage, Interrupted } from '../docker/call'
 import { createTracked, killQuietly, readLogs, startWithin, waitFor } from '../docker/container-run'
-import { demuxLogs } from '../docker/demux'
+import { runExec } from '../docker/exec-run'
 import { chooseInjection, type Injection } from '../docker/injection'
 import {
   callContext,
@@ -200,49 +200,14 @@ async function healthcheck(
   for (let attempt = 0; attempt < HEALTHCHECK_ATTEMPTS; attempt++) {
     if (attempt > 0) await new Promise(r => setTimeout(r, HEALTHCHECK_PAUSE_MS))
     try {
-      const exec = await daemonCall(
-        { step: 'exec create for the HEALTHCHECK', timeoutMs: call.timeouts.requestMs, stop: call.stop },
-        s =>
-          container.exec({
-            Cmd: cmd,
-            AttachStdout: true,
-            AttachStderr: true,
-            abortSignal: s
-          } as Docker.ExecCreateOptions)
+      const { stdout, stderr, exitCode } = await runExec(
+        container,
+        { cmd, limitMs, maxBytes: 65_536, what: 'HEALTHCHECK' },
+        call
       )
-      const output = await bounded(limitMs, call.stop, async s => {
-        const stream = (await exec.start({
-          hijack: true,
-          stdin: false,
-          abortSignal: s
-        } as Docker.ExecStartOptions)) as NodeJS.ReadableStream
-        const chunks: Buffer[] = []
-        let size = 0
-        await new Promise<void>((resolve, reject) => {
-          stream.on('data', (c: Buffer) => {
-            if (size < 65_536) chunks.push(c)
-            size += c.length
-          })
-          stream.on('end', () => resolve())
-          stream.on('close', () => resolve())
-          stream.on('error', reject)
-        })
-        return demuxLogs(Buffer.concat(chunks))
-      })
-      const info = (await daemonCall(
-        {
-          step: 'exec inspect of the HEALTHCHECK',
-          timeoutMs: call.timeouts.requestMs,
-          stop: call.stop,
-          idempotent: true
-        },
-        s =>
-          exec.inspect({ abortSignal: s } as Record<string, unknown>) as Promise<{ ExitCode: number | null }>
-      )) as { ExitCode: number | null }
-      const exitCode = info.ExitCode ?? undefined
       last = {
         passed: exitCode === 0,
-        said: quotedOutput(output.stderr) || quotedOutput(output.stdout),
+        said: quotedOutput(stderr) || quotedOutput(stdout),
         ...(exitCode !== undefined ? { exitCode } : {})
       }
     } catch (error) {
