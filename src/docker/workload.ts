@@ -128,9 +128,17 @@ function topOnce(container: Docker.Container, ctx: CallContext): Promise<Workloa
   ).then(top => withoutOurProbe(parseTop(top)))
 }
 
-/** The exec'd probe is in the workload's process list while it reads: it is ours, not the workload's. */
+/**
+ * The exec'd probe is in the workload's process list while it reads, and so is runc's init for the moment
+ * before an exec (or the start) replaces it: both are the runtime's and ours, not the workload's.
+ */
 function withoutOurProbe(processes: WorkloadProcess[]): WorkloadProcess[] {
-  return processes.filter(p => p.args !== PROBE_TARGET && !p.args.startsWith(`${PROBE_TARGET} `))
+  return processes.filter(
+    p =>
+      p.args !== PROBE_TARGET &&
+      !p.args.startsWith(`${PROBE_TARGET} `) &&
+      !/^runc(:\[\d:INIT\]| init)/.test(p.args)
+  )
 }
 
 /** Its exit code and how long it ran, when it is no longer running; undefined while it runs. */
@@ -167,7 +175,7 @@ async function watch(
   quietMs: number,
   ctx: CallContext,
   startedAt: number,
-  onFirstSample?: () => void
+  onFirstSample?: (sample: WorkloadProcess[]) => void
 ): Promise<Watched> {
   const capEnd = startedAt + capMs
   const maxPolls = Math.ceil(capMs / SETTLE_POLL_MS) + 2
@@ -203,7 +211,7 @@ async function watch(
       problem = undefined
       const first = state === undefined
       state = observe(state, sample, Date.now())
-      if (first) onFirstSample?.()
+      if (first) onFirstSample?.(sample)
     }
     const now = Date.now()
     const settlesAt = state ? settlesAtMs(state, quietMs) : Number.POSITIVE_INFINITY
@@ -231,12 +239,18 @@ function createSidecar(docker: Docker, workloadId: string, opts: WorkloadOptions
 }
 
 /**
- * pid 1 read by the probe exec'd in the workload, as root first. /proc/1/status is world-readable, but
- * another uid's ptrace-guarded files (root/etc/passwd, attr/current) are not, and an exec cannot be given
- * CAP_SYS_PTRACE alone; so when those were refused and pid 1 runs as one uid throughout, it is read again
- * as that uid (read from the first reading, so a user namespace maps it right).
+ * pid 1 read by the probe exec'd in the workload, as the user the sample shows it runs as (root when that is
+ * unclear). /proc/1/status is world-readable, but another uid's ptrace-guarded files (root/etc/passwd,
+ * attr/current) are not, and an exec cannot be given CAP_SYS_PTRACE alone; so when those were refused and
+ * pid 1 runs as one uid throughout, it is read again as that uid (taken from the first reading, which a user
+ * namespace maps right).
  */
-function readByExec(container: Docker.Container, opts: WorkloadOptions, ctx: CallContext): SidecarRead {
+function readByExec(
+  container: Docker.Container,
+  opts: WorkloadOptions,
+  ctx: CallContext,
+  sample: WorkloadProcess[] = []
+): SidecarRead {
   const startedAt = Date.now()
   const readAs = (user: string): Promise<ProbeReport> =>
     runExec(
@@ -249,15 +263,31 @@ function readByExec(container: Docker.Container, opts: WorkloadOptions, ctx: Cal
       },
       ctx
     ).then(out => parseProbeOutput(out.stdout, out.stderr, out.exitCode ?? -1))
-  const report = readAs('0').then(first => {
+  const firstUser = likelyUser(sample, opts)
+  const report = readAs(firstUser).then(first => {
     const { uid, gid } = first.identity
     const refused = first.errors.some(e => e.errno === 'EACCES' || e.errno === 'EPERM')
     const oneUid = uid.real === uid.effective && uid.saved === uid.effective && uid.fs === uid.effective
-    if (!refused || !oneUid || uid.effective === 0) return first
-    return readAs(`${uid.effective}:${gid.effective}`).catch(() => first)
+    const owner = `${uid.effective}:${gid.effective}`
+    if (!refused || !oneUid || uid.effective === 0 || owner === firstUser) return first
+    return readAs(owner).catch(() => first)
   })
   report.catch(() => undefined)
   return { startedAt, report }
+}
+
+/**
+ * The user to read pid 1 as at first: the uid:gid every sampled process has (so pid 1's too), when no user
+ * namespace makes top's host ids differ from the container's; otherwise root.
+ */
+function likelyUser(sample: WorkloadProcess[], opts: WorkloadOptions): string {
+  // `--userns host` turns a remapping daemon's user namespace off for this container.
+  const remapped = opts.daemon.rootless || (opts.daemon.userns && opts.profile.userns !== 'host')
+  const [one] = sample
+  const alike = (p: WorkloadProcess): boolean => p.uid === one.uid && p.euid === one.uid && p.gid === one.gid
+  if (remapped || !one || !Number.isInteger(one.uid) || !Number.isInteger(one.gid) || !sample.every(alike))
+    return '0'
+  return `${one.uid}:${one.gid}`
 }
 
 export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promise<WorkloadReport> {
@@ -314,8 +344,8 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
       )
     }
     const running = container
-    const readSidecar = (created?: Promise<Docker.Container>): SidecarRead => {
-      if (viaExec) return readByExec(running, opts, ctx)
+    const readSidecar = (created?: Promise<Docker.Container>, sample?: WorkloadProcess[]): SidecarRead => {
+      if (viaExec) return readByExec(running, opts, ctx, sample)
       created ??= createSidecar(docker, running.id, opts)
       if (!sidecars.includes(created)) sidecars.push(created)
       const read = { startedAt: 0, report: Promise.reject<ProbeReport>(new Error('not started')) }
@@ -339,8 +369,8 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
     let early: SidecarRead | undefined
     let watched: Watched
     try {
-      watched = await watch(container, capMs, quietMs, ctx, startedAt, () => {
-        if (precreated || viaExec) early = readSidecar(precreated)
+      watched = await watch(container, capMs, quietMs, ctx, startedAt, sample => {
+        if (precreated || viaExec) early = readSidecar(precreated, sample)
       })
     } catch (error) {
       throw stepError(error, "watching the image's entrypoint", 'workload-failed')
@@ -374,14 +404,16 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
     else {
       const first = early
       // Started after the last change (or after the window, if its create was slow): it read what settled.
+      // A sample that answered by the time the reading started saw the processes before it started, so a
+      // change it shows came before the reading; only a change first seen later may have come after it.
       const changedSince = (read: SidecarRead): boolean =>
-        read.startedAt !== 0 && (watched.lastChangeMs ?? 0) >= read.startedAt
+        read.startedAt !== 0 && (watched.lastChangeMs ?? 0) > read.startedAt
       const settledReading = async (): Promise<ProbeReport> => {
         if (!first) return readSidecar(precreated).report
         if (!changedSince(first)) await first.report.catch(() => undefined)
         if (!changedSince(first)) return first.report
         step('identity changed after the early sidecar started: reading again')
-        return readSidecar().report
+        return readSidecar(undefined, watched.processes).report
       }
       probe = settledReading()
     }
