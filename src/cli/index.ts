@@ -1,5 +1,5 @@
 // The CLI's entry, bundled on its own into dist/cli/index.js (the package's `bin`). It answers --help,
-// --version and mistyped flags from ./tokens and ./usage alone; `scan` and `targets` load the full bundle
+// --version and mistyped flags from ./tokens and ./usage alone; only a scan loads the full bundle
 // (dist/index.js, with dockerode), so help starts about as fast as Node itself and dockerode ships once.
 // The bundle is loaded through a V8 code cache (./code-cache), so a repeated scan does not compile it again.
 import { join } from 'node:path'
@@ -16,12 +16,25 @@ function loadScanner(): void {
   requireWithCodeCache(join(__dirname, '..', 'index.js'))
 }
 
+/**
+ * `targets` only reads files: its module (bundled here, evaluated on first use so --help stays as fast) never
+ * loads the scanner bundle or Docker code.
+ */
+function listTargets(argv: string[]): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runTargetsProcess } = require('./targets-command') as typeof import('./targets-command')
+  return runTargetsProcess(argv)
+}
+
 function quick(argv: string[]): boolean {
   try {
     const command = commandOf(argv)
     if (command.kind === 'help') process.stdout.write(`${USAGE}\n`)
     else if (command.kind === 'version') process.stdout.write(`least-privilege ${TOOL_VERSION}\n`)
-    else return false
+    else if (command.kind === 'targets') {
+      process.exitCode = listTargets(argv)
+      return true
+    } else return false
     process.exitCode = 0
   } catch (error) {
     process.stderr.write(`least-privilege: ${describeError(error)}\n`)
