@@ -52,11 +52,14 @@ function bundleFile(name = 'index.js', body = ''): string {
 }
 
 const cacheFiles = (folder: string): string[] => readdirSync(folder).filter(f => f.endsWith('.v8'))
+/** The environment every load below runs in, and the cache folder it gives. */
+const xdgEnv = (): NodeJS.ProcessEnv => ({ XDG_CACHE_HOME: join(work, 'xdg') })
+const cacheDir = (): string => join(work, 'xdg', 'least-privilege')
 
 describe('the code cache of the scanner bundle', () => {
   it('writes the cache on the first load, uses it on the next, and the bundle runs the same both times', () => {
     const file = bundleFile()
-    const env = { XDG_CACHE_HOME: join(work, 'xdg') }
+    const env = xdgEnv()
     const first = load(file, env)
     expect(first.state).toBe('written')
     expect(first.saw).toEqual({
@@ -66,7 +69,7 @@ describe('the code cache of the scanner bundle', () => {
       exportsIsModuleExports: true,
       fns: [2, 4, 6]
     })
-    const folder = join(work, 'xdg', 'least-privilege')
+    const folder = cacheDir()
     expect(cacheFiles(folder)).toHaveLength(1)
     const second = load(file, env)
     expect(second.state).toBe('hit')
@@ -74,8 +77,8 @@ describe('the code cache of the scanner bundle', () => {
   })
 
   it('a changed bundle gets a cache of its own and the stale one is removed', () => {
-    const env = { XDG_CACHE_HOME: join(work, 'xdg') }
-    const folder = join(work, 'xdg', 'least-privilege')
+    const env = xdgEnv()
+    const folder = cacheDir()
     load(bundleFile('index.js', '// v1'), env)
     const before = cacheFiles(folder)
     // Same length, other content: V8 alone would accept the old cache (it checks the length only).
@@ -87,8 +90,8 @@ describe('the code cache of the scanner bundle', () => {
   })
 
   it('a corrupt cache is rejected by V8 and rewritten; the bundle still runs', () => {
-    const env = { XDG_CACHE_HOME: join(work, 'xdg') }
-    const folder = join(work, 'xdg', 'least-privilege')
+    const env = xdgEnv()
+    const folder = cacheDir()
     const file = bundleFile()
     load(file, env)
     const [name] = cacheFiles(folder)
@@ -100,8 +103,8 @@ describe('the code cache of the scanner bundle', () => {
   })
 
   it('a cache file writable by others, or a symlink in its place, is never read', () => {
-    const env = { XDG_CACHE_HOME: join(work, 'xdg') }
-    const folder = join(work, 'xdg', 'least-privilege')
+    const env = xdgEnv()
+    const folder = cacheDir()
     const file = bundleFile()
     load(file, env)
     const [name] = cacheFiles(folder)
@@ -117,17 +120,17 @@ describe('the code cache of the scanner bundle', () => {
   })
 
   it('a cache folder writable by others is not used at all', () => {
-    const folder = join(work, 'xdg', 'least-privilege')
+    const folder = cacheDir()
     mkdirSync(folder, { recursive: true })
     chmodSync(folder, 0o777)
     const file = bundleFile()
-    expect(load(file, { XDG_CACHE_HOME: join(work, 'xdg') }).state).toBe('off')
+    expect(load(file, xdgEnv()).state).toBe('off')
     expect(cacheFiles(folder)).toHaveLength(0)
   })
 
   it(`${NO_CACHE_ENV}=1 turns it off; the folder follows XDG_CACHE_HOME, else ~/.cache`, () => {
     const file = bundleFile()
-    expect(load(file, { XDG_CACHE_HOME: join(work, 'xdg'), [NO_CACHE_ENV]: '1' }).state).toBe('off')
+    expect(load(file, { ...xdgEnv(), [NO_CACHE_ENV]: '1' }).state).toBe('off')
     expect(cacheFolder({ env: { [NO_CACHE_ENV]: '1' }, home: '/home/u' })).toBeUndefined()
     expect(cacheFolder({ env: { [NO_CACHE_ENV]: '0' }, home: '/home/u' })).toBe(
       '/home/u/.cache/least-privilege'

@@ -10,8 +10,6 @@ export interface ExecRequest {
   cmd: string[]
   /** Default: the container's user. */
   user?: string
-  /** All capabilities for this process only (the container's seccomp, AppArmor and no_new_privs stay). */
-  privileged?: boolean
   /** Deadline for the command's run, from its start to the end of its output. */
   limitMs: number
   /** Output kept, per run; the rest is read and dropped. */
@@ -42,7 +40,6 @@ export async function runExec(
         AttachStdout: true,
         AttachStderr: true,
         ...(request.user !== undefined ? { User: request.user } : {}),
-        ...(request.privileged ? { Privileged: true } : {}),
         abortSignal: s
       } as Docker.ExecCreateOptions)
   )
