@@ -82,6 +82,8 @@ describeDocker('the real workload on the real daemon', () => {
     })
     expect(m.image.user).toBe('')
     expect(m.injection).toBe('bind-mount')
+    // No host mount or device is withheld from the workload, so the probe measured itself in it.
+    expect(m.probedIn).toBe('workload')
     expect(m.probe?.identity.uid.effective).toBe(0)
     expect([...(m.probe?.capabilities.sets.effective.names ?? [])].sort()).toEqual(['SETGID', 'SETUID'])
     expect(m.workload?.status).toBe('measured')
@@ -169,6 +171,7 @@ describeDocker('the real workload on the real daemon', () => {
       tracker
     })
     expect(m.probe?.identity.uid.effective).toBe(1001)
+    expect(m.probedIn).toBe('probe-container')
     expect(m.workload?.status).toBe('failed')
     expect(m.workload?.detail).toMatch(/^cannot start the image's entrypoint: .*no command specified/i)
   })

@@ -1,10 +1,13 @@
-// One image under one profile: image facts, the probe as entrypoint, and the real workload. The workload
-// is best effort: its failure is recorded in WorkloadReport and never loses the probe's result.
+// One image under one profile: image facts, the probe's own report, and the real workload. The probe
+// measures itself by an exec in the workload where that report can be trusted (src/docker/untraceable-probe.ts),
+// else as the entrypoint of a container of its own. The workload is best effort: its failure is recorded in
+// WorkloadReport and never loses the probe's result.
 import type Docker from 'dockerode'
 import { OperationalError, describeError } from '../errors'
 import type { Logger } from '../logger'
 import type { RuntimeProfile } from '../profile/types'
 import type { Injection } from './injection'
+import type { ProbeReport } from './probe-report'
 import { inspectImage } from './inspect'
 import { runProbe } from './probe-run'
 import type { ResourceTracker } from './resources'
@@ -13,7 +16,9 @@ import { callContext } from './probe-run'
 import { probeStepLimitMs, resolveTimeouts, seconds, type DockerTimeouts } from './timeouts'
 import type { DaemonFacts, Measurement, WorkloadReport } from './types'
 import { ensureNamedVolumes } from './volumes'
-import { runWorkload } from './workload'
+import { chooseInjection } from './injection'
+import { probeInWorkloadRefusal } from './probe-in-workload'
+import { runWorkloadWithProbe, type WorkloadRun } from './workload'
 
 export interface MeasureOptions {
   image: string
@@ -63,11 +68,51 @@ export async function measureImage(
   const common = { ...opts, daemon, stop }
   const timed = <T>(what: string, work: Promise<T>): Promise<T> =>
     work.finally(() => opts.logger.debug(`${what} of ${opts.subject ?? opts.image} done at ${since()}`))
-  // Both run at once: separate containers, and the workload's window is mostly waiting.
-  const [probe, workload] = await Promise.allSettled([
-    timed('probe', runProbe(docker, { ...common, timeoutMs: opts.probeTimeoutMs })),
-    timed('workload', runWorkload(docker, { ...common, windowMs: opts.workloadWindowMs }))
-  ])
+  const injection = opts.injection ?? chooseInjection(daemon)
+  const runProbeContainer = (): Promise<{ report: ProbeReport; injection: Injection }> =>
+    timed('probe', runProbe(docker, { ...common, injection, timeoutMs: opts.probeTimeoutMs }))
+  const refusal = probeInWorkloadRefusal(opts.profile, injection)
+  let probe: PromiseSettledResult<{ report: ProbeReport; injection: Injection }>
+  let workload: PromiseSettledResult<WorkloadRun>
+  let probedIn: Measurement['probedIn'] = 'probe-container'
+  if (refusal === undefined) {
+    // One container, not two: the probe measures itself by an exec in the workload, which has exactly the
+    // declared profile here; a probe container runs only when that did not give a whole report (the
+    // workload exited first, say).
+    ;[workload] = await Promise.allSettled([
+      timed(
+        'workload',
+        runWorkloadWithProbe(docker, {
+          ...common,
+          injection,
+          windowMs: opts.workloadWindowMs,
+          probeItself: true
+        })
+      )
+    ])
+    const fromExec = workload.status === 'fulfilled' ? workload.value.probe : undefined
+    if (fromExec) {
+      probe = { status: 'fulfilled', value: { report: fromExec, injection } }
+      probedIn = 'workload'
+    } else {
+      if (workload.status === 'rejected' && overran(workload.reason) instanceof Interrupted)
+        throw workload.reason
+      if (workload.status === 'fulfilled')
+        opts.logger.debug(
+          `probe container for ${opts.subject ?? opts.image}: ${workload.value.probeMissing ?? ''}`
+        )
+      ;[probe] = await Promise.allSettled([runProbeContainer()])
+    }
+  } else {
+    // Both run at once: separate containers, and the workload's window is mostly waiting.
+    ;[probe, workload] = await Promise.allSettled([
+      runProbeContainer(),
+      timed(
+        'workload',
+        runWorkloadWithProbe(docker, { ...common, injection, windowMs: opts.workloadWindowMs })
+      )
+    ])
+  }
   let image
   try {
     image = await inspected
@@ -78,7 +123,7 @@ export async function measureImage(
   if (workload.status === 'rejected' && overran(workload.reason) instanceof Interrupted) throw workload.reason
   const workloadReport: WorkloadReport =
     workload.status === 'fulfilled'
-      ? workload.value
+      ? workload.value.workload
       : { status: 'failed', detail: describeError(overran(workload.reason)), processes: [] }
   if (workloadReport.status !== 'measured')
     opts.logger.info(`workload: ${workloadReport.status}: ${workloadReport.detail ?? ''}`)
@@ -87,6 +132,7 @@ export async function measureImage(
     daemon,
     probe: probe.value.report,
     injection: probe.value.injection,
+    probedIn,
     workload: workloadReport
   }
 }

@@ -76,4 +76,9 @@ export interface Measurement {
   workload?: WorkloadReport
   /** How the probe got into the container. */
   injection?: 'bind-mount' | 'copy'
+  /**
+   * Where the probe measured itself: an exec in the workload container (same process spec, so the same
+   * report) when the workload runs under exactly the declared profile, else a probe container of its own.
+   */
+  probedIn?: 'workload' | 'probe-container'
 }

@@ -2,7 +2,8 @@
 // (numeric) every 100 ms until its identity settles (src/docker/settle.ts) or the window's cap, while the
 // probe reads pid 1: exec'd in the workload on a local daemon, from a sidecar in its PID namespace on a remote
 // one. This is what sees a gosu/su-exec style privilege drop that the image config cannot show. A workload
-// that exits first is reported with its exit code and last output.
+// that exits first is reported with its exit code and last output. Asked to (probeItself), it also runs the
+// probe on itself in the workload, in place of a probe container, and says why when that report is not kept.
 import type Docker from 'dockerode'
 import { OperationalError } from '../errors'
 import type { Logger } from '../logger'
@@ -11,6 +12,8 @@ import type { RuntimeProfile } from '../profile/types'
 import { Interrupted, daemonCall, stepError, throwIfStopped, type CallContext } from './call'
 import { createTracked, daemonMessage, readLogs, startWithin } from './container-run'
 import { runExec } from './exec-run'
+import { executeOnlyProbe } from './untraceable-probe'
+import { probeInWorkloadRefusal, probeItselfByExec } from './probe-in-workload'
 import { chooseInjection, probeMount, type Injection } from './injection'
 import { findProbeBinary, PROBE_TARGET } from './probe-binary'
 import { parseProbeOutput } from './probe-output'
@@ -51,6 +54,19 @@ export interface WorkloadOptions {
   stop?: AbortSignal
   /** What is being scanned, for messages. */
   subject?: string
+  /**
+   * Also run the probe on itself, exec'd in the workload as the container's user, in place of a probe
+   * container: only where the workload runs under exactly the declared profile (see probeInWorkloadRefusal).
+   */
+  probeItself?: boolean
+}
+
+/** The workload's report and, when asked and it could be read, the probe's own report from inside it. */
+export interface WorkloadRun {
+  workload: WorkloadReport
+  probe?: ProbeReport
+  /** Why there is no probe report (asked for, but the exec failed or the workload exited first). */
+  probeMissing?: string
 }
 
 /** Why the sidecar cannot tell us about the workload, or undefined when it can. */
@@ -291,6 +307,10 @@ function likelyUser(sample: WorkloadProcess[], opts: WorkloadOptions): string {
 }
 
 export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promise<WorkloadReport> {
+  return (await runWorkloadWithProbe(docker, { ...opts, probeItself: false })).workload
+}
+
+export async function runWorkloadWithProbe(docker: Docker, opts: WorkloadOptions): Promise<WorkloadRun> {
   const capMs = opts.windowMs ?? DEFAULT_WORKLOAD_WINDOW_MS
   const quietMs = opts.quietMs ?? SETTLE_QUIET_MS
   const ctx = callContext(opts)
@@ -306,8 +326,36 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
   // parallel. A remote daemon (the probe copied in, impossible into a read-only rootfs) keeps the sidecar.
   const injection = opts.injection ?? chooseInjection(opts.daemon)
   const viaExec = !unsuitable && injection === 'bind-mount'
+  const probeItself =
+    opts.probeItself === true && probeInWorkloadRefusal(opts.profile, injection) === undefined
+  const mountProbe = viaExec || probeItself
+  const probeSource = (): string => opts.probePath ?? findProbeBinary(opts.daemon.architecture)
+  // Image code runs beside whatever is exec'd here, so the workload gets the probe execute-only.
+  const workloadProbe = mountProbe ? (executeOnlyProbe(probeSource()) ?? probeSource()) : undefined
+  const executeOnly = workloadProbe !== undefined && workloadProbe !== probeSource()
   let precreated: Promise<Docker.Container> | undefined
+  let self: Promise<PromiseSettledResult<ProbeReport>> | undefined
+  let workload: WorkloadReport
   try {
+    workload = await watchAndRead()
+  } finally {
+    // The exec'd probe ends before its container is removed (removal would kill it mid-report).
+    if (self) await self
+    await releaseAll(docker, opts, ctx, container, sidecars)
+    step('removed')
+  }
+  const selfResult = self ? await self : undefined
+  if (selfResult?.status === 'fulfilled') return { workload, probe: selfResult.value }
+  const probeMissing = !opts.probeItself
+    ? undefined
+    : !probeItself
+      ? probeInWorkloadRefusal(opts.profile, injection)
+      : selfResult?.status === 'rejected'
+        ? daemonMessage(selfResult.reason)
+        : 'the workload did not start'
+  return { workload, ...(probeMissing ? { probeMissing } : {}) }
+
+  async function watchAndRead(): Promise<WorkloadReport> {
     let startedAt
     try {
       container = await createTracked(
@@ -317,9 +365,7 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
           runId: opts.runId,
           memoryBytes: WORKLOAD_MEMORY_BYTES,
           pidsLimit: WORKLOAD_PIDS_LIMIT,
-          ...(viaExec
-            ? { mounts: [probeMount(opts.probePath ?? findProbeBinary(opts.daemon.architecture))] }
-            : {})
+          ...(workloadProbe ? { mounts: [probeMount(workloadProbe)] } : {})
         }),
         opts.tracker,
         { ...ctx, what: `the workload of ${what}` }
@@ -336,6 +382,13 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
       }
       startedAt = Date.now()
       step('started')
+      if (probeItself) {
+        const started = container
+        self = Promise.allSettled([probeItselfByExec(started, opts, ctx, executeOnly)]).then(([r]) => r)
+        void self.then(r =>
+          step(`probe exec in the workload ${r.status === 'fulfilled' ? 'read' : 'failed'}`)
+        )
+      }
     } catch (error) {
       if (error instanceof Interrupted) throw error
       throw new OperationalError(
@@ -432,9 +485,6 @@ export async function runWorkload(docker: Docker, opts: WorkloadOptions): Promis
       ...(report.status === 'fulfilled' ? { probe: report.value } : {}),
       window
     }
-  } finally {
-    await releaseAll(docker, opts, ctx, container, sidecars)
-    step('removed')
   }
 }
 

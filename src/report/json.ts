@@ -24,7 +24,7 @@
 //     findings: [{ rule_id, rule_name, principle, level, evidence, message, file, line, end_line,
 //                  fix, help_uri, properties, suppressed, suppression: { kind, justification, line } | null }]
 //     totals: { error, warning, note, suppressed },   this target's own findings
-//     measurement: Measurement | null,  image, daemon, probe (the probe's own snake_case report), workload
+//     measurement: Measurement | null,  image, daemon, probe (the probe's own snake_case report), workload, probedIn
 //     not_measured_reason: string | null,
 //     notifications: [{ level, kind, message, file, line, detail }]   detail: the full text behind a one-line message, or null
 //     suggestion?: { status, reason, docker, compose, kubernetes, needs: [{ kind, value, evidence }],

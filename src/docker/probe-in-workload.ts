@@ -1,0 +1,84 @@
+// The probe measuring itself by an exec in the workload container, in place of a container of its own: when
+// that may be done at all (probeInWorkloadRefusal), and the exec whose report is kept only when the image's
+// code beside it could not have changed it (untraceable-probe.ts, and the container's changes).
+import type Docker from 'dockerode'
+import type { RuntimeProfile } from '../profile/types'
+import { daemonCall, type CallContext } from './call'
+import { runExec } from './exec-run'
+import type { Injection } from './injection'
+import { PROBE_TARGET } from './probe-binary'
+import { parseProbeOutput } from './probe-output'
+import type { ProbeReport } from './probe-report'
+import { DEFAULT_PROBE_TIMEOUT_MS } from './probe-run'
+import type { DaemonFacts } from './types'
+import { daemonSuidDumpable, execReportDistrust } from './untraceable-probe'
+
+/**
+ * Why the probe cannot measure itself by an exec in the workload instead of in its own container, or
+ * undefined when it can. An exec gets the container's process spec (user, groups, capabilities,
+ * no_new_privs, seccomp, LSM label, namespaces: measured identical to the probe as entrypoint, flag for
+ * flag), so the two differ only in what the workload is given in place of the host's: bind mounts and devices.
+ */
+export function probeInWorkloadRefusal(profile: RuntimeProfile, injection: Injection): string | undefined {
+  if (injection !== 'bind-mount') return 'the daemon is remote: the probe is copied into its own container'
+  if (profile.mounts.some(m => m.type === 'bind'))
+    return 'the workload gets tmpfs in place of host bind mounts'
+  if (profile.devices.length > 0 || (profile.deviceCgroupRules ?? []).length > 0)
+    return 'the workload is not given host devices'
+  return undefined
+}
+
+/**
+ * The probe on itself, exec'd as the container's user from the execute-only copy: what a probe container
+ * would report, kept only when the image's code beside it could neither trace it (untraceable-probe.ts) nor
+ * have changed the files its walk read (the container's changes are empty once the walk is done).
+ */
+export async function probeItselfByExec(
+  container: Docker.Container,
+  opts: { probeTimeoutMs?: number; daemon: DaemonFacts; profile: RuntimeProfile },
+  ctx: CallContext,
+  executeOnly: boolean
+): Promise<ProbeReport> {
+  const out = await runExec(
+    container,
+    {
+      cmd: [PROBE_TARGET],
+      limitMs: opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+      what: 'probe exec in the workload'
+    },
+    ctx
+  )
+  // A workload that exits while the probe runs takes the probe with it: only a whole run counts.
+  if (out.exitCode !== 0)
+    throw new Error(`the exec'd probe ended with exit code ${out.exitCode ?? 'unknown'}`)
+  const report = parseProbeOutput(out.stdout, out.stderr, out.exitCode)
+  const distrust = execReportDistrust(report, {
+    executeOnly,
+    suidDumpable: daemonSuidDumpable(opts.daemon)
+  })
+  if (distrust) throw new Error(distrust)
+  const changes = (await daemonCall(
+    {
+      step: 'changes of the workload container',
+      timeoutMs: ctx.timeouts.requestMs,
+      stop: ctx.stop,
+      idempotent: true
+    },
+    s => container.changes({ abortSignal: s } as Record<string, unknown>)
+  )) as Array<{ Path?: string }> | null
+  const changed = (changes ?? []).filter(c => !mountPointPath(c.Path ?? '', opts.profile))
+  if (changed.length > 0)
+    throw new Error(
+      `the workload changed the image's files (${changed.length}) before the probe's walk was done`
+    )
+  return report
+}
+
+/** The daemon makes each mount's target (and the folders above it) in the container's own layer. */
+function mountPointPath(path: string, profile: RuntimeProfile): boolean {
+  const targets = [PROBE_TARGET, ...profile.mounts.map(m => m.target)]
+  return targets.some(target => {
+    const clean = target.replace(/\/+$/, '')
+    return clean === path || clean.startsWith(`${path}/`)
+  })
+}
