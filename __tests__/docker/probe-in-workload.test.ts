@@ -3,6 +3,7 @@
 // hold that to the contract: for each flag set, the exec'd report is the one a probe container gives, field
 // for field, and a probe container still runs whenever the exec cannot stand in for it.
 import { afterAll, describe, expect, it } from '@jest/globals'
+import type Docker from 'dockerode'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,7 +13,10 @@ import { ResourceTracker } from '../../src/docker/resources'
 import { probeInWorkloadRefusal } from '../../src/docker/probe-in-workload'
 import { silentLogger } from '../../src/logger'
 import { parseRunOptions } from '../../src/profile/parse'
-import { dockerOrSkip, leftBehind, testRunId, type DockerSession } from './helpers'
+import { runExec } from '../../src/docker/exec-run'
+import { callContext } from '../../src/docker/probe-run'
+import { executeOnlyProbe } from '../../src/docker/untraceable-probe'
+import { BUSYBOX, dockerOrSkip, labels, leftBehind, testRunId, type DockerSession } from './helpers'
 import { TestImages } from './images'
 
 const session: DockerSession | undefined = await dockerOrSkip('probe-in-workload tests')
@@ -44,6 +48,7 @@ describeDocker("the probe exec'd in the workload, against a probe container, on 
   const runId = testRunId()
   const tracker = new ResourceTracker()
   const images = new TestImages(docker, runId, tracker)
+  const ctx = callContext({})
   const hostDir = mkdtempSync(join(tmpdir(), 'lp-host-mount-'))
   const measure = (image: string, flags: string) =>
     measureImage(docker, daemon, {
@@ -122,6 +127,36 @@ describeDocker("the probe exec'd in the workload, against a probe container, on 
     expect(measured.probedIn).toBe('probe-container')
     expect(measured.workload?.status).toBe('measured')
     expect(measured.probe?.identity.uid.effective).toBe(1001)
+  })
+
+  it("an execute-only program runs non-dumpable in the container: its /proc files are root-owned, a readable one's are not", async () => {
+    // The mechanism the exec'd probe relies on, shown with busybox (the probe itself ends in milliseconds):
+    // the copy is made the way the probe's is, and run as uid 1000 beside a readable busybox.
+    const copy = executeOnlyProbe(BUSYBOX) as string
+    expect(copy).toBeDefined()
+    const container: Docker.Container = await docker.createContainer({
+      Image: await images.get('settles'),
+      User: '1000',
+      Labels: labels(runId),
+      HostConfig: {
+        NetworkMode: 'none',
+        Mounts: [{ Type: 'bind', Source: copy, Target: '/opt/busybox', ReadOnly: true }]
+      }
+    })
+    tracker.addContainer(container.id)
+    try {
+      await container.start()
+      const run = async (cmd: string[]): Promise<string> => {
+        const out = await runExec(container, { cmd, user: '1000', limitMs: 10_000, what: 'test exec' }, ctx)
+        return out.stdout.trim()
+      }
+      // `; true` keeps the shell from exec'ing stat in its own place: $$ stays the shell being checked.
+      const execOnly = await run(['/opt/busybox', 'sh', '-c', '/busybox stat -c %u /proc/$$/mem; true'])
+      const readable = await run(['/busybox', 'sh', '-c', '/busybox stat -c %u /proc/$$/mem; true'])
+      expect({ execOnly, readable }).toEqual({ execOnly: '0', readable: '1000' })
+    } finally {
+      await tracker.removeContainer(docker, container.id)
+    }
   })
 
   it('leaves no container behind: each measurement removed its workload and probe containers', async () => {
