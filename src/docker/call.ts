@@ -174,3 +174,12 @@ export interface CallContext {
   timeouts: import('./timeouts').DockerTimeouts
   stop?: AbortSignal
 }
+
+/** A call that only reads (inspect, top, changes, logs): retried like any idempotent call, one request's limit. */
+export function readCall<T>(
+  step: string,
+  ctx: CallContext,
+  fn: (signal: AbortSignal) => Promise<T>
+): Promise<T> {
+  return daemonCall({ step, timeoutMs: ctx.timeouts.requestMs, stop: ctx.stop, idempotent: true }, fn)
+}

@@ -3,7 +3,7 @@
 // daemon about a quarter of a container start (measured: 66 ms of CPU against 300 ms), which is why the
 // workload's reading and the HEALTHCHECK use it.
 import type Docker from 'dockerode'
-import { bounded, daemonCall, type CallContext } from './call'
+import { bounded, daemonCall, readCall, type CallContext } from './call'
 import { demuxLogs } from './demux'
 
 export interface ExecRequest {
@@ -63,13 +63,9 @@ export async function runExec(
     })
     return demuxLogs(Buffer.concat(chunks))
   })
-  const info = (await daemonCall(
-    {
-      step: `exec inspect of the ${request.what}`,
-      timeoutMs: ctx.timeouts.requestMs,
-      stop: ctx.stop,
-      idempotent: true
-    },
+  const info = (await readCall(
+    `exec inspect of the ${request.what}`,
+    ctx,
     s => exec.inspect({ abortSignal: s } as Record<string, unknown>) as Promise<{ ExitCode: number | null }>
   )) as { ExitCode: number | null }
   return {

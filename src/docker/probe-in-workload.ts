@@ -3,7 +3,7 @@
 // code beside it could not have changed it (untraceable-probe.ts, and the container's changes).
 import type Docker from 'dockerode'
 import type { RuntimeProfile } from '../profile/types'
-import { daemonCall, type CallContext } from './call'
+import { readCall, type CallContext } from './call'
 import { runExec } from './exec-run'
 import type { Injection } from './injection'
 import { PROBE_TARGET } from './probe-binary'
@@ -57,14 +57,8 @@ export async function probeItselfByExec(
     suidDumpable: daemonSuidDumpable(opts.daemon)
   })
   if (distrust) throw new Error(distrust)
-  const changes = (await daemonCall(
-    {
-      step: 'changes of the workload container',
-      timeoutMs: ctx.timeouts.requestMs,
-      stop: ctx.stop,
-      idempotent: true
-    },
-    s => container.changes({ abortSignal: s } as Record<string, unknown>)
+  const changes = (await readCall('changes of the workload container', ctx, s =>
+    container.changes({ abortSignal: s } as Record<string, unknown>)
   )) as Array<{ Path?: string }> | null
   const changed = (changes ?? []).filter(c => !mountPointPath(c.Path ?? '', opts.profile))
   if (changed.length > 0)

@@ -9,7 +9,7 @@ import { OperationalError } from '../errors'
 import type { Logger } from '../logger'
 import { defaultProfile } from '../profile/parse'
 import type { RuntimeProfile } from '../profile/types'
-import { Interrupted, daemonCall, stepError, throwIfStopped, type CallContext } from './call'
+import { Interrupted, readCall, stepError, throwIfStopped, type CallContext } from './call'
 import { createTracked, daemonMessage, readLogs, startWithin } from './container-run'
 import { runExec } from './exec-run'
 import { executeOnlyProbe } from './untraceable-probe'
@@ -129,13 +129,9 @@ function pause(ms: number, stop?: AbortSignal): Promise<void> {
 }
 
 function topOnce(container: Docker.Container, ctx: CallContext): Promise<WorkloadProcess[]> {
-  return daemonCall(
-    {
-      step: 'top of the workload container',
-      timeoutMs: ctx.timeouts.requestMs,
-      stop: ctx.stop,
-      idempotent: true
-    },
+  return readCall(
+    'top of the workload container',
+    ctx,
     s =>
       container.top({ ps_args: TOP_PS_ARGS, abortSignal: s } as Record<string, unknown>) as Promise<{
         Titles?: string[]
@@ -163,14 +159,8 @@ async function exitState(
   ctx: CallContext,
   startedAt: number
 ): Promise<{ code: number; ranMs: number } | undefined> {
-  const info = (await daemonCall(
-    {
-      step: 'inspect of the workload container',
-      timeoutMs: ctx.timeouts.requestMs,
-      stop: ctx.stop,
-      idempotent: true
-    },
-    s => container.inspect({ abortSignal: s } as Record<string, unknown>)
+  const info = (await readCall('inspect of the workload container', ctx, s =>
+    container.inspect({ abortSignal: s } as Record<string, unknown>)
   )) as { State?: { Running?: boolean; ExitCode?: number; StartedAt?: string; FinishedAt?: string } }
   const state = info.State
   if (!state || state.Running !== false) return undefined

@@ -2,7 +2,7 @@
 // profile for reference, search for the tightest profile that behaves the same (./search.ts), and hand
 // it over as docker flags, a compose snippet and a securityContext. Advice only: never a finding or verdict.
 import type Docker from 'dockerode'
-import { daemonCall, inspectImageRequest } from '../docker/call'
+import { inspectImageRequest, readCall } from '../docker/call'
 import { callContext } from '../docker/probe-run'
 import { DOCKER_2010_LAST_CAP, dockerCapabilitySet } from '../profile/capabilities'
 import { profileFromArgs } from '../profile/parse'
@@ -40,14 +40,8 @@ interface ImageConfig {
 
 async function imageConfig(docker: Docker, opts: SuggestOptions): Promise<ImageConfig> {
   const call = callContext(opts)
-  const inspect = (await daemonCall(
-    {
-      step: 'image inspect for the suggestion',
-      timeoutMs: call.timeouts.requestMs,
-      stop: call.stop,
-      idempotent: true
-    },
-    s => inspectImageRequest(docker, opts.image, s)
+  const inspect = (await readCall('image inspect for the suggestion', call, s =>
+    inspectImageRequest(docker, opts.image, s)
   )) as { Config?: ImageConfig | null }
   return inspect.Config ?? {}
 }

@@ -6,7 +6,7 @@ import type Docker from 'dockerode'
 import type { Logger } from '../logger'
 import { defaultProfile } from '../profile/parse'
 import type { RuntimeProfile } from '../profile/types'
-import { daemonCall, daemonMessage, Interrupted } from '../docker/call'
+import { daemonMessage, Interrupted, readCall } from '../docker/call'
 import { createTracked, killQuietly, readLogs, startWithin, waitFor } from '../docker/container-run'
 import { runExec } from '../docker/exec-run'
 import { chooseInjection, type Injection } from '../docker/injection'
@@ -132,13 +132,9 @@ export async function runTrial(
 
 async function changes(container: Docker.Container, ctx: TrialContext): Promise<FsChange[]> {
   const call = callContext(ctx)
-  const list = await daemonCall(
-    {
-      step: 'filesystem changes of a suggestion trial',
-      timeoutMs: call.timeouts.requestMs,
-      stop: call.stop,
-      idempotent: true
-    },
+  const list = await readCall(
+    'filesystem changes of a suggestion trial',
+    call,
     s => container.changes({ abortSignal: s } as Record<string, unknown>) as Promise<unknown>
   )
   return Array.isArray(list) ? (list as FsChange[]) : []
