@@ -77,9 +77,9 @@ describeDocker("the probe exec'd in the workload, against a probe container, on 
       'workload'
     ],
     [
-      'an added capability and no seccomp',
+      'a default capability added back after dropping all',
       'settles',
-      '--cap-add NET_ADMIN --security-opt seccomp=unconfined',
+      '--cap-drop ALL --cap-add NET_BIND_SERVICE',
       'workload'
     ],
     [
@@ -96,6 +96,15 @@ describeDocker("the probe exec'd in the workload, against a probe container, on 
     // The workload may hold CAP_SYS_PTRACE.
     ['--privileged as a non-root user', 'settles', '--privileged --user 1000', 'probe-container'],
     ['CAP_SYS_PTRACE added', 'settles', '--cap-drop ALL --cap-add SYS_PTRACE', 'probe-container'],
+    // Beyond Docker's defaults, or without its seccomp profile, the workload could remount what an exec reads.
+    [
+      'an added capability and no seccomp',
+      'settles',
+      '--cap-add NET_ADMIN --security-opt seccomp=unconfined',
+      'probe-container'
+    ],
+    ['CAP_SYS_ADMIN added', 'settles', '--cap-drop ALL --cap-add SYS_ADMIN', 'probe-container'],
+    ['seccomp unconfined alone', 'settles', '--security-opt seccomp=unconfined', 'probe-container'],
     // It writes /var/cache/app/state at once: its files are not the image's any more when the walk runs.
     ['a workload that writes into the image', 'suggest-cache', '--cap-drop ALL', 'probe-container']
   ])('%s: the same report as a probe container (%s)', async (_name, fixture, flags, where) => {

@@ -36,7 +36,9 @@ describe('execReportDistrust', () => {
     ['CAP_DAC_OVERRIDE', report(['DAC_OVERRIDE'], ['DAC_OVERRIDE']), trusted, /DAC_OVERRIDE/],
     ['CAP_DAC_READ_SEARCH', report(['DAC_READ_SEARCH'], ['DAC_READ_SEARCH']), trusted, /DAC_OVERRIDE/],
     ['CAP_SYS_PTRACE in the bounding set', report([], ['SYS_PTRACE']), trusted, /SYS_PTRACE/],
-    ['an unread bounding set', report([], undefined), trusted, /SYS_PTRACE/]
+    ['an unread bounding set', report([], undefined), trusted, /bounding set/],
+    ['CAP_SYS_ADMIN in the bounding set', report([], ['CHOWN', 'SYS_ADMIN']), trusted, /SYS_ADMIN/],
+    ['CAP_NET_ADMIN in the bounding set', report([], ['NET_ADMIN']), trusted, /NET_ADMIN/]
   ])('distrusts it with %s', (_name, r, facts, why) => {
     expect(execReportDistrust(r, facts)).toMatch(why)
   })

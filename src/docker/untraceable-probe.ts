@@ -2,11 +2,13 @@
 // that code from tracing the probe and rewriting what it reports, the workload is given an execute-only copy
 // of the binary (mode 0111): the kernel makes a process that executes a file it cannot read non-dumpable from
 // its first instruction, and a non-dumpable process can be traced only with CAP_SYS_PTRACE. Whether that held
-// for one run is read back from the report (trustExecReport): no CAP_DAC_OVERRIDE/READ_SEARCH to read the
-// file anyway, no CAP_SYS_PTRACE in the container at all, a kernel whose fs.suid_dumpable is not 1.
+// for one run is read back from the report (execReportDistrust): no CAP_DAC_OVERRIDE/READ_SEARCH to read the
+// file anyway, nothing beyond Docker's default capabilities in the container (so no CAP_SYS_PTRACE, and no
+// CAP_SYS_ADMIN to mount over the probe), a kernel whose fs.suid_dumpable is not 1.
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { release, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DOCKER_DEFAULT_CAPS } from '../profile/capabilities'
 import type { ProbeReport } from './probe-report'
 import type { DaemonFacts } from './types'
 
@@ -59,7 +61,8 @@ const READS_ANY_FILE = ['DAC_OVERRIDE', 'DAC_READ_SEARCH']
 /**
  * Why a report from the probe exec'd in the workload cannot be trusted to be the probe's own, or undefined
  * when it can: it ran from the execute-only copy, could not read that copy (so it was non-dumpable), nothing
- * in the container can hold CAP_SYS_PTRACE, and the kernel does make such a process non-dumpable.
+ * in the container holds more than Docker's default capabilities, and the kernel makes such a process
+ * non-dumpable.
  */
 export function execReportDistrust(
   report: ProbeReport,
@@ -71,7 +74,11 @@ export function execReportDistrust(
   const effective = report.capabilities.sets.effective?.names ?? []
   if (effective.some(name => READS_ANY_FILE.includes(name)))
     return 'the probe could read its own binary (CAP_DAC_OVERRIDE), so the workload could have traced it'
+  // What the flags promised (besideImageCodeRefusal), checked against what the container really has.
   const bounding = report.capabilities.sets.bounding?.names
-  if (!bounding || bounding.includes('SYS_PTRACE')) return 'a process in the workload may hold CAP_SYS_PTRACE'
+  if (!bounding) return "the container's bounding set could not be read"
+  const beyond = bounding.filter(name => !DOCKER_DEFAULT_CAPS.includes(name))
+  if (beyond.length > 0)
+    return `a process in the workload may hold ${beyond.join(', ')}, beyond Docker's defaults`
   return undefined
 }

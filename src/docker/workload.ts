@@ -13,7 +13,12 @@ import { Interrupted, readCall, stepError, throwIfStopped, type CallContext } fr
 import { createTracked, daemonMessage, readLogs, startWithin } from './container-run'
 import { runExec } from './exec-run'
 import { executeOnlyProbe } from './untraceable-probe'
-import { probeInWorkloadRefusal, probeItselfByExec } from './probe-in-workload'
+import {
+  besideImageCodeRefusal,
+  keepsReadAnyFile,
+  probeInWorkloadRefusal,
+  probeItselfByExec
+} from './probe-in-workload'
 import { chooseInjection, probeMount, type Injection } from './injection'
 import { findProbeBinary, PROBE_TARGET } from './probe-binary'
 import { parseProbeOutput } from './probe-output'
@@ -313,9 +318,11 @@ export async function runWorkloadWithProbe(docker: Docker, opts: WorkloadOptions
   const unsuitable = sidecarUnsuitable(opts.profile)
   // A local daemon sees the probe binary, so it is bind-mounted into the workload too and pid 1 is read by
   // an exec there: a quarter of the daemon's work of a sidecar container, which matters when targets run in
-  // parallel. A remote daemon (the probe copied in, impossible into a read-only rootfs) keeps the sidecar.
+  // parallel. A remote daemon (the probe copied in, impossible into a read-only rootfs) keeps the sidecar,
+  // and so does a workload that could change what an exec beside it reads.
   const injection = opts.injection ?? chooseInjection(opts.daemon)
-  const viaExec = !unsuitable && injection === 'bind-mount'
+  const viaExec =
+    !unsuitable && injection === 'bind-mount' && besideImageCodeRefusal(opts.profile) === undefined
   const probeItself =
     opts.probeItself === true && probeInWorkloadRefusal(opts.profile, injection) === undefined
   const mountProbe = viaExec || probeItself
@@ -388,7 +395,10 @@ export async function runWorkloadWithProbe(docker: Docker, opts: WorkloadOptions
     }
     const running = container
     const readSidecar = (created?: Promise<Docker.Container>, sample?: WorkloadProcess[]): SidecarRead => {
-      if (viaExec) return readByExec(running, opts, ctx, sample)
+      // Root with a capability that reads any file can read the execute-only probe, so that exec would be
+      // dumpable and a root workload could trace it: a sidecar reads pid 1 instead.
+      const traceable = likelyUser(sample ?? [], opts) === '0' && keepsReadAnyFile(opts.profile)
+      if (viaExec && !traceable) return readByExec(running, opts, ctx, sample)
       created ??= createSidecar(docker, running.id, opts)
       if (!sidecars.includes(created)) sidecars.push(created)
       const read = { startedAt: 0, report: Promise.reject<ProbeReport>(new Error('not started')) }
